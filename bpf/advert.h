@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * VRRP advert handling: validate what RFC 5798 section 7.1 requires, record the master in
+ * rx_state, re-arm the master-down timer, and wake the controller only when something the
+ * election cares about changed.
+ */
+#ifndef XVRRP_BPF_ADVERT_H
+#define XVRRP_BPF_ADVERT_H
+
+#include "csum.h"
+#include "master_down.h"
+#include "parsing.h"
+
+#define VRRP_TYPE_ADVERTISEMENT 1
+#define IP_MF 0x2000
+#define IP_OFFSET 0x1fff
+
+/* Gaps of accepted adverts in log2(microseconds) buckets. */
+static __always_inline __u32 gap_bucket(__u64 gap_ns)
+{
+    __u64 us = gap_ns / 1000;
+    __u32 b = 0;
+
+    if (us >= (1ULL << 16)) b += 16, us >>= 16;
+    if (us >= (1ULL << 8)) b += 8, us >>= 8;
+    if (us >= (1ULL << 4)) b += 4, us >>= 4;
+    if (us >= (1ULL << 2)) b += 2, us >>= 2;
+    if (us >= (1ULL << 1)) b += 1;
+    return b < XVRRP_GAP_BUCKETS ? b : XVRRP_GAP_BUCKETS - 1;
+}
+
+/*
+ * RFC 5798 5.2.8 / RFC 3768 5.3.8. VRRPv3 over IPv4 is accepted with the pseudo-header
+ * (keepalived, FRR, Wireshark) and without it (RFC 9568's note, Cisco); v2 never has one.
+ */
+static __always_inline int vrrp_checksum_ok(const struct iphdr *iph, const struct vrrp_hdr *vrrp,
+                                            __u32 len, __u8 version, const void *data_end)
+{
+    __u64 sum;
+
+    if (csum_words(vrrp, len / 4, data_end, &sum))
+        return 0;
+    if (csum_fold64(sum) == 0xffff)
+        return 1;
+    if (version == 2)
+        return 0;
+    sum += (__u64)iph->saddr + iph->daddr + bpf_htons(XVRRP_IPPROTO_VRRP) + bpf_htons(len);
+    return csum_fold64(sum) == 0xffff;
+}
+
+/* What changed that the controller must hear about; 0 = nothing (steady state). */
+static __always_inline __u32 advert_event(const struct xvrrp_instance *inst,
+                                          const struct xvrrp_rx_state *rx, __be32 src,
+                                          __u8 prio, __u16 interval_field, int accepted)
+{
+    if (inst->flags & XVRRP_INST_MASTER)
+        return XVRRP_EV_ADVERT_WHILE_MASTER;
+    if (prio == 0)
+        return XVRRP_EV_PRIORITY_ZERO;
+    if (!accepted)
+        return (src != rx->master_addr || prio != rx->master_priority) ? XVRRP_EV_LOWER_PRIORITY
+                                                                       : 0;
+    if (src != rx->master_addr)
+        return XVRRP_EV_NEW_MASTER;
+    if (prio != rx->master_priority)
+        return XVRRP_EV_PRIORITY_CHANGE;
+    if (interval_field != rx->interval_field)
+        return XVRRP_EV_INTERVAL_CHANGE;
+    return 0;
+}
+
+static __always_inline struct xvrrp_rx_state *rx_state_get(struct xvrrp_vrid_key *key)
+{
+    struct xvrrp_rx_state *rx = bpf_map_lookup_elem(&rx_state, key);
+    struct xvrrp_rx_state init = {};
+
+    if (rx)
+        return rx;
+    /* First advert for this VRID: create the entry (BPF_NOEXIST never touches a live one). */
+    bpf_map_update_elem(&rx_state, key, &init, BPF_NOEXIST);
+    return bpf_map_lookup_elem(&rx_state, key);
+}
+
+/*
+ * A valid advert from src: apply RFC 5798 6.4.2's rules for which adverts reset the
+ * master-down timer, record the sender, and emit an event if the election must know.
+ */
+static __always_inline void advert_accept(struct xvrrp_vrid_key *key,
+                                          const struct xvrrp_instance *inst, __be32 src,
+                                          const struct vrrp_hdr *vrrp, __u8 version,
+                                          __u16 interval_field)
+{
+    __u8 prio = vrrp->priority;
+    struct xvrrp_rx_state *rx;
+    __u64 now, mai, timeout = 0;
+    __u32 ev;
+    int accepted;
+
+    now = bpf_ktime_get_ns();
+    rx = rx_state_get(key);
+    if (!rx) {
+        count(timer_error);
+        return;
+    }
+
+    mai = master_adver_interval_ns(inst, version, interval_field);
+    if (prio == 0) {
+        /* The master resigned: take over after Skew_Time only. */
+        count(vrrp_prio_zero);
+        timeout = skew_time_ns(inst, mai);
+        accepted = 1;
+    } else if (!(inst->flags & XVRRP_INST_PREEMPT) || prio >= inst->priority) {
+        timeout = 3 * mai + skew_time_ns(inst, mai); /* Master_Down_Interval */
+        accepted = 1;
+    } else {
+        /* Preempt: a lower-priority master's adverts are discarded, the timer runs out. */
+        count(vrrp_ignored_lower_prio);
+        accepted = 0;
+    }
+    if (inst->flags & XVRRP_INST_MASTER)
+        count(vrrp_while_master);
+
+    ev = advert_event(inst, rx, src, prio, interval_field, accepted);
+    if (accepted) {
+        count(vrrp_accepted);
+        if (src == rx->master_addr && rx->last_advert_ns)
+            __sync_fetch_and_add(&rx->gap_hist[gap_bucket(now - rx->last_advert_ns)], 1);
+        __sync_fetch_and_add(&rx->accepted, 1);
+        master_down_arm(rx, timeout);
+    }
+    __sync_fetch_and_add(&rx->adverts, 1);
+    rx->last_advert_ns = now;
+    rx->master_addr = src;
+    rx->master_priority = prio;
+    rx->version = version;
+    rx->interval_field = interval_field;
+    if (ev)
+        emit_event(ev, key->vrid, now, src, prio, version, interval_field,
+                   accepted ? timeout : rx->master_down_interval_ns);
+}
+
+/* IPv4 protocol 112. Everything that is ours and invalid is counted by reason and dropped. */
+static __always_inline int handle_vrrp(struct hdr_cursor *nh, void *data_end)
+{
+    struct xvrrp_vrid_key key = {};
+    struct xvrrp_instance *inst;
+    struct vrrp_hdr *vrrp;
+    struct iphdr *iph;
+    __u32 ip_len, len, hdr_len;
+    __u16 interval_field;
+    __u64 ip_sum;
+    __u8 version;
+
+    iph = parse_iphdr(nh, data_end);
+    if (!iph || iph->version != 4) {
+        count(vrrp_drop_ip_malformed);
+        return XDP_DROP;
+    }
+    hdr_len = iph->ihl * 4;
+    ip_len = bpf_ntohs(iph->tot_len);
+    if (ip_len < hdr_len || (void *)iph + ip_len > data_end) {
+        count(vrrp_drop_ip_malformed);
+        return XDP_DROP;
+    }
+    /* XDP runs before ip_rcv: check the header checksum the kernel would have checked. */
+    if (csum_words(iph, hdr_len / 4, data_end, &ip_sum) || csum_fold64(ip_sum) != 0xffff) {
+        count(vrrp_drop_ip_malformed);
+        return XDP_DROP;
+    }
+    if (iph->frag_off & bpf_htons(IP_MF | IP_OFFSET)) {
+        count(vrrp_drop_fragment);
+        return XDP_DROP;
+    }
+    vrrp = nh->pos;
+    if ((void *)(vrrp + 1) > data_end) {
+        count(vrrp_drop_truncated);
+        return XDP_DROP;
+    }
+    /* RFC 5798 7.1 would discard a VRID we do not run; but keepalived may run it on this
+     * very host, so it goes on to the kernel untouched. */
+    key.vrid = vrrp->vrid;
+    inst = bpf_map_lookup_elem(&instances, &key);
+    if (!inst) {
+        count(vrrp_other_vrid);
+        return XDP_PASS;
+    }
+
+    if (iph->ttl != XVRRP_VRRP_TTL) {
+        count(vrrp_drop_ttl);
+        return XDP_DROP;
+    }
+    version = vrrp->vers_type >> 4;
+    if (version != inst->version) {
+        count(vrrp_drop_version);
+        return XDP_DROP;
+    }
+    if ((vrrp->vers_type & 0xf) != VRRP_TYPE_ADVERTISEMENT) {
+        count(vrrp_drop_type);
+        return XDP_DROP;
+    }
+    len = sizeof(*vrrp) + 4 * (__u32)vrrp->count + (version == 2 ? 8 : 0);
+    if (ip_len - hdr_len != len) {
+        count(vrrp_drop_length);
+        return XDP_DROP;
+    }
+    if ((void *)vrrp + len > data_end) {
+        count(vrrp_drop_truncated);
+        return XDP_DROP;
+    }
+    /* v3: 4 reserved bits + 12-bit Max Adver Int (cs); v2: Auth Type byte + Adver Int (s). */
+    interval_field = bpf_ntohs(vrrp->rsvd_intvl) & (version == 2 ? 0x00ff : 0x0fff);
+    if (interval_field == 0) {
+        count(vrrp_drop_interval);
+        return XDP_DROP;
+    }
+    if (!vrrp_checksum_ok(iph, vrrp, len, version, data_end)) {
+        count(vrrp_drop_checksum);
+        return XDP_DROP;
+    }
+    if (inst->flags & XVRRP_INST_ALLOWLIST) {
+        struct xvrrp_src_key src = {.vrid = key.vrid, .addr = iph->saddr};
+        if (!bpf_map_lookup_elem(&allowed_srcs, &src)) {
+            count(vrrp_drop_source);
+            return XDP_DROP;
+        }
+    }
+
+    count(vrrp_valid);
+    advert_accept(&key, inst, iph->saddr, vrrp, version, interval_field);
+    /* Consumed here by default: the controller reads rx_state and events, and the kernel
+     * would only answer a unicast advert with ICMP protocol-unreachable. */
+    return (inst->flags & XVRRP_INST_PASS_ADVERTS) ? XDP_PASS : XDP_DROP;
+}
+
+#endif /* XVRRP_BPF_ADVERT_H */

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Bounds-checked packet parsing, in the style of xdp-tutorial's parsing_helpers.h: a cursor
+ * walks the frame, each parse_*() does one bounds check, advances, and returns what comes next.
+ */
+#ifndef XVRRP_BPF_PARSING_H
+#define XVRRP_BPF_PARSING_H
+
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#define XVRRP_MAX_VLAN_DEPTH 2
+
+struct hdr_cursor {
+    void *pos;
+};
+
+struct vlan_hdr {
+    __be16 h_vlan_TCI;
+    __be16 h_vlan_encapsulated_proto;
+};
+
+/* ARP for Ethernet/IPv4 (RFC 826). Defined here: <linux/if_arp.h> drags in glibc headers. */
+struct arp_eth_ipv4 {
+    __be16 htype;
+    __be16 ptype;
+    __u8 hlen;
+    __u8 plen;
+    __be16 oper;
+    __u8 sha[ETH_ALEN];
+    __be32 spa;
+    __u8 tha[ETH_ALEN];
+    __be32 tpa;
+} __attribute__((packed));
+
+#define ARP_HTYPE_ETHER 1
+#define ARP_OP_REQUEST 1
+#define ARP_OP_REPLY 2
+
+/* VRRP fixed header (RFC 5798 5.1 / RFC 3768 5.1): the first 8 bytes of both versions. */
+struct vrrp_hdr {
+    __u8 vers_type; /* version << 4 | type */
+    __u8 vrid;
+    __u8 priority;
+    __u8 count;
+    __be16 rsvd_intvl; /* v3: 4 bits reserved, 12 bits centiseconds; v2: auth type, adver int */
+    __sum16 checksum;
+} __attribute__((packed));
+
+static __always_inline int proto_is_vlan(__u16 h_proto)
+{
+    return h_proto == bpf_htons(ETH_P_8021Q) || h_proto == bpf_htons(ETH_P_8021AD);
+}
+
+/*
+ * Ethernet plus up to XVRRP_MAX_VLAN_DEPTH 802.1Q/802.1ad tags. Returns the inner EtherType
+ * in network byte order, or -1 if the frame is shorter than its headers, or -2 if it carries
+ * more tags than we parse.
+ */
+static __always_inline int parse_ethhdr(struct hdr_cursor *nh, void *data_end, struct ethhdr **ethp)
+{
+    struct ethhdr *eth = nh->pos;
+    struct vlan_hdr *vlh;
+    __u16 h_proto;
+
+    if ((void *)(eth + 1) > data_end)
+        return -1;
+    nh->pos = eth + 1;
+    *ethp = eth;
+    h_proto = eth->h_proto;
+
+#pragma unroll
+    for (int i = 0; i < XVRRP_MAX_VLAN_DEPTH; i++) {
+        if (!proto_is_vlan(h_proto))
+            return h_proto;
+        vlh = nh->pos;
+        if ((void *)(vlh + 1) > data_end)
+            return -1;
+        h_proto = vlh->h_vlan_encapsulated_proto;
+        nh->pos = vlh + 1;
+    }
+    if (proto_is_vlan(h_proto))
+        return -2;
+    return h_proto;
+}
+
+static __always_inline struct arp_eth_ipv4 *parse_arp(struct hdr_cursor *nh, void *data_end)
+{
+    struct arp_eth_ipv4 *arp = nh->pos;
+
+    if ((void *)(arp + 1) > data_end)
+        return NULL;
+    nh->pos = arp + 1;
+    return arp;
+}
+
+/*
+ * IPv4 header including options. Returns the header or NULL if it is truncated or its IHL
+ * is impossible; the cursor then points at the payload.
+ */
+static __always_inline struct iphdr *parse_iphdr(struct hdr_cursor *nh, void *data_end)
+{
+    struct iphdr *iph = nh->pos;
+    int hdrsize;
+
+    if ((void *)(iph + 1) > data_end)
+        return NULL;
+    hdrsize = iph->ihl * 4;
+    if (hdrsize < (int)sizeof(*iph))
+        return NULL;
+    if (nh->pos + hdrsize > data_end)
+        return NULL;
+    nh->pos += hdrsize;
+    return iph;
+}
+
+static __always_inline int mac_is_multicast(const __u8 *mac)
+{
+    return mac[0] & 1; /* group bit; the broadcast address has it too */
+}
+
+#endif /* XVRRP_BPF_PARSING_H */

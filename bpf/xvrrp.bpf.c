@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * xvrrp's XDP program, attached to each uplink that runs a VRRP instance.
+ *
+ *   ARP request for a service IP  -> arp.h: answered in place (XDP_TX) or dropped
+ *   IPv4 protocol 112 (VRRP)      -> advert.h: validated, recorded, timer re-armed, consumed
+ *   everything else               -> XDP_PASS after a few instructions
+ *
+ * Maps (maps.h) and their key/value layouts (include/xvrrp/abi.h) are shared with xvrrpd.
+ */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "parsing.h"
+#include "maps.h"
+#include "arp.h"
+#include "advert.h"
+
+SEC("xdp")
+int xvrrp_xdp(struct xdp_md *ctx)
+{
+    void *data_end = (void *)(long)ctx->data_end;
+    void *data = (void *)(long)ctx->data;
+    struct hdr_cursor nh = {.pos = data};
+    struct ethhdr *eth;
+    struct iphdr *iph;
+    int proto;
+
+    proto = parse_ethhdr(&nh, data_end, &eth);
+    if (proto == bpf_htons(ETH_P_ARP))
+        return handle_arp(&nh, data_end, eth);
+    if (proto == bpf_htons(ETH_P_IP)) {
+        iph = nh.pos;
+        if ((void *)(iph + 1) <= data_end && iph->protocol == XVRRP_IPPROTO_VRRP)
+            return handle_vrrp(&nh, data_end);
+        return XDP_PASS;
+    }
+    if (proto == -2)
+        count(vlan_too_deep);
+    return XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

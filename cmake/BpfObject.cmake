@@ -1,0 +1,47 @@
+# Compile a BPF C file with clang and generate its libbpf skeleton with bpftool,
+# in the shape of libbpf-bootstrap's FindBpfObject.cmake. The skeleton embeds the
+# object, so binaries carry the BPF program and no .o is installed.
+#
+#   bpf_object(NAME xvrrp SOURCE xvrrp.bpf.c DEPENDS header.h ...)
+# creates the INTERFACE target NAME_skel whose include directory has NAME.skel.h.
+find_program(BPF_CLANG NAMES clang clang-14 REQUIRED)
+find_program(BPFTOOL NAMES bpftool PATHS /usr/sbin /sbin REQUIRED)
+
+execute_process(COMMAND uname -m OUTPUT_VARIABLE BPF_HOST_ARCH OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(BPF_HOST_ARCH STREQUAL "x86_64")
+  set(BPF_TARGET_ARCH x86)
+elseif(BPF_HOST_ARCH STREQUAL "aarch64")
+  set(BPF_TARGET_ARCH arm64)
+else()
+  set(BPF_TARGET_ARCH ${BPF_HOST_ARCH})
+endif()
+
+function(bpf_object)
+  cmake_parse_arguments(ARG "" "NAME;SOURCE" "DEPENDS" ${ARGN})
+  set(obj ${CMAKE_CURRENT_BINARY_DIR}/${ARG_NAME}.bpf.o)
+  set(skel_dir ${CMAKE_CURRENT_BINARY_DIR}/skel)
+  set(skel ${skel_dir}/${ARG_NAME}.skel.h)
+  # Debian's multiarch include dir holds asm/types.h (FACTS.md).
+  add_custom_command(
+    OUTPUT ${obj}
+    COMMAND ${BPF_CLANG} -g -O2 -target bpf -D__TARGET_ARCH_${BPF_TARGET_ARCH}
+            -Wall -Werror -Wno-unused-function
+            -I${CMAKE_SOURCE_DIR}/include -I${CMAKE_CURRENT_SOURCE_DIR}
+            -I/usr/include/${BPF_HOST_ARCH}-linux-gnu
+            -c ${CMAKE_CURRENT_SOURCE_DIR}/${ARG_SOURCE} -o ${obj}
+    DEPENDS ${ARG_SOURCE} ${ARG_DEPENDS} ${CMAKE_SOURCE_DIR}/include/xvrrp/abi.h
+    COMMENT "BPF ${ARG_SOURCE}"
+    VERBATIM)
+  add_custom_command(
+    OUTPUT ${skel}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${skel_dir}
+    COMMAND sh -c "${BPFTOOL} gen skeleton ${obj} name ${ARG_NAME} > ${skel}.tmp && mv ${skel}.tmp ${skel}"
+    DEPENDS ${obj}
+    COMMENT "BPF skeleton ${ARG_NAME}.skel.h"
+    VERBATIM)
+  add_custom_target(${ARG_NAME}_skel_gen DEPENDS ${skel})
+  add_library(${ARG_NAME}_skel INTERFACE)
+  add_dependencies(${ARG_NAME}_skel ${ARG_NAME}_skel_gen)
+  target_include_directories(${ARG_NAME}_skel INTERFACE ${skel_dir})
+  target_link_libraries(${ARG_NAME}_skel INTERFACE PkgConfig::LIBBPF xvrrp_abi)
+endfunction()

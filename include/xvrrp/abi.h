@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * xvrrp kernel/user ABI: THE one definition of every BPF map key and value, ring-buffer event,
+ * counter and flag. Included by bpf/xvrrp.bpf.c and by the C++ controller; nothing is copied.
+ *
+ * Who writes which map (a user-space write to an element cancels its bpf_timer, so the
+ * timer lives in a map only BPF writes):
+ *
+ *   map           key                 value                 written by
+ *   ------------  ------------------  --------------------  --------------------------------
+ *   instances     xvrrp_vrid_key      xvrrp_instance        controller (config, role, arming)
+ *   vips          xvrrp_vip_key       xvrrp_vip             controller (service IP -> VRID)
+ *   allowed_srcs  xvrrp_src_key       xvrrp_allowed_src     controller (advert source allow-list)
+ *   leases        u32 vrid (array)    xvrrp_lease           controller, through mmap (no syscall)
+ *   rx_state      xvrrp_vrid_key      xvrrp_rx_state        BPF only (adverts, master-down timer)
+ *   counters      u32 0 (percpu)      xvrrp_counters        BPF only
+ *   events        ring buffer         xvrrp_event           BPF -> controller
+ *
+ * One copy of the program and its maps serves one interface, so keys carry no ifindex.
+ * Addresses are kept in network byte order (__be32) exactly as they sit in the packet.
+ */
+#ifndef XVRRP_ABI_H
+#define XVRRP_ABI_H
+
+#include <linux/types.h>
+
+#ifdef __cplusplus
+#include <cstddef>
+#include <cstdint>
+#endif
+
+/* Bump when any struct below changes layout: the controller refuses pins of another version. */
+#define XVRRP_SCHEMA_VERSION 1
+
+#define XVRRP_MAX_INSTANCES 255 /* VRIDs 1..255 */
+#define XVRRP_MAX_VIPS 1024
+#define XVRRP_MAX_ALLOWED_SRCS 1024
+#define XVRRP_LEASE_SLOTS 256 /* indexed by VRID, slot 0 unused */
+#define XVRRP_RINGBUF_BYTES (256 * 1024)
+
+#define XVRRP_IPPROTO_VRRP 112
+#define XVRRP_VRRP_TTL 255
+#define XVRRP_VRRP_MCAST_BE_BYTES {224, 0, 0, 18}
+#define XVRRP_MAX_VRRP_ADDRS 255 /* 8-bit Count IPvX Addr */
+
+/* ---- controller-written: instance configuration and role ---------------------------- */
+
+struct xvrrp_vrid_key {
+    __u32 vrid; /* 1..255 */
+};
+
+enum xvrrp_instance_flags {
+    /* This server is Master for the VRID: answer ARP for its VIPs while the lease is fresh. */
+    XVRRP_INST_MASTER = 1u << 0,
+    /* "I take over on timeout": when the master-down timer fires, answer ARP at once,
+     * before the controller has run, for takeover_grace_ns. */
+    XVRRP_INST_TAKEOVER_ARMED = 1u << 1,
+    /* RFC 5798 6.4.2: with preempt, adverts of lower priority than ours are discarded
+     * (they do not re-arm the master-down timer). */
+    XVRRP_INST_PREEMPT = 1u << 2,
+    /* Only adverts whose source is in allowed_srcs for this VRID are valid. */
+    XVRRP_INST_ALLOWLIST = 1u << 3,
+    /* Let valid adverts continue to the kernel stack (tcpdump sees them); default: consumed. */
+    XVRRP_INST_PASS_ADVERTS = 1u << 4,
+};
+
+struct xvrrp_instance {
+    __u32 flags;       /* enum xvrrp_instance_flags */
+    __u8 version;      /* accepted VRRP version: 2 or 3 */
+    __u8 priority;     /* our own priority, 1..255 (for acceptance and Skew_Time) */
+    __u8 pad[2];
+    /* Fast mode (interval below 10 ms, xvrrp peers only): the fixed Master_Adver_Interval.
+     * 0 = standard mode: learn it from each advert's interval field (RFC 5798 6.4.2). */
+    __u64 fixed_interval_ns;
+    /* How long ARP stays answered after an armed master-down expiry with no word from the
+     * controller (the controller refreshes its lease well before this runs out). */
+    __u64 takeover_grace_ns;
+};
+
+/* ---- controller-written: service IPs ------------------------------------------------- */
+
+struct xvrrp_vip_key {
+    __be32 addr; /* IPv4 service address */
+};
+
+struct xvrrp_vip {
+    __u8 mac[6]; /* answered as the VIP's hardware address (interface MAC or virtual MAC) */
+    __u8 vrid;
+    __u8 pad;
+};
+
+/* ---- controller-written: advert source allow-list ------------------------------------- */
+
+struct xvrrp_src_key {
+    __u32 vrid;
+    __be32 addr;
+};
+
+struct xvrrp_allowed_src {
+    __u32 unused; /* presence is what counts */
+};
+
+/* ---- controller-written through mmap: the liveness lease ------------------------------ */
+
+struct xvrrp_lease {
+    /* CLOCK_MONOTONIC (= bpf_ktime_get_ns) ns until which the controller vouches for this
+     * VRID. Refreshed with every advert it sends; if the controller dies, ARP stops. */
+    __u64 expires_ns;
+};
+
+/* ---- BPF-written: per-VRID receive state and the master-down timer -------------------- */
+
+#define XVRRP_GAP_BUCKETS 24 /* log2(us) buckets: [0]=<2us, [i]=[2^i, 2^(i+1)) us, last=rest */
+
+enum xvrrp_rx_flags {
+    XVRRP_RX_TIMER_READY = 1u << 0, /* bpf_timer initialised */
+    XVRRP_RX_MASTER_DOWN = 1u << 1, /* timer fired; cleared by the next accepted advert */
+    XVRRP_RX_TOOK_OVER = 1u << 2,   /* it fired while armed: ARP answered until grace ends */
+};
+
+struct xvrrp_rx_state {
+#ifdef __cplusplus
+    __u8 timer[16]; /* struct bpf_timer: opaque to user space */
+#else
+    struct bpf_timer timer;
+#endif
+    __u32 flags; /* enum xvrrp_rx_flags */
+    __be32 master_addr;        /* source of the last accepted advert */
+    __u8 master_priority;
+    __u8 version;
+    __u16 interval_field;      /* as carried: v3 centiseconds, v2 seconds */
+    __u32 pad;
+    __u64 last_advert_ns;      /* arrival of the last valid advert (any source) */
+    __u64 master_down_interval_ns; /* what the timer was last armed with */
+    __u64 master_down_at_ns;   /* when the timer last fired */
+    __u64 takeover_until_ns;   /* ARP answered on our own until then (XVRRP_RX_TOOK_OVER) */
+    __u64 adverts;             /* valid adverts received */
+    __u64 accepted;            /* of which re-armed the timer */
+    __u64 timer_fires;
+    __u32 gap_hist[XVRRP_GAP_BUCKETS]; /* inter-arrival gaps of accepted adverts */
+};
+
+/* ---- BPF-written: counters, one field per decision ------------------------------------ */
+
+/* X-macro: the list is the counter definition. The BPF side increments fields of
+ * struct xvrrp_counters (per CPU); user space gets the names for status and docs. */
+#define XVRRP_COUNTERS(X)                                                                    \
+    X(arp_reply, "ARP request for a VIP answered (XDP_TX)")                                   \
+    X(arp_drop_backup, "ARP request for a VIP this server is not master of: dropped")         \
+    X(arp_drop_lease, "ARP request for a VIP while master but the lease ran out: dropped")    \
+    X(arp_drop_no_instance, "ARP request for a VIP whose VRID has no instance: dropped")      \
+    X(arp_drop_gratuitous, "gratuitous ARP request for a VIP: dropped, never answered")       \
+    X(arp_drop_bad_sender, "ARP request with broadcast/multicast sender MAC: dropped")        \
+    X(arp_drop_malformed, "ARP truncated or not Ethernet/IPv4 (htype/ptype/hlen/plen)")        \
+    X(arp_pass, "ARP not asking for a VIP (or a reply): passed to the kernel")              \
+    X(vlan_too_deep, "more than two VLAN tags: passed unparsed")                             \
+    X(vrrp_valid, "valid VRRP advert")                                                       \
+    X(vrrp_accepted, "valid advert that re-armed the master-down timer")                     \
+    X(vrrp_ignored_lower_prio, "valid advert below our priority with preempt: not accepted")   \
+    X(vrrp_prio_zero, "valid advert with priority 0 (master resigning)")                     \
+    X(vrrp_while_master, "valid advert received while this server is master")                \
+    X(vrrp_other_vrid, "VRRP for a VRID not configured here: passed to the kernel")          \
+    X(vrrp_drop_ip_malformed, "protocol 112, bad IPv4 header (IHL, length, checksum): dropped")       \
+    X(vrrp_drop_fragment, "VRRP in an IP fragment: dropped")                                  \
+    X(vrrp_drop_truncated, "VRRP header or addresses beyond the frame: dropped")             \
+    X(vrrp_drop_ttl, "VRRP with IP TTL other than 255 (RFC 5798 7.1): dropped")                \
+    X(vrrp_drop_version, "VRRP version not the configured one: dropped")                     \
+    X(vrrp_drop_type, "VRRP type not ADVERTISEMENT (1): dropped")                            \
+    X(vrrp_drop_length, "VRRP length inconsistent with its address count: dropped")          \
+    X(vrrp_drop_checksum, "VRRP checksum wrong (with and without pseudo-header): dropped")   \
+    X(vrrp_drop_interval, "VRRP max advert interval zero: dropped")                           \
+    X(vrrp_drop_source, "VRRP source not in the allow-list: dropped")                        \
+    X(timer_master_down, "master-down timer fired")                                          \
+    X(timer_takeover, "master-down timer fired while armed: ARP answering on at once")       \
+    X(timer_error, "bpf_timer init/start failed")                                             \
+    X(event_sent, "ring-buffer event sent")                                                  \
+    X(event_dropped, "ring buffer full: event lost")
+
+struct xvrrp_counters {
+#define XVRRP_COUNTER_FIELD(name, help) __u64 name;
+    XVRRP_COUNTERS(XVRRP_COUNTER_FIELD)
+#undef XVRRP_COUNTER_FIELD
+};
+
+/* ---- BPF -> controller: ring-buffer events -------------------------------------------- */
+
+/* Only what the election cares about; steady state on a backup sends nothing. */
+enum xvrrp_event_type {
+    XVRRP_EV_NEW_MASTER = 1,       /* accepted advert from a source other than the last */
+    XVRRP_EV_PRIORITY_CHANGE = 2,  /* the master's priority changed */
+    XVRRP_EV_PRIORITY_ZERO = 3,    /* the master resigned (timer set to Skew_Time) */
+    XVRRP_EV_INTERVAL_CHANGE = 4,  /* the master's interval field changed */
+    XVRRP_EV_ADVERT_WHILE_MASTER = 5, /* someone else advertises while we are master */
+    XVRRP_EV_MASTER_DOWN = 6,      /* master-down timer fired, not armed */
+    XVRRP_EV_TAKEOVER = 7,         /* master-down timer fired while armed: ARP is on */
+    XVRRP_EV_LOWER_PRIORITY = 8,   /* advert below our priority ignored (preempt) */
+};
+
+struct xvrrp_event {
+    __u64 ts_ns;   /* bpf_ktime_get_ns() of the advert or the expiry */
+    __u32 type;    /* enum xvrrp_event_type */
+    __u32 vrid;
+    __be32 src;    /* advert source (0 for timer events) */
+    __u8 priority; /* advert priority */
+    __u8 version;
+    __u16 interval_field; /* as carried */
+    __u64 master_down_interval_ns; /* the interval the timer is (or was) armed with */
+};
+
+#ifdef __cplusplus
+static_assert(sizeof(xvrrp_vrid_key) == 4);
+static_assert(sizeof(xvrrp_instance) == 24);
+static_assert(sizeof(xvrrp_vip_key) == 4);
+static_assert(sizeof(xvrrp_vip) == 8);
+static_assert(sizeof(xvrrp_src_key) == 8);
+static_assert(sizeof(xvrrp_lease) == 8);
+static_assert(sizeof(xvrrp_rx_state) == 16 + 16 + 7 * 8 + 4 * XVRRP_GAP_BUCKETS);
+static_assert(offsetof(xvrrp_rx_state, flags) == 16);
+static_assert(sizeof(xvrrp_event) == 32);
+static_assert(sizeof(xvrrp_counters) % 8 == 0);
+#endif
+
+#endif /* XVRRP_ABI_H */

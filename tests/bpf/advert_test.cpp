@@ -1,0 +1,344 @@
+// VRRP advert handling (bpf/advert.h): RFC 5798 7.1 validation, receive state, events.
+#include "xdp_fixture.h"
+
+namespace xvrrp::test {
+namespace {
+
+constexpr uint64_t kCs = 10'000'000;  // one centisecond in ns
+
+class Advert : public XdpTest {
+protected:
+    void SetUp() override {
+        XdpTest::SetUp();
+        set_instance(XVRRP_INST_PREEMPT | XVRRP_INST_TAKEOVER_ARMED);
+    }
+    // Runs an invalid advert and checks it was dropped for exactly `reason`.
+    void expect_dropped(const Bytes &frame, const std::string &reason) {
+        EXPECT_EQ(run(frame).action, XDP_DROP);
+        EXPECT_EQ(counter_delta(), (CounterDelta{{reason, 1}}));
+        EXPECT_FALSE(state_->rx_state(kVrid).has_value()) << "an invalid advert changed rx_state";
+        EXPECT_TRUE(drain_events().empty());
+    }
+    // RFC 5798 6.1 with our priority kOwnPriority.
+    static uint64_t master_down_ns(uint64_t interval_ns) {
+        return 3 * interval_ns + ((256 - kOwnPriority) * interval_ns) / 256;
+    }
+};
+
+TEST_F(Advert, ValidV3AdvertIsConsumedRecordedAndReportedOnce) {
+    VrrpFields v;  // priority 150 from 192.0.2.11, interval 100 cs
+    auto r = run(advert_frame(v));
+    EXPECT_EQ(r.action, XDP_DROP);  // consumed: the controller reads rx_state and events
+    EXPECT_EQ(counter_delta(), (CounterDelta{{"vrrp_valid", 1}, {"vrrp_accepted", 1},
+                                             {"event_sent", 1}}));
+    auto rx = state_->rx_state(kVrid);
+    ASSERT_TRUE(rx);
+    EXPECT_EQ(rx->master_addr, ip("192.0.2.11"));
+    EXPECT_EQ(rx->master_priority, 150);
+    EXPECT_EQ(rx->version, 3);
+    EXPECT_EQ(rx->interval_field, 100);
+    EXPECT_EQ(rx->adverts, 1u);
+    EXPECT_EQ(rx->accepted, 1u);
+    EXPECT_EQ(rx->master_down_interval_ns, master_down_ns(100 * kCs));
+    EXPECT_NEAR(double(rx->last_advert_ns), double(monotonic_ns()), 1e9);
+    auto ev = drain_events();
+    ASSERT_EQ(ev.size(), 1u);
+    EXPECT_EQ(ev[0].type, XVRRP_EV_NEW_MASTER);
+    EXPECT_EQ(ev[0].vrid, kVrid);
+    EXPECT_EQ(ev[0].src, ip("192.0.2.11"));
+    EXPECT_EQ(ev[0].priority, 150);
+    EXPECT_EQ(ev[0].interval_field, 100);
+    EXPECT_EQ(ev[0].master_down_interval_ns, master_down_ns(100 * kCs));
+}
+
+TEST_F(Advert, SteadyStateAdvertsFromTheSameMasterWakeNobody) {
+    run(advert_frame());
+    drain_events();
+    for (int i = 0; i < 10; i++) run(advert_frame());
+    EXPECT_TRUE(drain_events().empty());
+    EXPECT_EQ(state_->rx_state(kVrid)->adverts, 11u);
+    uint32_t gaps = 0;
+    auto rx = state_->rx_state(kVrid);
+    for (uint32_t g : rx->gap_hist) gaps += g;
+    EXPECT_EQ(gaps, 10u) << "each inter-arrival gap lands in one histogram bucket";
+}
+
+TEST_F(Advert, ChecksumWithoutPseudoHeaderIsAlsoAccepted) {
+    VrrpFields v;
+    v.csum = Csum::Plain;  // RFC 9568 / Cisco variant
+    EXPECT_EQ(run(advert_frame(v)).action, XDP_DROP);
+    EXPECT_EQ(counter_delta()["vrrp_valid"], 1u);
+}
+
+TEST_F(Advert, ValidV2AdvertIsAcceptedOnAV2Instance) {
+    set_instance(XVRRP_INST_PREEMPT, 2);
+    VrrpFields v;
+    v.version = 2;
+    v.interval = 1;  // seconds
+    v.csum = Csum::Plain;
+    EXPECT_EQ(run(advert_frame(v)).action, XDP_DROP);
+    EXPECT_EQ(counter_delta()["vrrp_valid"], 1u);
+    // RFC 3768: Master_Down_Interval = 3 * Advertisement_Interval + (256 - Priority) / 256 s
+    EXPECT_EQ(state_->rx_state(kVrid)->master_down_interval_ns,
+              3'000'000'000ull + (256 - kOwnPriority) * 1'000'000'000ull / 256);
+}
+
+TEST_F(Advert, V2AdvertWithPseudoHeaderChecksumIsDropped) {
+    set_instance(XVRRP_INST_PREEMPT, 2);
+    VrrpFields v;
+    v.version = 2;
+    v.interval = 1;
+    v.csum = Csum::PseudoHeader;  // VRRPv2 never has one (RFC 3768 5.3.8)
+    expect_dropped(advert_frame(v), "vrrp_drop_checksum");
+}
+
+TEST_F(Advert, AdvertIsPassedToTheStackWhenConfiguredSoTcpdumpSeesIt) {
+    set_instance(XVRRP_INST_PREEMPT | XVRRP_INST_PASS_ADVERTS);
+    auto in = advert_frame();
+    auto r = run(in);
+    EXPECT_EQ(r.action, XDP_PASS);
+    EXPECT_EQ(r.out, in);
+    EXPECT_EQ(counter_delta()["vrrp_valid"], 1u);
+}
+
+TEST_F(Advert, AdvertBehindVlanTagIsAccepted) {
+    EXPECT_EQ(run(advert_frame({}, {}, {{0x8100, 10}})).action, XDP_DROP);
+    EXPECT_EQ(counter_delta()["vrrp_valid"], 1u);
+}
+
+TEST_F(Advert, AdvertWithIpOptionsIsAccepted) {
+    Ipv4Fields i;
+    i.options = {0x94, 0x04, 0x00, 0x00};  // Router Alert
+    EXPECT_EQ(run(advert_frame({}, i)).action, XDP_DROP);
+    EXPECT_EQ(counter_delta()["vrrp_valid"], 1u);
+}
+
+TEST_F(Advert, AdvertForAVridNotConfiguredHereGoesToTheKernelUntouched) {
+    VrrpFields v;
+    v.vrid = 52;  // maybe keepalived's, on this very host
+    auto in = advert_frame(v);
+    auto r = run(in);
+    EXPECT_EQ(r.action, XDP_PASS);
+    EXPECT_EQ(r.out, in);
+    EXPECT_EQ(counter_delta(), (CounterDelta{{"vrrp_other_vrid", 1}}));
+}
+
+TEST_F(Advert, TtlOtherThan255IsDropped_Rfc5798_7_1) {
+    Ipv4Fields i;
+    i.ttl = 254;  // routed: not from this link
+    expect_dropped(advert_frame({}, i), "vrrp_drop_ttl");
+}
+
+TEST_F(Advert, VersionOtherThanConfiguredIsDropped_Rfc5798_7_1) {
+    VrrpFields v;
+    v.version = 2;
+    v.csum = Csum::Plain;
+    expect_dropped(advert_frame(v), "vrrp_drop_version");
+}
+
+TEST_F(Advert, UnknownVersionIsDropped) {
+    VrrpFields v;
+    v.version = 4;
+    expect_dropped(advert_frame(v), "vrrp_drop_version");
+}
+
+TEST_F(Advert, TypeOtherThanAdvertisementIsDropped_Rfc5798_7_1) {
+    VrrpFields v;
+    v.type = 2;
+    expect_dropped(advert_frame(v), "vrrp_drop_type");
+}
+
+TEST_F(Advert, CountLargerThanTheAddressesCarriedIsDropped) {
+    VrrpFields v;
+    v.count_override = 2;  // says two addresses, carries one
+    expect_dropped(advert_frame(v), "vrrp_drop_length");
+}
+
+TEST_F(Advert, CountSmallerThanTheAddressesCarriedIsDropped) {
+    VrrpFields v;
+    v.addrs = {ip("192.0.2.100"), ip("192.0.2.101")};
+    v.count_override = 1;
+    expect_dropped(advert_frame(v), "vrrp_drop_length");
+}
+
+TEST_F(Advert, IpTotalLengthBeyondTheFrameIsDropped) {
+    Ipv4Fields i;
+    i.tot_len_delta = 8;
+    expect_dropped(advert_frame({}, i), "vrrp_drop_ip_malformed");
+}
+
+TEST_F(Advert, IpHeaderLengthBelowFiveWordsIsDropped) {
+    Ipv4Fields i;
+    i.ihl_override = 4;
+    expect_dropped(advert_frame({}, i), "vrrp_drop_ip_malformed");
+}
+
+TEST_F(Advert, VrrpHeaderCutShortIsDropped) {
+    // IP says 4 bytes of payload and the frame ends there: no room for the VRRP header.
+    Ipv4Fields i;
+    auto frame = cat({eth(kVrrpMcastMac, kServerMac, 0x0800), ipv4(i, Bytes{0x31, 51, 150, 1})});
+    expect_dropped(frame, "vrrp_drop_truncated");
+}
+
+TEST_F(Advert, AddressesCutShortAreDroppedOnLength) {
+    VrrpFields v;
+    v.addrs = {ip("192.0.2.100"), ip("192.0.2.101")};
+    Bytes msg = vrrp(v);
+    msg.resize(msg.size() - 4);  // count says two addresses, the IP payload holds one
+    expect_dropped(cat({eth(kVrrpMcastMac, kServerMac, 0x0800), ipv4({}, msg)}),
+                   "vrrp_drop_length");
+}
+
+TEST_F(Advert, IpHeaderChecksumWrongIsDropped) {
+    auto frame = advert_frame();
+    frame[14 + 10] ^= 0x01;  // the kernel's ip_rcv would drop it; so do we
+    expect_dropped(frame, "vrrp_drop_ip_malformed");
+}
+
+TEST_F(Advert, WrongChecksumIsDropped_Rfc5798_7_1) {
+    VrrpFields v;
+    v.csum = Csum::Wrong;
+    expect_dropped(advert_frame(v), "vrrp_drop_checksum");
+}
+
+TEST_F(Advert, ZeroIntervalIsDropped) {
+    VrrpFields v;
+    v.interval = 0;
+    expect_dropped(advert_frame(v), "vrrp_drop_interval");
+}
+
+TEST_F(Advert, FirstFragmentIsDropped) {
+    Ipv4Fields i;
+    i.frag = 0x2000;  // MF
+    expect_dropped(advert_frame({}, i), "vrrp_drop_fragment");
+}
+
+TEST_F(Advert, LaterFragmentIsDropped) {
+    Ipv4Fields i;
+    i.frag = 0x0010;  // offset 128
+    expect_dropped(advert_frame({}, i), "vrrp_drop_fragment");
+}
+
+TEST_F(Advert, SourceOutsideTheAllowListIsDropped) {
+    set_instance(XVRRP_INST_PREEMPT | XVRRP_INST_ALLOWLIST);
+    tables_->allow_source(kVrid, ip("192.0.2.12"));
+    expect_dropped(advert_frame(), "vrrp_drop_source");
+}
+
+TEST_F(Advert, SourceInTheAllowListIsAccepted) {
+    set_instance(XVRRP_INST_PREEMPT | XVRRP_INST_ALLOWLIST);
+    tables_->allow_source(kVrid, ip("192.0.2.11"));
+    EXPECT_EQ(run(advert_frame()).action, XDP_DROP);
+    EXPECT_EQ(counter_delta()["vrrp_valid"], 1u);
+}
+
+TEST_F(Advert, PriorityChangeOfTheMasterIsReported) {
+    run(advert_frame());
+    drain_events();
+    VrrpFields v;
+    v.priority = 200;
+    run(advert_frame(v));
+    auto ev = drain_events();
+    ASSERT_EQ(ev.size(), 1u);
+    EXPECT_EQ(ev[0].type, XVRRP_EV_PRIORITY_CHANGE);
+    EXPECT_EQ(ev[0].priority, 200);
+}
+
+TEST_F(Advert, IntervalChangeOfTheMasterIsReportedAndRelearned_Rfc5798_6_4_2) {
+    run(advert_frame());
+    drain_events();
+    VrrpFields v;
+    v.interval = 5;
+    run(advert_frame(v));
+    auto ev = drain_events();
+    ASSERT_EQ(ev.size(), 1u);
+    EXPECT_EQ(ev[0].type, XVRRP_EV_INTERVAL_CHANGE);
+    EXPECT_EQ(state_->rx_state(kVrid)->master_down_interval_ns, master_down_ns(5 * kCs));
+}
+
+TEST_F(Advert, FastModeUsesTheConfiguredIntervalNotTheField) {
+    set_instance(XVRRP_INST_PREEMPT, 3, 1'000'000);  // 1 ms between xvrrp peers
+    VrrpFields v;
+    v.interval = 1;  // nearest legal value on the wire
+    run(advert_frame(v));
+    EXPECT_EQ(state_->rx_state(kVrid)->master_down_interval_ns, master_down_ns(1'000'000));
+}
+
+TEST_F(Advert, NewSourceIsReportedAsNewMaster) {
+    run(advert_frame());
+    drain_events();
+    Ipv4Fields i;
+    i.src = ip("192.0.2.13");
+    run(advert_frame({}, i));
+    auto ev = drain_events();
+    ASSERT_EQ(ev.size(), 1u);
+    EXPECT_EQ(ev[0].type, XVRRP_EV_NEW_MASTER);
+    EXPECT_EQ(ev[0].src, ip("192.0.2.13"));
+}
+
+TEST_F(Advert, PriorityZeroSetsTheTimerToSkewTimeAndIsReported_Rfc5798_6_4_2) {
+    run(advert_frame());
+    drain_events();
+    counter_delta();
+    VrrpFields v;
+    v.priority = 0;
+    run(advert_frame(v));
+    EXPECT_EQ(counter_delta(), (CounterDelta{{"vrrp_valid", 1}, {"vrrp_accepted", 1},
+                                             {"vrrp_prio_zero", 1}, {"event_sent", 1}}));
+    auto ev = drain_events();
+    ASSERT_EQ(ev.size(), 1u);
+    EXPECT_EQ(ev[0].type, XVRRP_EV_PRIORITY_ZERO);
+    EXPECT_EQ(state_->rx_state(kVrid)->master_down_interval_ns,
+              (256 - kOwnPriority) * 100 * kCs / 256);
+}
+
+TEST_F(Advert, LowerPriorityWithPreemptDoesNotRearmTheTimer_Rfc5798_6_4_2) {
+    VrrpFields v;
+    v.priority = 50;  // below our 100
+    run(advert_frame(v));
+    EXPECT_EQ(counter_delta(), (CounterDelta{{"vrrp_valid", 1}, {"vrrp_ignored_lower_prio", 1},
+                                             {"event_sent", 1}}));
+    EXPECT_EQ(state_->rx_state(kVrid)->accepted, 0u);
+    auto ev = drain_events();
+    ASSERT_EQ(ev.size(), 1u);
+    EXPECT_EQ(ev[0].type, XVRRP_EV_LOWER_PRIORITY);
+    run(advert_frame(v));
+    EXPECT_TRUE(drain_events().empty()) << "reported once, not per advert";
+}
+
+TEST_F(Advert, LowerPriorityWithoutPreemptIsAccepted_Rfc5798_6_4_2) {
+    set_instance(0);
+    VrrpFields v;
+    v.priority = 50;
+    run(advert_frame(v));
+    EXPECT_EQ(state_->rx_state(kVrid)->accepted, 1u);
+}
+
+TEST_F(Advert, AdvertWhileMasterIsReportedEveryTime) {
+    become_master();
+    for (int i = 0; i < 2; i++) {
+        run(advert_frame());
+        auto ev = drain_events();
+        ASSERT_EQ(ev.size(), 1u);
+        EXPECT_EQ(ev[0].type, XVRRP_EV_ADVERT_WHILE_MASTER);
+    }
+    EXPECT_EQ(counter_delta()["vrrp_while_master"], 2u);
+}
+
+TEST_F(Advert, FullRingBufferIsCountedAndNeverBlocks) {
+    // Every advert alternates the priority, so each one is an event nobody consumes.
+    uint64_t sent = 0;
+    for (int i = 0; i < 8000; i++) {
+        VrrpFields v;
+        v.priority = 150 + (i & 1);
+        EXPECT_EQ(run(advert_frame(v)).action, XDP_DROP);
+    }
+    auto d = counter_delta();
+    sent = d["event_sent"];
+    EXPECT_GT(d["event_dropped"], 0u);
+    EXPECT_EQ(sent + d["event_dropped"], 8000u);
+    EXPECT_EQ(d["vrrp_valid"], 8000u);
+}
+
+}  // namespace
+}  // namespace xvrrp::test

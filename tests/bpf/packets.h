@@ -1,0 +1,172 @@
+// Crafting test frames byte by byte, independently of the daemon's codec, so a bug there
+// cannot hide the same bug in the XDP program.
+#pragma once
+
+#include <arpa/inet.h>
+
+#include <array>
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+namespace xvrrp::test {
+
+using Bytes = std::vector<uint8_t>;
+using Mac = std::array<uint8_t, 6>;
+
+inline const Mac kBroadcast = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+inline const Mac kClientMac = {0x02, 0x00, 0x00, 0x00, 0x00, 0xc1};
+inline const Mac kServerMac = {0x02, 0x00, 0x00, 0x00, 0x00, 0x11};
+inline const Mac kVrrpMcastMac = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x12};
+
+inline uint32_t ip(const char *text) {  // network byte order
+    in_addr a{};
+    inet_pton(AF_INET, text, &a);
+    return a.s_addr;
+}
+
+inline Bytes cat(std::initializer_list<Bytes> parts) {
+    Bytes out;
+    for (const auto &p : parts) out.insert(out.end(), p.begin(), p.end());
+    return out;
+}
+
+inline void put16(Bytes &b, uint16_t v) {
+    b.push_back(v >> 8);
+    b.push_back(v & 0xff);
+}
+inline void put_be32(Bytes &b, uint32_t be) {
+    auto *p = reinterpret_cast<const uint8_t *>(&be);
+    b.insert(b.end(), p, p + 4);
+}
+inline void put_mac(Bytes &b, const Mac &m) { b.insert(b.end(), m.begin(), m.end()); }
+
+// RFC 1071 over bytes, plus an optional initial sum (for pseudo-headers).
+inline uint16_t inet_csum(const Bytes &b, uint32_t sum = 0) {
+    for (size_t i = 0; i + 1 < b.size(); i += 2) sum += (b[i] << 8) | b[i + 1];
+    if (b.size() & 1) sum += b.back() << 8;
+    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+    return static_cast<uint16_t>(~sum);
+}
+
+// Ethernet header with optional VLAN tags, outermost first: each {tpid, vid}.
+struct Vlan {
+    uint16_t tpid;
+    uint16_t vid;
+};
+inline Bytes eth(const Mac &dst, const Mac &src, uint16_t ethertype,
+                 std::initializer_list<Vlan> vlans = {}) {
+    Bytes b;
+    put_mac(b, dst);
+    put_mac(b, src);
+    for (const auto &v : vlans) {
+        put16(b, v.tpid);
+        put16(b, v.vid);
+    }
+    put16(b, ethertype);
+    return b;
+}
+
+struct ArpFields {
+    uint16_t htype = 1, ptype = 0x0800;
+    uint8_t hlen = 6, plen = 4;
+    uint16_t op = 1;
+    Mac sha = kClientMac;
+    uint32_t spa = ip("192.0.2.50");
+    Mac tha = {};
+    uint32_t tpa = ip("192.0.2.100");
+};
+inline Bytes arp(const ArpFields &f) {
+    Bytes b;
+    put16(b, f.htype);
+    put16(b, f.ptype);
+    b.push_back(f.hlen);
+    b.push_back(f.plen);
+    put16(b, f.op);
+    put_mac(b, f.sha);
+    put_be32(b, f.spa);
+    put_mac(b, f.tha);
+    put_be32(b, f.tpa);
+    return b;
+}
+
+struct Ipv4Fields {
+    uint32_t src = ip("192.0.2.11");
+    uint32_t dst = ip("224.0.0.18");
+    uint8_t proto = 112;
+    uint8_t ttl = 255;
+    uint16_t frag = 0;  // flags + offset as on the wire
+    Bytes options;      // multiple of 4
+    int tot_len_delta = 0;  // lie about the total length
+    int ihl_override = -1;
+};
+inline Bytes ipv4(const Ipv4Fields &f, const Bytes &payload) {
+    Bytes b;
+    uint8_t ihl = f.ihl_override >= 0 ? f.ihl_override : 5 + f.options.size() / 4;
+    b.push_back(0x40 | (ihl & 0xf));
+    b.push_back(0xc0);
+    put16(b, 20 + f.options.size() + payload.size() + f.tot_len_delta);
+    put16(b, 0);
+    put16(b, f.frag);
+    b.push_back(f.ttl);
+    b.push_back(f.proto);
+    put16(b, 0);
+    put_be32(b, f.src);
+    put_be32(b, f.dst);
+    b.insert(b.end(), f.options.begin(), f.options.end());
+    uint16_t c = inet_csum(b);
+    b[10] = c >> 8, b[11] = c & 0xff;
+    b.insert(b.end(), payload.begin(), payload.end());
+    return b;
+}
+
+enum class Csum { PseudoHeader, Plain, Wrong };
+struct VrrpFields {
+    uint8_t version = 3, type = 1, vrid = 51, priority = 150;
+    uint16_t interval = 100;  // v3 centiseconds, v2 seconds
+    std::vector<uint32_t> addrs = {ip("192.0.2.100")};
+    int count_override = -1;
+    Csum csum = Csum::PseudoHeader;
+};
+// The VRRP message; checksum over it (and the pseudo-header from ip if asked).
+inline Bytes vrrp(const VrrpFields &f, const Ipv4Fields &ipf = {}) {
+    Bytes b;
+    b.push_back((f.version << 4) | f.type);
+    b.push_back(f.vrid);
+    b.push_back(f.priority);
+    b.push_back(f.count_override >= 0 ? f.count_override : f.addrs.size());
+    if (f.version == 2) {
+        b.push_back(0);  // auth type: none
+        b.push_back(f.interval & 0xff);
+    } else {
+        put16(b, f.interval & 0x0fff);
+    }
+    put16(b, 0);
+    for (uint32_t a : f.addrs) put_be32(b, a);
+    if (f.version == 2) b.insert(b.end(), 8, 0);  // authentication data
+    uint32_t ph = 0;
+    if (f.csum == Csum::PseudoHeader) {
+        auto *s = reinterpret_cast<const uint8_t *>(&ipf.src);
+        auto *d = reinterpret_cast<const uint8_t *>(&ipf.dst);
+        ph += (s[0] << 8 | s[1]) + (s[2] << 8 | s[3]) + (d[0] << 8 | d[1]) + (d[2] << 8 | d[3]);
+        ph += 112 + b.size();
+    }
+    uint16_t c = inet_csum(b, ph);
+    if (f.csum == Csum::Wrong) c ^= 0x0101;
+    b[6] = c >> 8, b[7] = c & 0xff;
+    return b;
+}
+
+// A whole advert frame, as a master sends it.
+inline Bytes advert_frame(const VrrpFields &v = {}, const Ipv4Fields &i = {},
+                          std::initializer_list<Vlan> vlans = {}) {
+    return cat({eth(kVrrpMcastMac, kServerMac, 0x0800, vlans), ipv4(i, vrrp(v, i))});
+}
+
+inline Bytes arp_request_frame(const ArpFields &a = {}, std::initializer_list<Vlan> vlans = {},
+                               const Mac &eth_src = kClientMac) {
+    return cat({eth(kBroadcast, eth_src, 0x0806, vlans), arp(a)});
+}
+
+}  // namespace xvrrp::test

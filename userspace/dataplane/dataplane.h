@@ -1,0 +1,52 @@
+// The XDP program and its maps, for one interface: the skeleton embedded in the binary,
+// opened, optionally pinned, then loaded (for BPF_PROG_TEST_RUN) or attached (attach.h).
+#pragma once
+
+#include <string>
+
+#include "common/fd.h"
+
+struct xvrrp_bpf;  // generated skeleton (xvrrp_bpf.skel.h)
+struct bpf_object;
+struct bpf_program;
+
+namespace xvrrp::dataplane {
+
+struct MapFds {
+    int instances = -1;
+    int vips = -1;
+    int allowed_srcs = -1;
+    int leases = -1;
+    int rx_state = -1;
+    int counters = -1;
+    int events = -1;
+};
+
+class Dataplane {
+public:
+    // Opens the embedded object. With a pin_dir, every map is pinned there by name with its
+    // BTF (and an existing compatible pin is reused) when the object is loaded.
+    explicit Dataplane(const std::string &pin_dir = "");
+    ~Dataplane();
+    Dataplane(const Dataplane &) = delete;
+    Dataplane &operator=(const Dataplane &) = delete;
+
+    // Loads program and maps into the kernel. attach.h loads through libxdp instead.
+    void load();
+    bool loaded() const { return loaded_; }
+    void mark_loaded();  // called by XdpAttachment once libxdp has loaded the object
+
+    int prog_fd() const;
+    MapFds maps() const;
+    bpf_object *object() const;
+    bpf_program *program() const;
+    // Removes the pins (maps stay alive while fds are open).
+    void unpin();
+
+private:
+    xvrrp_bpf *skel_ = nullptr;
+    std::string pin_dir_;
+    bool loaded_ = false;
+};
+
+}  // namespace xvrrp::dataplane

@@ -1,0 +1,116 @@
+#include "dataplane/tables.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <string>
+
+#include "common/fd.h"
+
+namespace xvrrp::dataplane {
+namespace {
+
+void update(int fd, const void *key, const void *value, const char *what) {
+    if (bpf_map_update_elem(fd, key, value, BPF_ANY))
+        throw sys_error(std::string("update map ") + what);
+}
+
+void remove(int fd, const void *key, const char *what) {
+    if (bpf_map_delete_elem(fd, key) && errno != ENOENT)
+        throw sys_error(std::string("delete from map ") + what);
+}
+
+}  // namespace
+
+void ControlTables::set_instance(uint8_t vrid, const xvrrp_instance &inst) {
+    xvrrp_vrid_key key{vrid};
+    update(fds_.instances, &key, &inst, "instances");
+}
+
+void ControlTables::remove_instance(uint8_t vrid) {
+    xvrrp_vrid_key key{vrid};
+    remove(fds_.instances, &key, "instances");
+}
+
+std::optional<xvrrp_instance> ControlTables::instance(uint8_t vrid) const {
+    xvrrp_vrid_key key{vrid};
+    xvrrp_instance inst;
+    if (bpf_map_lookup_elem(fds_.instances, &key, &inst)) return std::nullopt;
+    return inst;
+}
+
+void ControlTables::set_vip(uint32_t addr_be, const xvrrp_vip &vip) {
+    xvrrp_vip_key key{addr_be};
+    update(fds_.vips, &key, &vip, "vips");
+}
+
+void ControlTables::remove_vip(uint32_t addr_be) {
+    xvrrp_vip_key key{addr_be};
+    remove(fds_.vips, &key, "vips");
+}
+
+void ControlTables::allow_source(uint8_t vrid, uint32_t addr_be) {
+    xvrrp_src_key key{vrid, addr_be};
+    xvrrp_allowed_src value{};
+    update(fds_.allowed_srcs, &key, &value, "allowed_srcs");
+}
+
+void ControlTables::disallow_source(uint8_t vrid, uint32_t addr_be) {
+    xvrrp_src_key key{vrid, addr_be};
+    remove(fds_.allowed_srcs, &key, "allowed_srcs");
+}
+
+std::optional<xvrrp_rx_state> StateReader::rx_state(uint8_t vrid) const {
+    xvrrp_vrid_key key{vrid};
+    xvrrp_rx_state st;
+    if (bpf_map_lookup_elem(fds_.rx_state, &key, &st)) return std::nullopt;
+    return st;
+}
+
+xvrrp_counters StateReader::counters() const {
+    int ncpus = libbpf_num_possible_cpus();
+    if (ncpus <= 0) throw sys_error("count possible CPUs", -ncpus);
+    std::vector<xvrrp_counters> per_cpu(ncpus);
+    uint32_t key = 0;
+    if (bpf_map_lookup_elem(fds_.counters, &key, per_cpu.data()))
+        throw sys_error("read map counters");
+    xvrrp_counters sum{};
+    for (const auto &c : per_cpu)
+        for (const auto &info : counter_infos()) sum.*info.field += c.*info.field;
+    return sum;
+}
+
+const std::vector<CounterInfo> &counter_infos() {
+    static const std::vector<CounterInfo> infos = {
+#define XVRRP_COUNTER_INFO(name, help) {#name, help, &xvrrp_counters::name},
+        XVRRP_COUNTERS(XVRRP_COUNTER_INFO)
+#undef XVRRP_COUNTER_INFO
+    };
+    return infos;
+}
+
+LeaseTable::LeaseTable(int leases_fd) {
+    bytes_ = sizeof(xvrrp_lease) * XVRRP_LEASE_SLOTS;
+    long page = sysconf(_SC_PAGESIZE);
+    bytes_ = (bytes_ + page - 1) / page * page;
+    void *p = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_SHARED, leases_fd, 0);
+    if (p == MAP_FAILED) throw sys_error("mmap the lease map");
+    slots_ = static_cast<xvrrp_lease *>(p);
+}
+
+LeaseTable::~LeaseTable() {
+    if (slots_) munmap(slots_, bytes_);
+}
+
+void LeaseTable::renew(uint8_t vrid, uint64_t expires_ns) {
+    std::atomic_ref<__u64>(slots_[vrid].expires_ns).store(expires_ns, std::memory_order_release);
+}
+
+uint64_t LeaseTable::expires(uint8_t vrid) const {
+    return std::atomic_ref<__u64>(slots_[vrid].expires_ns).load(std::memory_order_acquire);
+}
+
+}  // namespace xvrrp::dataplane
