@@ -1,5 +1,5 @@
 // A decoded VRRP advertisement: the fields the state machine decides on.
-// The codec (packet.h) turns bytes into an Advert and back.
+// The codec (codec.h) turns bytes into an Advert and back.
 #pragma once
 
 #include "vrrp/types.h"
