@@ -1,0 +1,112 @@
+// Every default of docs/configuration.md, observed on a file that sets only the required keys.
+#include <gtest/gtest.h>
+
+#include "config_test_util.h"
+
+namespace xvrrp::config {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::instance_of;
+using testing::kMinimalInstance;
+
+TEST(ConfigDefaults, DaemonPathsDefaultToTheSystemLocations) {
+    ConfigResult r = parse_config(kMinimalInstance, "x.toml");
+    ASSERT_TRUE(r.ok()) << format_diagnostics(r.errors);
+    EXPECT_EQ(r.config->file, "x.toml");
+    EXPECT_EQ(r.config->daemon.vip_interface, "dummy0");
+    EXPECT_EQ(r.config->daemon.pin_dir, "/sys/fs/bpf/xvrrp");
+    EXPECT_EQ(r.config->daemon.control_socket, "/run/xvrrp/xvrrpd.sock");
+    EXPECT_EQ(r.config->daemon.pid_file, "/run/xvrrp/xvrrpd.pid");
+}
+
+TEST(ConfigDefaults, RequiredKeysAreRead) {
+    Instance i = instance_of(kMinimalInstance);
+    EXPECT_EQ(i.name, "web");
+    EXPECT_EQ(i.interface, "eth0");
+    EXPECT_EQ(i.vrid, 51);
+    ASSERT_EQ(i.virtual_ips.size(), 1u);
+    EXPECT_EQ(i.virtual_ips[0].address, IpAddress::v4(192, 0, 2, 100));
+    EXPECT_EQ(i.virtual_ips[0].prefix_len, 32);
+    EXPECT_EQ(i.source_line, 1u);
+}
+
+TEST(ConfigDefaults, PriorityIs100AndNotOwner) {
+    Instance i = instance_of(kMinimalInstance);
+    EXPECT_EQ(i.priority, 100);
+    EXPECT_FALSE(i.address_owner());
+}
+
+TEST(ConfigDefaults, VersionIs3) {
+    EXPECT_EQ(instance_of(kMinimalInstance).version, 3);
+}
+
+TEST(ConfigDefaults, AdvertIntervalIsOneSecondStandardMode) {
+    Instance i = instance_of(kMinimalInstance);
+    EXPECT_EQ(i.advert_interval, 1s);
+    EXPECT_FALSE(i.fast_mode());
+    EXPECT_EQ(i.advert_interval_field(), 100);  // centiseconds
+}
+
+TEST(ConfigDefaults, PreemptOnWithoutDelay) {
+    Instance i = instance_of(kMinimalInstance);
+    EXPECT_TRUE(i.preempt);
+    EXPECT_EQ(i.preempt_delay, 0s);
+}
+
+TEST(ConfigDefaults, AcceptModeOff) {
+    EXPECT_FALSE(instance_of(kMinimalInstance).accept);
+}
+
+TEST(ConfigDefaults, MulticastFromAnySource) {
+    Instance i = instance_of(kMinimalInstance);
+    EXPECT_TRUE(i.unicast_peers.empty());
+    EXPECT_TRUE(i.allowed_sources.empty());
+}
+
+TEST(ConfigDefaults, ChecksumIncludesThePseudoHeader) {
+    EXPECT_EQ(instance_of(kMinimalInstance).checksum, Checksum::WithPseudoHeader);
+}
+
+TEST(ConfigDefaults, NoVirtualMac) {
+    EXPECT_FALSE(instance_of(kMinimalInstance).use_vmac);
+}
+
+TEST(ConfigDefaults, GratuitousArpMirrorsKeepalived) {
+    Instance i = instance_of(kMinimalInstance);
+    EXPECT_EQ(i.garp_delay, 5s);     // garp_master_delay
+    EXPECT_EQ(i.garp_count, 5u);     // garp_master_repeat
+    EXPECT_EQ(i.garp_interval, 0s);  // garp_interval
+    EXPECT_EQ(i.garp_refresh, 0s);   // garp_master_refresh: off
+}
+
+TEST(ConfigDefaults, NoHooksNoTrackingAnyCpu) {
+    Instance i = instance_of(kMinimalInstance);
+    EXPECT_EQ(i.notify, NotifyHooks{});
+    EXPECT_TRUE(i.track_interfaces.empty());
+    EXPECT_EQ(i.advert_thread.sched_priority, 0);
+    EXPECT_EQ(i.advert_thread.cpu, -1);
+}
+
+TEST(ConfigDefaults, LeaseIsThreeIntervals) {
+    EXPECT_EQ(instance_of(kMinimalInstance).lease, 3s);
+    EXPECT_EQ(instance_of(testing::with("advert_interval = \"10ms\"\n")).lease, 30ms);
+}
+
+TEST(ConfigDefaults, PrefixDefaultsToAHostRoute) {
+    Instance v4 = instance_of(
+        "[[instance]]\nname = \"v4\"\ninterface = \"eth0\"\nvrid = 1\n"
+        "virtual_ips = [\"192.0.2.100\"]\n");
+    ASSERT_EQ(v4.virtual_ips.size(), 1u);
+    EXPECT_EQ(v4.virtual_ips[0].prefix_len, 32);
+    Instance v6 = instance_of(
+        "[[instance]]\nname = \"v6\"\ninterface = \"eth0\"\nvrid = 1\n"
+        "virtual_ips = [\"fe80::1\", \"2001:db8::100/64\"]\n");
+    ASSERT_EQ(v6.virtual_ips.size(), 2u);
+    EXPECT_EQ(v6.virtual_ips[0].prefix_len, 128);
+    EXPECT_EQ(v6.virtual_ips[1].prefix_len, 64);
+    EXPECT_EQ(v6.family(), Family::IPv6);
+}
+
+}  // namespace
+}  // namespace xvrrp::config

@@ -1,0 +1,130 @@
+// The validated configuration of xvrrpd, and the functions that build it from a TOML file.
+// Every value here has passed the checks in docs/configuration.md: a Config that exists is one
+// the daemon can run. Errors come back as FILE:LINE[:COLUMN] diagnostics, all of them at once.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/diagnostics.h"
+#include "vrrp/types.h"
+
+namespace xvrrp::config {
+
+using vrrp::Duration;
+using vrrp::Family;
+using vrrp::IpAddress;
+
+// Below this, an advert interval cannot be carried in the VRRPv3 centisecond field: fast mode.
+inline constexpr Duration kCentisecond = std::chrono::milliseconds(10);
+
+struct DaemonConfig {
+    std::string vip_interface = "dummy0";  // holds the service IPs while master
+    std::string pin_dir = "/sys/fs/bpf/xvrrp";
+    std::string control_socket = "/run/xvrrp/xvrrpd.sock";
+    std::string pid_file = "/run/xvrrp/xvrrpd.pid";
+};
+
+// A service IP with the prefix length it is added with on the VIP interface.
+struct VirtualIp {
+    IpAddress address;
+    uint8_t prefix_len = 32;  // /32 or /128 when the file gives none
+
+    bool operator==(const VirtualIp &) const = default;
+};
+
+enum class Checksum : uint8_t {
+    WithPseudoHeader,    // RFC 5798 5.2.8, what keepalived and routers send
+    WithoutPseudoHeader  // over the VRRP message alone, as VRRPv2 does; for peers that
+                         // compute the IPv4 VRRPv3 checksum that way. IPv4 VRRPv3 only
+};
+
+// Hooks run with execve (no shell) on a state change. Each is one argv; empty = no hook.
+// argv[0] is an absolute path.
+struct NotifyHooks {
+    std::vector<std::string> master, backup, fault, stop;
+    std::vector<std::string> any;  // run on every change, after the state's own hook
+
+    bool operator==(const NotifyHooks &) const = default;
+};
+
+// A link whose state changes the priority: weight != 0 adds it (negative: subtracts) while the
+// link is down; weight 0 puts the instance in FAULT while the link is down.
+struct TrackInterface {
+    std::string name;
+    int weight = 0;  // -254..254
+
+    bool operator==(const TrackInterface &) const = default;
+};
+
+// The thread that sends adverts while master.
+struct AdvertThread {
+    int sched_priority = 0;  // 0: SCHED_OTHER; 1..99: SCHED_FIFO at that priority
+    int cpu = -1;            // pin to this CPU; -1: any
+
+    bool operator==(const AdvertThread &) const = default;
+};
+
+struct Instance {
+    std::string name;
+    std::string interface;
+    uint8_t vrid = 0;
+    uint8_t priority = 100;  // 255: address owner (RFC 5798 5.2.4)
+    uint8_t version = 3;
+    Duration advert_interval = std::chrono::seconds(1);
+    bool preempt = true;
+    Duration preempt_delay{0};
+    bool accept = false;  // accept mode, RFC 5798 6.1
+    std::vector<VirtualIp> virtual_ips;
+    std::vector<IpAddress> unicast_peers;    // empty: multicast
+    std::vector<IpAddress> allowed_sources;  // empty: adverts from any source
+    Checksum checksum = Checksum::WithPseudoHeader;
+    bool use_vmac = false;  // false: adverts and ARP use the interface's own MAC
+    // Gratuitous ARP on becoming master, as keepalived's garp_master_*: garp_count messages
+    // garp_interval apart, a second burst garp_delay later (0: none), and while master a burst
+    // every garp_refresh (0: never).
+    Duration garp_delay = std::chrono::seconds(5);
+    unsigned garp_count = 5;
+    Duration garp_interval{0};
+    Duration garp_refresh{0};
+    NotifyHooks notify;
+    std::vector<TrackInterface> track_interfaces;
+    AdvertThread advert_thread;
+    // How long the XDP program keeps answering ARP after the last advert the controller sent.
+    Duration lease = std::chrono::seconds(3);  // default: 3 x advert_interval
+    uint32_t source_line = 0;  // line of the [[instance]] header, for later runtime messages
+
+    Family family() const { return virtual_ips.front().address.family; }
+    bool address_owner() const { return priority == 255; }
+    // Fast mode: an interval below 10ms, only understood by xvrrp peers configured alike.
+    bool fast_mode() const { return version == 3 && advert_interval < kCentisecond; }
+    // The advert's interval field: VRRPv3 centiseconds (1 in fast mode, the nearest legal
+    // value), VRRPv2 seconds.
+    uint16_t advert_interval_field() const;
+};
+
+struct Config {
+    std::string file;  // the file name the diagnostics and source_line refer to
+    DaemonConfig daemon;
+    std::vector<Instance> instances;
+};
+
+// Either a Config or the list of everything wrong with the file (sorted by position).
+struct ConfigResult {
+    std::optional<Config> config;
+    std::vector<Diagnostic> errors;
+
+    bool ok() const { return config.has_value(); }
+};
+
+// Parses and validates configuration text. Pure: no syscalls. `filename` only labels errors.
+ConfigResult parse_config(std::string_view text, std::string filename);
+
+// Reads `path` and parses it; an unreadable file is one diagnostic "PATH: error: ...".
+ConfigResult load_config(const std::string &path);
+
+}  // namespace xvrrp::config

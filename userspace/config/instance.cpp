@@ -1,0 +1,333 @@
+#include "config/instance.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "config/duration.h"
+
+namespace xvrrp::config {
+
+using namespace std::chrono_literals;
+using namespace std::string_literals;
+
+namespace {
+
+const std::vector<std::string_view> kInstanceKeys = {
+    "name",        "interface",       "vrid",
+    "priority",    "version",         "advert_interval",
+    "preempt",     "preempt_delay",   "accept",
+    "virtual_ips", "unicast_peers",   "allowed_sources",
+    "checksum",    "use_vmac",        "garp_delay",
+    "garp_count",  "garp_interval",   "garp_refresh",
+    "notify",      "track_interface", "advert_thread",
+    "lease"};
+
+constexpr Duration kMaxV3Interval = 40950ms;  // 4095 centiseconds, RFC 5798 5.2.7
+constexpr Duration kMinFastInterval = 100us;
+
+std::string_view family_name(Family f) {
+    return f == Family::IPv4 ? "IPv4" : "IPv6";
+}
+
+// IFNAMSIZ - 1 characters, no '/', no whitespace: what the kernel accepts as a link name.
+bool valid_ifname(const std::string &s) {
+    if (s.empty() || s.size() > 15 || s == "." || s == "..") return false;
+    return std::none_of(s.begin(), s.end(), [](char c) { return c == '/' || c <= ' '; });
+}
+
+void read_ifname(TableReader &r, std::string_view key, std::string &out) {
+    auto v = r.string(key);
+    if (!v) return;
+    if (!valid_ifname(*v)) {
+        r.diag().error(*r.node(key), r.name(key) + " = \"" + *v +
+                                         "\" is not an interface name (1 to 15 characters, no "
+                                         "'/' or spaces)");
+        return;
+    }
+    out = *v;
+}
+
+// "ADDR" or "ADDR/PREFIX"; the prefix defaults to the full length (/32, /128).
+std::optional<VirtualIp> read_virtual_ip(const toml::node &n, Diagnostics &diag) {
+    if (!n.is_string()) {
+        diag.error(n, "'virtual_ips' must hold strings such as \"192.0.2.100/32\", got " +
+                          std::string(type_name(n)));
+        return std::nullopt;
+    }
+    const std::string &text = n.as_string()->get();
+    std::string_view addr = text, prefix;
+    if (auto slash = text.find('/'); slash != std::string::npos)
+        addr = std::string_view(text).substr(0, slash),
+        prefix = std::string_view(text).substr(slash + 1);
+    auto ip = IpAddress::parse(addr);
+    if (!ip) {
+        diag.error(n, "'virtual_ips': \"" + text +
+                          "\" is not an IP address; write ADDR/PREFIX, e.g. \"192.0.2.100/32\" "
+                          "or \"2001:db8::100/128\"");
+        return std::nullopt;
+    }
+    VirtualIp vip{*ip, static_cast<uint8_t>(ip->size() * 8)};
+    if (addr.size() != text.size()) {
+        unsigned len = 0;
+        auto [end, ec] = std::from_chars(prefix.data(), prefix.data() + prefix.size(), len);
+        if (prefix.empty() || ec != std::errc() || end != prefix.data() + prefix.size() ||
+            len < 1 || len > vip.prefix_len) {
+            diag.error(n, "'virtual_ips': \"" + text + "\" has a bad prefix length; " +
+                              std::string(family_name(ip->family)) + " allows /1 to /" +
+                              std::to_string(vip.prefix_len));
+            return std::nullopt;
+        }
+        vip.prefix_len = static_cast<uint8_t>(len);
+    }
+    return vip;
+}
+
+void read_virtual_ips(TableReader &r, ParsedInstance &p) {
+    const toml::array *arr = r.array("virtual_ips");
+    if (!arr) return;
+    Diagnostics &diag = r.diag();
+    if (arr->empty()) {
+        diag.error(*arr,
+                   "'virtual_ips' must not be empty; list the service IPs, e.g. "
+                   "[\"192.0.2.100/32\"]");
+        return;
+    }
+    auto &vips = p.instance.virtual_ips;
+    for (const toml::node &n : *arr) {
+        auto vip = read_virtual_ip(n, diag);
+        if (!vip) continue;
+        if (!vips.empty() && vip->address.family != vips.front().address.family) {
+            diag.error(n, "'virtual_ips': " + vip->address.to_string() + " is " +
+                              std::string(family_name(vip->address.family)) + " but " +
+                              vips.front().address.to_string() + " is " +
+                              std::string(family_name(vips.front().address.family)) +
+                              "; put each family in its own instance");
+            continue;
+        }
+        auto same = [&](const VirtualIp &v) { return v.address == vip->address; };
+        if (std::any_of(vips.begin(), vips.end(), same)) {
+            diag.error(n, "'virtual_ips': " + vip->address.to_string() + " is listed twice");
+            continue;
+        }
+        vips.push_back(*vip);
+        p.vip_pos.push_back(pos_of(n.source()));
+    }
+}
+
+// unicast_peers, allowed_sources: addresses of the instance's family.
+void read_addresses(TableReader &r, std::string_view key, std::optional<Family> family,
+                    std::vector<IpAddress> &out) {
+    const toml::array *arr = r.array(key);
+    if (!arr) return;
+    for (const toml::node &n : *arr) {
+        auto ip = read_address(n, r.name(key), r.diag());
+        if (!ip) continue;
+        if (family && ip->family != *family) {
+            r.diag().error(n, r.name(key) + ": " + ip->to_string() + " is " +
+                                  std::string(family_name(ip->family)) +
+                                  " but this instance's virtual_ips are " +
+                                  std::string(family_name(*family)));
+            continue;
+        }
+        out.push_back(*ip);
+    }
+}
+
+void read_checksum(TableReader &r, Instance &inst, bool family_known) {
+    auto v = r.string("checksum");
+    if (!v) return;
+    const toml::node &n = *r.node("checksum");
+    if (*v == "with_pseudo_header") {
+        inst.checksum = Checksum::WithPseudoHeader;
+    } else if (*v == "without_pseudo_header") {
+        inst.checksum = Checksum::WithoutPseudoHeader;
+        if (inst.version != 3 || (family_known && inst.family() != Family::IPv4))
+            r.diag().error(n,
+                           "'checksum' = \"without_pseudo_header\" applies to IPv4 VRRPv3 "
+                           "only; remove it");
+    } else {
+        r.diag().error(n,
+                       "'checksum' must be \"with_pseudo_header\" or "
+                       "\"without_pseudo_header\", got \"" +
+                           *v + "\"");
+    }
+}
+
+void read_notify(TableReader &r, NotifyHooks &hooks) {
+    const toml::table *t = r.table("notify");
+    if (!t) return;
+    TableReader nr(*t, "[instance.notify]", "notify.", {"master", "backup", "fault", "stop", "any"},
+                   r.diag());
+    auto argv = [&](std::string_view key, std::vector<std::string> &out) {
+        const toml::array *arr = nr.array(key);
+        if (!arr) return;
+        std::string what = nr.name(key);
+        if (arr->empty() || !arr->is_homogeneous(toml::node_type::string)) {
+            nr.diag().error(*arr, what +
+                                      " must be a non-empty array of strings: the program's "
+                                      "absolute path and its arguments");
+            return;
+        }
+        std::vector<std::string> args;
+        for (const toml::node &n : *arr) args.push_back(n.as_string()->get());
+        if (args[0].empty() || args[0][0] != '/') {
+            nr.diag().error(*arr->get(0), what + ": \"" + args[0] +
+                                              "\" is not an absolute path; hooks run with "
+                                              "execve, without a shell or PATH lookup");
+            return;
+        }
+        out = std::move(args);
+    };
+    argv("master", hooks.master);
+    argv("backup", hooks.backup);
+    argv("fault", hooks.fault);
+    argv("stop", hooks.stop);
+    argv("any", hooks.any);
+}
+
+void read_track_interfaces(TableReader &r, std::vector<TrackInterface> &out) {
+    const toml::array *arr = r.array("track_interface");
+    if (!arr) return;
+    for (const toml::node &n : *arr) {
+        if (!n.is_table()) {
+            r.diag().error(n,
+                           "'track_interface' must hold tables such as { name = \"eth1\", "
+                           "weight = -50 }, got " +
+                               std::string(type_name(n)));
+            continue;
+        }
+        TableReader tr(*n.as_table(), "'track_interface' entry", "track_interface.",
+                       {"name", "weight"}, r.diag());
+        TrackInterface track;
+        if (tr.require("name")) read_ifname(tr, "name", track.name);
+        if (auto w = tr.integer("weight", -254, 254, "-254..254 (0: fault while down)"))
+            track.weight = static_cast<int>(*w);
+        if (!track.name.empty()) out.push_back(track);
+    }
+}
+
+void read_advert_thread(TableReader &r, AdvertThread &out) {
+    const toml::table *t = r.table("advert_thread");
+    if (!t) return;
+    TableReader tr(*t, "[instance.advert_thread]", "advert_thread.", {"sched_priority", "cpu"},
+                   r.diag());
+    if (auto v = tr.integer("sched_priority", 0, 99, "0..99 (0: SCHED_OTHER, 1..99: SCHED_FIFO)"))
+        out.sched_priority = static_cast<int>(*v);
+    if (auto v = tr.integer("cpu", -1, 1023, "a CPU number 0..1023 or -1 (any)"))
+        out.cpu = static_cast<int>(*v);
+}
+
+template <typename T>
+void set(std::optional<T> v, T &out) {
+    if (v) out = *v;
+}
+
+}  // namespace
+
+std::string advert_interval_problem(Duration d, int version) {
+    if (version == 2) {
+        if (d < 1s || d > 255s || d % 1s != 0ns)
+            return "is not a VRRPv2 interval: use whole seconds from 1s to 255s (RFC 3768 5.3.7)";
+        return "";
+    }
+    if (d < kMinFastInterval)
+        return "is below 100us, the shortest interval xvrrp supports (fast mode)";
+    if (d < kCentisecond) return "";  // fast mode, any whole number of microseconds
+    if (d > kMaxV3Interval) return "is above 40.95s, the VRRPv3 maximum (RFC 5798 5.2.7)";
+    if (d % kCentisecond != 0ns) {
+        Duration below = d - d % kCentisecond, above = below + kCentisecond;
+        std::string use = "\"" + format_duration(below) + "\"";
+        if (above <= kMaxV3Interval) use += " or \"" + format_duration(above) + "\"";
+        return "is not a multiple of 10ms (VRRPv3 carries centiseconds, RFC 5798 5.2.7); use " +
+               use + ", or an interval below 10ms for fast mode";
+    }
+    return "";
+}
+
+uint16_t Instance::advert_interval_field() const {
+    if (version == 2) return static_cast<uint16_t>(advert_interval / 1s);
+    return static_cast<uint16_t>(std::max<int64_t>(1, advert_interval / kCentisecond));
+}
+
+ParsedInstance parse_instance(const toml::table &table, Diagnostics &diag) {
+    ParsedInstance p;
+    Instance &inst = p.instance;
+    inst.source_line = pos_of(table.source()).line;
+    size_t errors_before = diag.count();
+    TableReader r(table, "[[instance]]", "", kInstanceKeys, diag);
+
+    for (auto key : {"name", "interface", "vrid", "virtual_ips"}) r.require(key);
+    if (auto v = r.string("name")) {
+        if (v->empty())
+            diag.error(*r.node("name"), "'name' must not be empty");
+        else
+            inst.name = *v, p.name_pos = pos_of(r.node("name")->source());
+    }
+    read_ifname(r, "interface", inst.interface);
+    if (auto v = r.integer("vrid", 1, 255, "1-255")) {
+        inst.vrid = static_cast<uint8_t>(*v);
+        p.vrid_pos = pos_of(r.node("vrid")->source());
+    }
+    if (auto v = r.integer("priority", 1, 255, "1-255 (255: address owner)"))
+        inst.priority = static_cast<uint8_t>(*v);
+    if (auto v = r.integer("version", 2, 3, "2 or 3")) inst.version = static_cast<uint8_t>(*v);
+    set(r.boolean("preempt"), inst.preempt);
+    set(r.duration("preempt_delay", 0s, 3600s), inst.preempt_delay);
+    set(r.boolean("accept"), inst.accept);
+    set(r.boolean("use_vmac"), inst.use_vmac);
+
+    read_virtual_ips(r, p);
+    bool family_known = !inst.virtual_ips.empty();
+    std::optional<Family> family;
+    if (family_known) family = inst.family();
+    read_addresses(r, "unicast_peers", family, inst.unicast_peers);
+    read_addresses(r, "allowed_sources", family, inst.allowed_sources);
+    if (inst.version == 2 && family == Family::IPv6)
+        diag.error(*r.node("version"),
+                   "VRRPv2 is IPv4 only (RFC 3768); use version = 3 for "
+                   "IPv6 virtual_ips");
+    read_checksum(r, inst, family_known);
+
+    set(r.duration("garp_delay", 0s, 3600s), inst.garp_delay);
+    if (auto v = r.integer("garp_count", 0, 255, "0..255 (0: no gratuitous ARP)"))
+        inst.garp_count = static_cast<unsigned>(*v);
+    set(r.duration("garp_interval", 0s, 10s), inst.garp_interval);
+    set(r.duration("garp_refresh", 0s, 86400s), inst.garp_refresh);
+    read_notify(r, inst.notify);
+    read_track_interfaces(r, inst.track_interfaces);
+    read_advert_thread(r, inst.advert_thread);
+
+    // The interval rules depend on the version; the lease depends on the interval.
+    bool interval_ok = true;
+    if (auto v = r.duration("advert_interval")) {
+        std::string problem = advert_interval_problem(*v, inst.version);
+        interval_ok = problem.empty();
+        if (interval_ok)
+            inst.advert_interval = *v;
+        else
+            diag.error(*r.node("advert_interval"), "'advert_interval' = \"" +
+                                                       r.node("advert_interval")->value_or(""s) +
+                                                       "\" " + problem);
+    } else {
+        interval_ok = !r.node("advert_interval");
+    }
+    inst.lease = 3 * inst.advert_interval;
+    if (auto v = r.duration("lease"); v && interval_ok) {
+        // Longer than 3 intervals would keep answering ARP after a backup has taken over
+        // (Master_Down_Interval, RFC 5798 6.1); not longer than one would lapse between adverts.
+        if (*v <= inst.advert_interval || *v > 3 * inst.advert_interval)
+            diag.error(*r.node("lease"), "'lease' = \"" + format_duration(*v) +
+                                             "\" must be longer than "
+                                             "advert_interval (" +
+                                             format_duration(inst.advert_interval) +
+                                             ") and at most 3 x advert_interval (" +
+                                             format_duration(3 * inst.advert_interval) + ")");
+        else
+            inst.lease = *v;
+    }
+
+    p.valid = diag.count() == errors_before;
+    return p;
+}
+
+}  // namespace xvrrp::config

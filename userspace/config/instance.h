@@ -1,0 +1,29 @@
+// Internal to the config library: one [[instance]] table -> Instance, with the positions the
+// checks across instances (unique names, VRIDs, service IPs) point their errors at.
+#pragma once
+
+#include <toml++/toml.h>
+
+#include <vector>
+
+#include "config/config.h"
+#include "config/reader.h"
+
+namespace xvrrp::config {
+
+struct ParsedInstance {
+    Instance instance;
+    bool valid = false;  // no error was found in this table
+    // Where each value came from; a zero line when the key was absent or wrong.
+    SourcePos name_pos, vrid_pos;
+    std::vector<SourcePos> vip_pos;  // parallel to instance.virtual_ips
+};
+
+// Reads and checks every key of one [[instance]] table, reporting all problems into `diag`.
+ParsedInstance parse_instance(const toml::table &table, Diagnostics &diag);
+
+// Why `interval` is not a valid advert interval for VRRP `version`, or "" when it is.
+// The message follows the quoted value: "is not a multiple of 10ms ...".
+std::string advert_interval_problem(Duration interval, int version);
+
+}  // namespace xvrrp::config

@@ -1,0 +1,131 @@
+// The file as a whole: TOML syntax, the top-level tables, [daemon], and the checks that need
+// every instance at once (unique names, VRIDs per link, service IPs).
+#include <toml++/toml.h>
+
+#include <map>
+#include <tuple>
+
+#include "config/config.h"
+#include "config/instance.h"
+#include "config/reader.h"
+
+namespace xvrrp::config {
+
+namespace {
+
+std::string family_name(Family f) {
+    return f == Family::IPv4 ? "IPv4" : "IPv6";
+}
+
+void read_path(TableReader &r, std::string_view key, std::string &out) {
+    auto v = r.string(key);
+    if (!v) return;
+    if (v->empty())
+        r.diag().error(*r.node(key), r.name(key) + " must not be empty");
+    else
+        out = *v;
+}
+
+void read_daemon(const toml::node &n, DaemonConfig &daemon, Diagnostics &diag) {
+    if (!n.is_table()) {
+        diag.error(n, "'daemon' must be a table ([daemon]), got " + std::string(type_name(n)));
+        return;
+    }
+    TableReader r(*n.as_table(), "[daemon]", "",
+                  {"vip_interface", "pin_dir", "control_socket", "pid_file"}, diag);
+    read_path(r, "vip_interface", daemon.vip_interface);
+    read_path(r, "pin_dir", daemon.pin_dir);
+    read_path(r, "control_socket", daemon.control_socket);
+    read_path(r, "pid_file", daemon.pid_file);
+}
+
+// Checks that need all instances; each error points at the second occurrence and names the
+// first by instance and line.
+void check_across_instances(const std::vector<ParsedInstance> &parsed, Diagnostics &diag) {
+    std::map<std::string, const ParsedInstance *> names;
+    std::map<std::tuple<std::string, Family, uint8_t>, const ParsedInstance *> vrids;
+    std::map<IpAddress, const ParsedInstance *> vips;
+    auto first = [](const ParsedInstance *p) {
+        return "instance '" + p->instance.name + "' (line " +
+               std::to_string(p->instance.source_line) + ")";
+    };
+    for (const ParsedInstance &p : parsed) {
+        const Instance &inst = p.instance;
+        if (!inst.name.empty()) {
+            auto [it, fresh] = names.emplace(inst.name, &p);
+            if (!fresh)
+                diag.error(p.name_pos, "instance name '" + inst.name + "' is already used by " +
+                                           "the [[instance]] at line " +
+                                           std::to_string(it->second->instance.source_line) +
+                                           "; names must be unique");
+        }
+        if (inst.vrid != 0 && !inst.interface.empty() && !inst.virtual_ips.empty()) {
+            auto [it, fresh] =
+                vrids.emplace(std::tuple(inst.interface, inst.family(), inst.vrid), &p);
+            if (!fresh)
+                diag.error(p.vrid_pos, "VRID " + std::to_string(inst.vrid) +
+                                           " is already used on " + inst.interface + " for " +
+                                           family_name(inst.family()) + " by " + first(it->second) +
+                                           "; each virtual router on a link needs its own VRID");
+        }
+        for (size_t i = 0; i < inst.virtual_ips.size(); ++i) {
+            auto [it, fresh] = vips.emplace(inst.virtual_ips[i].address, &p);
+            if (!fresh)
+                diag.error(p.vip_pos[i], "service IP " + inst.virtual_ips[i].address.to_string() +
+                                             " is already in " + first(it->second) +
+                                             "; a service IP belongs to one instance only");
+        }
+    }
+}
+
+void read_instances(const toml::node &n, std::vector<ParsedInstance> &parsed, Diagnostics &diag) {
+    const toml::array *arr = n.as_array();
+    if (!arr || !arr->is_array_of_tables()) {
+        diag.error(n, "'instance' must be an array of tables, written [[instance]], got " +
+                          std::string(type_name(n)));
+        return;
+    }
+    for (const toml::node &t : *arr) parsed.push_back(parse_instance(*t.as_table(), diag));
+}
+
+}  // namespace
+
+ConfigResult parse_config(std::string_view text, std::string filename) {
+    Diagnostics diag(filename);
+    toml::table root;
+#if TOML_EXCEPTIONS
+    try {
+        root = toml::parse(text, std::string_view(filename));
+    } catch (const toml::parse_error &e) {
+        diag.error(pos_of(e.source()), "invalid TOML: " + std::string(e.description()));
+        return {std::nullopt, diag.take_sorted()};
+    }
+#else
+    toml::parse_result result = toml::parse(text, std::string_view(filename));
+    if (!result) {
+        diag.error(pos_of(result.error().source()),
+                   "invalid TOML: " + std::string(result.error().description()));
+        return {std::nullopt, diag.take_sorted()};
+    }
+    root = std::move(result).table();
+#endif
+
+    Config config;
+    config.file = filename;
+    std::vector<ParsedInstance> parsed;
+    TableReader top(root, "the top level", "", {"daemon", "instance"}, diag);
+    if (const toml::node *d = root.get("daemon")) read_daemon(*d, config.daemon, diag);
+    if (const toml::node *i = root.get("instance"))
+        read_instances(*i, parsed, diag);
+    else
+        diag.error(SourcePos{1, 0},
+                   "no [[instance]] in the file; add at least one, e.g. "
+                   "[[instance]] with name, interface, vrid, virtual_ips");
+    check_across_instances(parsed, diag);
+
+    if (diag.count() != 0) return {std::nullopt, diag.take_sorted()};
+    for (auto &p : parsed) config.instances.push_back(std::move(p.instance));
+    return {std::move(config), {}};
+}
+
+}  // namespace xvrrp::config

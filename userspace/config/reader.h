@@ -1,0 +1,84 @@
+// Internal to the config library: typed reads of one TOML table that report every problem
+// (wrong type, out of range, missing, unknown key) into a shared Diagnostics list and go on.
+#pragma once
+
+#include <toml++/toml.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+#include "config/diagnostics.h"
+
+namespace xvrrp::config {
+
+SourcePos pos_of(const toml::source_region &r);
+
+// Collects the errors of one file.
+class Diagnostics {
+  public:
+    explicit Diagnostics(std::string file) : file_(std::move(file)) {}
+    void error(SourcePos pos, std::string message) {
+        list_.push_back({file_, pos, std::move(message)});
+    }
+    void error(const toml::node &at, std::string message) {
+        error(pos_of(at.source()), std::move(message));
+    }
+    size_t count() const { return list_.size(); }
+    std::vector<Diagnostic> take_sorted();
+
+  private:
+    std::string file_;
+    std::vector<Diagnostic> list_;
+};
+
+// "string", "integer", "array"... as a TOML user would name the type.
+std::string_view type_name(const toml::node &n);
+
+// Reads the keys of one table. `where` names the table in messages ("[[instance]]"),
+// `prefix` goes before key names ("notify." gives 'notify.master').
+class TableReader {
+  public:
+    TableReader(const toml::table &table, std::string where, std::string prefix,
+                std::vector<std::string_view> known_keys, Diagnostics &diag);
+
+    // Each returns nullopt when the key is absent (not an error) or when it is wrong (reported).
+    const toml::node *node(std::string_view key) const { return table_.get(key); }
+    std::optional<std::string> string(std::string_view key);
+    std::optional<bool> boolean(std::string_view key);
+    // An integer within [lo, hi]; `range` is how the message spells the allowed values.
+    std::optional<int64_t> integer(std::string_view key, int64_t lo, int64_t hi,
+                                   std::string_view range);
+    std::optional<Duration> duration(std::string_view key);
+    // A duration within [lo, hi].
+    std::optional<Duration> duration(std::string_view key, Duration lo, Duration hi);
+    const toml::array *array(std::string_view key);
+    const toml::table *table(std::string_view key);
+    // Reports a missing required key at the table's header; true when present.
+    bool require(std::string_view key);
+
+    std::string name(std::string_view key) const { return "'" + prefix_ + std::string(key) + "'"; }
+    Diagnostics &diag() { return diag_; }
+    const toml::table &raw() const { return table_; }
+
+  private:
+    const toml::node *typed(std::string_view key, toml::node_type type, std::string_view article);
+
+    const toml::table &table_;
+    std::string where_;
+    std::string prefix_;
+    Diagnostics &diag_;
+};
+
+// A duration value at `n` (string with unit); `what` is the quoted key name for messages.
+std::optional<Duration> read_duration(const toml::node &n, const std::string &what,
+                                      Diagnostics &diag);
+
+// An address string at `n`; `what` names the array for messages.
+std::optional<IpAddress> read_address(const toml::node &n, const std::string &what,
+                                      Diagnostics &diag);
+
+}  // namespace xvrrp::config
