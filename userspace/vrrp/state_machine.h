@@ -1,0 +1,118 @@
+// The VRRP election for one instance (one VRID, one address family): RFC 5798 6.3-6.4 with the
+// RFC 9568 changes, plus keepalived's Fault state and preempt_delay. Pure: decoded adverts and
+// the time come in as arguments, Actions (state_actions.h) come out. No syscalls, no clocks.
+//
+// Inputs and what they do (section numbers are RFC 5798 unless noted):
+//   start(now)              6.4.1 Startup: owner (priority 255) -> Master at once; otherwise
+//                           Backup with Master_Down_Timer = Master_Down_Interval. If the link
+//                           is down, Fault instead.
+//   advert_received(a, now) 6.4.2 (Backup) / 6.4.3 (Master). Adverts for another VRID, another
+//                           version or family, or from our own primary address are ignored.
+//                           VRRPv2 adverts with another interval are discarded (RFC 3768 7.1).
+//   timer_expired(now)      fires every timer whose deadline is <= now, in deadline order.
+//   kernel_master_down(now) the in-kernel master-down timer fired first: the same as the
+//                           userspace Master_Down_Timer firing; a no-op unless in Backup, so
+//                           it is idempotent with timer_expired().
+//   link_down / link_up     any running state -> Fault (no adverts, ARP off, VIPs removed);
+//                           link up -> Initialize -> the Startup logic again.
+//   set_priority(p, now)    tracked objects changed the effective priority (clamped to 1..254,
+//                           or 1..255 for a configured owner). A Master advertises it at once.
+//   shutdown(now)           6.4.2/6.4.3 Shutdown: Master sends a priority-0 advert, removes the
+//                           VIPs, ARP off; Backup stops its timers. Back to Initialize.
+//
+// Interval learning (6.4.2, 6.4.3): in standard VRRPv3 a Backup takes Master_Adver_Interval
+// from the advert it accepts. In fast mode (configured interval < 10 ms, see state_params.h)
+// and in VRRPv2 the received field is ignored and Master_Adver_Interval stays the configured
+// advert_interval. A received field of 0 (invalid) is ignored too.
+//
+// Preempt delay (keepalived semantics): a "hold" starts at startup, is cleared by an advert of
+// higher priority, and starts again on the first lower-priority advert after that. While the
+// hold runs, a preempting Backup accepts lower-priority adverts as if preempt were off; once it
+// ended, they are discarded (6.4.2) and the Master_Down_Timer makes us Master. While a hold
+// runs, takeover-on-timeout is disarmed (the kernel must not preempt on its own).
+#pragma once
+
+#include <optional>
+
+#include "vrrp/advert.h"
+#include "vrrp/state_actions.h"
+#include "vrrp/state_params.h"
+
+namespace xvrrp::vrrp {
+
+class StateMachine {
+  public:
+    // Throws std::invalid_argument with the validate() message if params are unusable.
+    explicit StateMachine(InstanceParams params);
+
+    Actions start(TimePoint now);
+    Actions shutdown(TimePoint now);
+    Actions advert_received(const Advert &advert, TimePoint now);
+    Actions timer_expired(TimePoint now);
+    Actions kernel_master_down(TimePoint now);
+    Actions link_down(TimePoint now);
+    Actions link_up(TimePoint now);
+    Actions set_priority(uint8_t priority, TimePoint now);
+
+    State state() const { return state_; }
+    const InstanceParams &params() const { return params_; }
+    uint8_t priority() const { return priority_; }  // effective, after tracking
+    // The master as last seen: ourselves while Master, the sender of the last accepted advert
+    // while Backup (priority 0 once it announced it stops); nullopt when unknown.
+    std::optional<IpAddress> master_address() const { return master_address_; }
+    uint8_t master_priority() const { return master_priority_; }
+    Duration master_adver_interval() const { return master_adver_interval_; }
+    Duration skew_time() const;
+    Duration master_down_interval() const;
+    // Earliest running timer; the daemon calls timer_expired() once it has passed.
+    std::optional<TimePoint> next_deadline() const;
+    std::optional<TimePoint> deadline(TimerKind kind) const { return timer(kind); }
+    bool arp_answering() const { return arp_answering_; }
+    bool takeover_armed() const { return takeover_armed_; }
+    // RFC 5798 6.4.3: packets to the VIPs are accepted by the Master if owner or Accept_Mode.
+    bool accepts_vip_traffic() const {
+        return state_ == State::Master && (params_.accept_mode || params_.owner());
+    }
+
+  private:
+    void startup(TimePoint now, Actions &out);
+    void become_master(TimePoint now, Actions &out);
+    void become_backup(const Advert &advert, TimePoint now, Actions &out);
+    void leave_running_state(Actions &out);
+    void backup_receive(const Advert &advert, TimePoint now, Actions &out);
+    void master_receive(const Advert &advert, TimePoint now, Actions &out);
+    void fire(TimerKind kind, TimePoint deadline, TimePoint now, Actions &out);
+
+    void learn_interval(const Advert &advert);
+    void follow(const Advert &advert, TimePoint now, Actions &out);
+    void send_advert(uint8_t priority, Actions &out) const;
+    bool holding(TimePoint now) const;
+    void start_hold(TimePoint now, Actions &out);
+    void clear_hold(Actions &out);
+
+    std::optional<TimePoint> &timer(TimerKind kind);
+    const std::optional<TimePoint> &timer(TimerKind kind) const;
+    void start_timer(TimerKind kind, TimePoint deadline, Actions &out);
+    void stop_timer(TimerKind kind, Actions &out);
+    void stop_all_timers(Actions &out);
+    void set_arp_answering(bool on, Actions &out);
+    void update_takeover(TimePoint now, Actions &out);
+    void report_timing(Actions &out);
+    void notify(std::string_view word, Actions &out) const;
+
+    InstanceParams params_;
+    State state_ = State::Initialize;
+    bool link_up_ = true;
+    uint8_t priority_;
+    Duration master_adver_interval_;
+    std::optional<IpAddress> master_address_;
+    uint8_t master_priority_ = 0;
+
+    std::optional<TimePoint> advert_timer_, master_down_timer_, preempt_timer_;
+    std::optional<TimePoint> hold_until_;  // keepalived preempt_time; nullopt = not started
+    bool arp_answering_ = false;
+    bool takeover_armed_ = false;
+    std::optional<TimingChanged> reported_timing_;
+};
+
+}  // namespace xvrrp::vrrp

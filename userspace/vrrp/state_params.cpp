@@ -1,0 +1,67 @@
+#include "vrrp/state_params.h"
+
+#include <algorithm>
+
+namespace xvrrp::vrrp {
+
+std::string_view to_string(State state) {
+    switch (state) {
+        case State::Initialize:
+            return "INIT";
+        case State::Backup:
+            return "BACKUP";
+        case State::Master:
+            return "MASTER";
+        case State::Fault:
+            return "FAULT";
+    }
+    return "UNKNOWN";
+}
+
+uint16_t InstanceParams::interval_field() const {
+    if (version == 2) {
+        auto s = std::chrono::duration_cast<std::chrono::seconds>(advert_interval).count();
+        return static_cast<uint16_t>(std::clamp<int64_t>(s, 1, 255));
+    }
+    if (fast_mode()) return 1;  // nearest legal value; ignored by xvrrp peers in fast mode
+    // Round to the nearest centisecond (RFC 5798 5.2.7), within the 12-bit field.
+    int64_t cs = (advert_interval + kCentisecond / 2) / kCentisecond;
+    return static_cast<uint16_t>(std::clamp<int64_t>(cs, 1, 4095));
+}
+
+std::optional<std::string> validate(const InstanceParams &p) {
+    using std::to_string;
+    if (p.vrid == 0) return "vrid must be 1..255 (RFC 5798 5.2.3)";
+    if (p.priority == 0) return "priority must be 1..255; 0 is reserved for a master that stops";
+    if (p.version != 2 && p.version != 3)
+        return "version must be 2 or 3, not " + to_string(p.version);
+    if (p.advert_interval <= Duration::zero()) return "advert_interval must be positive";
+    if (p.preempt_delay < Duration::zero()) return "preempt_delay must not be negative";
+    if (p.version == 2) {
+        if (p.family() != Family::IPv4) return "VRRPv2 (RFC 3768) is IPv4 only; use version 3";
+        if (p.advert_interval % std::chrono::seconds(1) != Duration::zero() ||
+            p.advert_interval > std::chrono::seconds(255))
+            return "VRRPv2 advert_interval must be whole seconds, 1s..255s (RFC 3768 5.3.7)";
+    } else if (p.advert_interval > kMaxV3Interval) {
+        return "advert_interval must be at most 40.95s (12-bit centiseconds, RFC 5798 5.2.7)";
+    }
+    if (p.virtual_addresses.empty())
+        return "at least one virtual address is needed (RFC 5798 5.2.5)";
+    for (const auto &vip : p.virtual_addresses)
+        if (vip.family != p.family())
+            return "virtual address " + vip.to_string() +
+                   " is not in the family of the primary address " + p.primary_address.to_string() +
+                   " (one instance, one family)";
+    return std::nullopt;
+}
+
+Duration skew_time(uint8_t version, uint8_t priority, Duration master_adver_interval) {
+    if (version == 2) return (256 - priority) * Duration(std::chrono::seconds(1)) / 256;
+    return (256 - priority) * master_adver_interval / 256;
+}
+
+Duration master_down_interval(uint8_t version, uint8_t priority, Duration master_adver_interval) {
+    return 3 * master_adver_interval + skew_time(version, priority, master_adver_interval);
+}
+
+}  // namespace xvrrp::vrrp
