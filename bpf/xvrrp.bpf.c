@@ -16,8 +16,7 @@
 #include "arp.h"
 #include "advert.h"
 
-SEC("xdp")
-int xvrrp_xdp(struct xdp_md *ctx)
+static __always_inline int xvrrp_process(struct xdp_md *ctx)
 {
     void *data_end = (void *)(long)ctx->data_end;
     void *data = (void *)(long)ctx->data;
@@ -38,6 +37,12 @@ int xvrrp_xdp(struct xdp_md *ctx)
     if (proto == -2)
         count(vlan_too_deep);
     return XDP_PASS;
+}
+
+SEC("xdp")
+int xvrrp_xdp(struct xdp_md *ctx)
+{
+    return xvrrp_process(ctx);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

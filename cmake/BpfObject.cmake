@@ -26,7 +26,7 @@ function(bpf_object)
     OUTPUT ${obj}
     COMMAND ${BPF_CLANG} -g -O2 -target bpf -D__TARGET_ARCH_${BPF_TARGET_ARCH}
             -Wall -Werror -Wno-unused-function
-            -I${CMAKE_SOURCE_DIR}/include -I${CMAKE_CURRENT_SOURCE_DIR}
+            -I${CMAKE_SOURCE_DIR}/include -I${CMAKE_SOURCE_DIR}/bpf -I${CMAKE_CURRENT_SOURCE_DIR}
             -I/usr/include/${BPF_HOST_ARCH}-linux-gnu
             -c ${CMAKE_CURRENT_SOURCE_DIR}/${ARG_SOURCE} -o ${obj}
     DEPENDS ${ARG_SOURCE} ${ARG_DEPENDS} ${CMAKE_SOURCE_DIR}/include/xvrrp/abi.h
