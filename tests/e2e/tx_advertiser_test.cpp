@@ -1,0 +1,267 @@
+// The paced advertiser on a real veth pair: about one advert per interval on the wire,
+// set_frame changes the bytes, send_now adds one at once, stop() is prompt and leaves no thread.
+// Counts are asserted loosely (N/2..2N): the machine is shared and noisy.
+#include <gtest/gtest.h>
+
+#include <dirent.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
+#include <memory>
+#include <thread>
+
+#include "tx/advertiser.h"
+#include "tx/sender.h"
+#include "tx_veth_lab.h"
+
+namespace xvrrp::test {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+size_t thread_count() {
+    size_t n = 0;
+    DIR *d = opendir("/proc/self/task");
+    while (dirent *e = readdir(d)) n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+uint64_t monotonic_ns() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return uint64_t(ts.tv_sec) * 1'000'000'000u + uint64_t(ts.tv_nsec);
+}
+
+// Waits (up to `limit`) until pred() holds.
+template <class Pred>
+bool eventually(Pred pred, std::chrono::milliseconds limit = 2000ms) {
+    auto end = Clock::now() + limit;
+    while (!pred()) {
+        if (Clock::now() > end) return false;
+        std::this_thread::sleep_for(1ms);
+    }
+    return true;
+}
+
+// A veth lab with a capture on the far end and an AF_XDP (or fallback) sender on the near end.
+class AdvertiserOnVeth : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        {
+            EnterNetNs in(lab.far);
+            capture = std::make_unique<Capture>(lab.far_if);
+        }
+        EnterNetNs in(lab.near);
+        auto choice = tx::make_sender(lab.near_if, true);
+        EXPECT_EQ(choice.fallback_reason, "");
+        sender = std::move(choice.sender);
+    }
+
+    VethLab lab;
+    std::unique_ptr<Capture> capture;
+    std::unique_ptr<tx::FrameSender> sender;
+};
+
+TEST_F(AdvertiserOnVeth, SendsAboutOneAdvertPerIntervalAndCallsHookOncePerSend) {
+    std::atomic<uint64_t> hook_calls{0}, last_hook_ns{0};
+    std::atomic<bool> hook_time_went_back{false};
+    tx::AdvertiserOptions options;
+    options.on_sent = [&](uint64_t now_ns) {
+        if (now_ns < last_hook_ns.load()) hook_time_went_back = true;
+        last_hook_ns = now_ns;
+        hook_calls.fetch_add(1);
+    };
+    tx::Advertiser advertiser(*sender, options);
+    const auto frame = advert_frame(150);
+    advertiser.set_frame(frame);
+
+    const int n = 30;
+    const auto interval = 10ms;
+    advertiser.start(interval);
+    std::this_thread::sleep_for(interval * n);
+    advertiser.stop();
+
+    auto stats = advertiser.stats();
+    auto seen = capture->drain(300ms);
+    EXPECT_GE(count_equal(seen, frame), size_t(n / 2));
+    EXPECT_LE(count_equal(seen, frame), size_t(2 * n));
+    EXPECT_EQ(count_equal(seen, frame), seen.size()) << "only the advert is on the wire";
+    EXPECT_EQ(stats.sent, seen.size());
+    EXPECT_EQ(stats.send_errors, 0u) << "last error " << stats.last_error;
+    EXPECT_EQ(hook_calls.load(), stats.sent);
+    EXPECT_FALSE(hook_time_went_back);
+    EXPECT_LE(last_hook_ns.load(), monotonic_ns());
+    EXPECT_GT(last_hook_ns.load(), monotonic_ns() - 2'000'000'000u);
+}
+
+TEST_F(AdvertiserOnVeth, SetFrameChangesTheBytesOnTheWire) {
+    tx::Advertiser advertiser(*sender);
+    const auto before = advert_frame(150);
+    const auto after = advert_frame(0);  // priority 0: what a master sends when it leaves
+    advertiser.set_frame(before);
+    advertiser.start(5ms);
+    ASSERT_TRUE(eventually([&] { return advertiser.stats().sent >= 3; }));
+    advertiser.set_frame(after);
+    const uint64_t sent_at_switch = advertiser.stats().sent;
+    ASSERT_TRUE(eventually([&] { return advertiser.stats().sent >= sent_at_switch + 3; }));
+    advertiser.stop();
+
+    auto seen = capture->drain(300ms);
+    ASSERT_FALSE(seen.empty());
+    size_t first_after = seen.size();
+    for (size_t i = 0; i < seen.size(); ++i) {
+        ASSERT_TRUE(seen[i] == before || seen[i] == after) << "frame " << i << " is neither";
+        if (seen[i] == after && first_after == seen.size()) first_after = i;
+    }
+    EXPECT_GE(first_after, 3u);
+    EXPECT_GE(seen.size() - first_after, 3u);
+    for (size_t i = first_after; i < seen.size(); ++i)
+        EXPECT_EQ(seen[i], after) << "old frame after the switch at " << i;
+}
+
+TEST_F(AdvertiserOnVeth, FramesReplacedWhileSendingAreNeverTorn) {
+    // The daemon replaces the frame while the thread sends every 100 us: every frame on the
+    // wire must be one of the frames set, whole (sizes differ, so a torn copy would show).
+    std::vector<std::vector<uint8_t>> frames;
+    for (uint8_t p = 1; p <= 20; ++p) {
+        vrrp::Advert advert;
+        advert.vrid = 51;
+        advert.priority = p;
+        advert.interval_field = 1;
+        advert.source = vrrp::IpAddress::v4(10, 0, 0, 1);
+        for (uint8_t i = 0; i < p; ++i)
+            advert.addresses.push_back(vrrp::IpAddress::v4(192, 0, 2, i));
+        vrrp::AdvertFrameOptions o;
+        o.source_mac = {0x02, 0, 0, 0, 0, 1};
+        frames.push_back(vrrp::build_advert_frame(advert, o).value());
+    }
+    tx::Advertiser advertiser(*sender);
+    advertiser.set_frame(frames[0]);
+    advertiser.start(100us);
+    for (int round = 0; round < 2000; ++round) {
+        advertiser.set_frame(frames[size_t(round) % frames.size()]);
+        if (round % 10 == 0) std::this_thread::sleep_for(100us);
+    }
+    advertiser.stop();
+    auto seen = capture->drain(300ms);
+    EXPECT_GT(seen.size(), 10u);
+    size_t valid = 0;
+    for (const auto &f : frames) valid += count_equal(seen, f);
+    EXPECT_EQ(valid, seen.size());
+    EXPECT_EQ(advertiser.stats().sent, seen.size());
+}
+
+TEST_F(AdvertiserOnVeth, SendNowSendsOneExtraAdvertAtOnce) {
+    tx::Advertiser advertiser(*sender);
+    const auto frame = advert_frame(150);
+    advertiser.set_frame(frame);
+    advertiser.start(10s);  // only the immediate first advert is periodic in this test
+    ASSERT_TRUE(eventually([&] { return advertiser.stats().sent == 1; }));
+    ASSERT_EQ(capture->drain(500ms, 1).size(), 1u);
+
+    auto t0 = Clock::now();
+    advertiser.send_now();
+    auto seen = capture->drain(2000ms, 1);
+    auto took = Clock::now() - t0;
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0], frame);
+    EXPECT_LT(took, 500ms);
+
+    EXPECT_EQ(capture->drain(200ms).size(), 0u) << "exactly one extra";
+    auto stats = advertiser.stats();
+    EXPECT_EQ(stats.sent, 2u);
+    EXPECT_EQ(stats.extra_sent, 1u);
+    advertiser.stop();
+}
+
+TEST_F(AdvertiserOnVeth, StopReturnsPromptlyAndLeavesNoThreadRunning) {
+    const size_t threads_before = thread_count();
+    {
+        tx::Advertiser advertiser(*sender);
+        advertiser.set_frame(advert_frame(150));
+        advertiser.start(10s);
+        EXPECT_EQ(thread_count(), threads_before + 1);
+        ASSERT_TRUE(eventually([&] { return advertiser.stats().sent == 1; }));
+        auto t0 = Clock::now();
+        advertiser.stop();
+        EXPECT_LT(Clock::now() - t0, 500ms);
+        EXPECT_FALSE(advertiser.running());
+        EXPECT_EQ(thread_count(), threads_before);
+        advertiser.stop();  // idempotent
+
+        // Restartable: a backup that becomes master again reuses it.
+        advertiser.start(10s);
+        ASSERT_TRUE(eventually([&] { return advertiser.stats().sent == 2; }));
+    }  // the destructor stops it
+    EXPECT_EQ(thread_count(), threads_before);
+    EXPECT_EQ(capture->drain(300ms).size(), 2u);
+}
+
+TEST_F(AdvertiserOnVeth, RealtimePriorityAndCpuAreApplied) {
+    tx::AdvertiserOptions options;
+    options.rt_priority = 10;
+    options.cpu = 0;
+    tx::Advertiser advertiser(*sender, options);
+    advertiser.set_frame(advert_frame(150));
+    try {
+        advertiser.start(1s);
+    } catch (const Error &e) {
+        GTEST_SKIP() << "SCHED_FIFO not allowed here: " << e.what();
+    }
+    // Find the thread by name and read its policy (field 41 of stat) and allowed CPUs.
+    std::string policy, cpus;
+    DIR *d = opendir("/proc/self/task");
+    while (dirent *e = readdir(d)) {
+        std::string dir = std::string("/proc/self/task/") + e->d_name;
+        std::string comm;
+        std::getline(std::ifstream(dir + "/comm"), comm);
+        if (comm != "xvrrp-advert") continue;
+        std::string stat;
+        std::getline(std::ifstream(dir + "/stat"), stat);
+        std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+        std::string field;
+        for (int i = 3; i <= 41 && fields >> field; ++i) policy = field;  // ends on field 41
+        std::ifstream status(dir + "/status");
+        for (std::string line; std::getline(status, line);)
+            if (line.rfind("Cpus_allowed_list:", 0) == 0) cpus = line.substr(line.find('\t') + 1);
+    }
+    closedir(d);
+    advertiser.stop();
+    EXPECT_EQ(policy, "1") << "SCHED_FIFO";
+    EXPECT_EQ(cpus, "0");
+}
+
+TEST_F(AdvertiserOnVeth, RejectsBadArguments) {
+    tx::Advertiser advertiser(*sender);
+    std::vector<uint8_t> jumbo(tx::Advertiser::kMaxFrameSize + 1);
+    EXPECT_THROW(advertiser.set_frame(jumbo), Error);
+    EXPECT_THROW(advertiser.start(0ns), Error);
+    advertiser.start(1s);
+    EXPECT_THROW(advertiser.start(1s), Error);
+    advertiser.stop();
+}
+
+TEST_F(AdvertiserOnVeth, NoFrameMeansNothingSent) {
+    tx::Advertiser advertiser(*sender);
+    advertiser.start(5ms);
+    std::this_thread::sleep_for(50ms);
+    advertiser.stop();
+    EXPECT_EQ(advertiser.stats().sent, 0u);
+    EXPECT_EQ(capture->drain(200ms).size(), 0u);
+}
+
+TEST(LockProcessMemory, SucceedsAsRootOrExplainsWhy) {
+    std::string warning = tx::lock_process_memory();
+    if (!warning.empty()) {
+        EXPECT_NE(warning.find("mlockall"), std::string::npos) << warning;
+    }
+    munlockall();
+}
+
+}  // namespace
+}  // namespace xvrrp::test
