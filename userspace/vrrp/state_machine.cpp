@@ -223,9 +223,7 @@ void StateMachine::backup_receive(const Advert &advert, TimePoint now, Actions &
         start_timer(TimerKind::MasterDown, now + skew_time(), out);
         return;
     }
-    bool hold_applies = params_.preempt && params_.preempt_delay > Duration::zero() &&
-                        (!hold_until_ || now < *hold_until_);
-    if (!params_.preempt || advert.priority >= priority_ || hold_applies) {
+    if (!discards_lower_priority(now) || advert.priority >= priority_) {
         if (params_.preempt && params_.preempt_delay > Duration::zero()) {
             if (advert.priority > priority_)
                 clear_hold(out);
@@ -298,6 +296,12 @@ void StateMachine::follow(const Advert &advert, TimePoint now, Actions &out) {
 
 void StateMachine::send_advert(uint8_t priority, Actions &out) const {
     out.push_back(SendAdvert{priority, params_.interval_field()});
+}
+
+bool StateMachine::discards_lower_priority(TimePoint now) const {
+    bool hold_applies = params_.preempt && params_.preempt_delay > Duration::zero() &&
+                        (!hold_until_ || now < *hold_until_);
+    return params_.preempt && !hold_applies;
 }
 
 bool StateMachine::holding(TimePoint now) const {

@@ -67,6 +67,10 @@ class StateMachine {
     // Earliest running timer; the daemon calls timer_expired() once it has passed.
     std::optional<TimePoint> next_deadline() const;
     std::optional<TimePoint> deadline(TimerKind kind) const { return timer(kind); }
+    // RFC 5798 6.4.2: would a Backup discard a lower-priority advert now (preempt, and no
+    // preempt_delay hold applies)? The daemon mirrors this into the kernel's PREEMPT flag, so
+    // that the in-kernel master-down timer re-arms on exactly the adverts this machine accepts.
+    bool discards_lower_priority(TimePoint now) const;
     bool arp_answering() const { return arp_answering_; }
     bool takeover_armed() const { return takeover_armed_; }
     // RFC 5798 6.4.3: packets to the VIPs are accepted by the Master if owner or Accept_Mode.
