@@ -61,6 +61,14 @@ struct {
     __uint(max_entries, XVRRP_RINGBUF_BYTES);
 } events SEC(".maps");
 
+/* controller-written: the schema version of pinned maps (never read by BPF) */
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct xvrrp_meta);
+} meta SEC(".maps");
+
 /* count(arp_reply): one per-CPU increment of a field of struct xvrrp_counters. */
 static __always_inline struct xvrrp_counters *counters_this_cpu(void)
 {

@@ -15,6 +15,7 @@
  *   rx_state      xvrrp_vrid_key      xvrrp_rx_state        BPF only (adverts, master-down timer)
  *   counters      u32 0 (percpu)      xvrrp_counters        BPF only
  *   events        ring buffer         xvrrp_event           BPF -> controller
+ *   meta          u32 0 (array)       xvrrp_meta            controller (schema version of pins)
  *
  * One copy of the program and its maps serves one interface, so keys carry no ifindex.
  * Addresses are kept in network byte order (__be32) exactly as they sit in the packet.
@@ -106,6 +107,12 @@ struct xvrrp_lease {
     /* CLOCK_MONOTONIC (= bpf_ktime_get_ns) ns until which the controller vouches for this
      * VRID. Refreshed with every advert it sends; if the controller dies, ARP stops. */
     __u64 expires_ns;
+};
+
+/* ---- controller-written: what the pins were made by ---------------------------------- */
+
+struct xvrrp_meta {
+    __u32 schema_version; /* XVRRP_SCHEMA_VERSION of the controller that created the pins */
 };
 
 /* ---- BPF-written: per-VRID receive state and the master-down timer -------------------- */
@@ -217,6 +224,7 @@ static_assert(sizeof(xvrrp_lease) == 8);
 static_assert(sizeof(xvrrp_rx_state) == 16 + 16 + 7 * 8 + 4 * XVRRP_GAP_BUCKETS);
 static_assert(offsetof(xvrrp_rx_state, flags) == 16);
 static_assert(sizeof(xvrrp_event) == 32);
+static_assert(sizeof(xvrrp_meta) == 4);
 static_assert(sizeof(xvrrp_counters) % 8 == 0);
 #endif
 

@@ -3,8 +3,6 @@
 #include <net/if.h>
 #include <xdp/libxdp.h>
 
-#include <cstdarg>
-#include <cstdio>
 
 namespace xvrrp::dataplane {
 namespace {
@@ -15,17 +13,29 @@ std::string xdp_strerror(int err) {
     return buf;
 }
 
-// libxdp explains its fallbacks at INFO/DEBUG level; keep its warnings only.
-int libxdp_log(enum libxdp_print_level level, const char *fmt, va_list ap) {
-    if (level != LIBXDP_WARN) return 0;
-    return vfprintf(stderr, fmt, ap);
+// A program left attached by an xvrrpd that was killed (netlink attachments outlive their
+// process). Removes it if it is ours; returns whether it did.
+bool remove_leftover_xvrrp(int ifindex) {
+    xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
+    if (libxdp_get_error(mp) || !mp) return false;
+    bool ours = false;
+    if (xdp_multiprog__is_legacy(mp)) {
+        xdp_program *main = xdp_multiprog__main_prog(mp);
+        ours = main && std::string(xdp_program__name(main)) == "xvrrp_xdp";
+    } else {
+        for (xdp_program *p = xdp_multiprog__next_prog(nullptr, mp); p;
+             p = xdp_multiprog__next_prog(p, mp))
+            ours = ours || std::string(xdp_program__name(p)) == "xvrrp_xdp";
+    }
+    bool removed = ours && xdp_multiprog__detach(mp) == 0;
+    xdp_multiprog__close(mp);
+    return removed;
 }
 
 }  // namespace
 
 XdpAttachment::XdpAttachment(Dataplane &dp, const std::string &ifname, bool allow_skb)
     : ifname_(ifname) {
-    libxdp_set_print(libxdp_log);
     ifindex_ = static_cast<int>(if_nametoindex(ifname.c_str()));
     if (!ifindex_) throw sys_error("attach XDP to " + ifname + ": no such interface");
 
@@ -34,6 +44,7 @@ XdpAttachment::XdpAttachment(Dataplane &dp, const std::string &ifname, bool allo
         prog_ = nullptr;
         throw Error("attach XDP to " + ifname + ": " + xdp_strerror(static_cast<int>(err)));
     }
+    if (remove_leftover_xvrrp(ifindex_)) replaced_leftover_ = true;
     int err = xdp_program__attach(prog_, ifindex_, XDP_MODE_NATIVE, 0);
     if (err && allow_skb) {
         fallback_reason_ = xdp_strerror(err);

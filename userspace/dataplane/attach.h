@@ -26,6 +26,8 @@ public:
     bool dispatcher() const { return dispatcher_; }  // false: single program (legacy)
     int ifindex() const { return ifindex_; }
     const std::string &fallback_reason() const { return fallback_reason_; }
+    // An xvrrp program left attached by a killed daemon was detached first.
+    bool replaced_leftover() const { return replaced_leftover_; }
     // "native, dispatcher" / "skb, single program"
     std::string describe() const;
 
@@ -35,6 +37,7 @@ private:
     int ifindex_ = 0;
     XdpMode mode_ = XdpMode::Native;
     bool dispatcher_ = false;
+    bool replaced_leftover_ = false;
     std::string fallback_reason_;
 };
 

@@ -1,15 +1,54 @@
 #include "dataplane/dataplane.h"
 
+#include <xvrrp/abi.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include "xvrrp_bpf.skel.h"
 
+#include <optional>
+
 namespace xvrrp::dataplane {
+namespace {
+
+// Reads the schema version out of a pinned meta map; nullopt if absent or unreadable.
+std::optional<uint32_t> pinned_schema(const std::string &dir) {
+    int fd = bpf_obj_get((dir + "/meta").c_str());
+    if (fd < 0) return std::nullopt;
+    UniqueFd guard(fd);
+    uint32_t key = 0;
+    xvrrp_meta meta{};
+    if (bpf_map_lookup_elem(fd, &key, &meta)) return std::nullopt;
+    return meta.schema_version;
+}
+
+// Pins from an earlier run: keep them if made by this schema, else remove them.
+std::string prepare_pin_dir(const std::string &dir) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::exists(dir, ec) || fs::is_empty(dir, ec)) return "new pins in " + dir;
+    auto version = pinned_schema(dir);
+    if (version == XVRRP_SCHEMA_VERSION)
+        return "reusing pins in " + dir + " (schema " + std::to_string(*version) + ")";
+    for (const auto &entry : fs::directory_iterator(dir, ec)) fs::remove(entry.path(), ec);
+    return "removed pins of " +
+           (version ? "schema " + std::to_string(*version) : std::string("unknown schema")) +
+           " in " + dir + "; pinning anew (schema " + std::to_string(XVRRP_SCHEMA_VERSION) + ")";
+}
+
+}  // namespace
 
 Dataplane::Dataplane(const std::string &pin_dir) : pin_dir_(pin_dir) {
     skel_ = xvrrp_bpf::open();
     if (!skel_) throw sys_error("open the embedded XDP object");
     if (!pin_dir_.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(pin_dir_, ec);
+        if (ec) throw Error("create pin directory " + pin_dir_ + ": " + ec.message());
+        pin_report_ = prepare_pin_dir(pin_dir_);
         bpf_map *map;
         bpf_object__for_each_map(map, skel_->obj) {
             std::string path = pin_dir_ + "/" + bpf_map__name(map);
@@ -24,10 +63,15 @@ Dataplane::~Dataplane() { xvrrp_bpf::destroy(skel_); }
 void Dataplane::load() {
     if (int err = xvrrp_bpf::load(skel_))
         throw sys_error("load the XDP program into the kernel (needs root and BPF support)", -err);
-    loaded_ = true;
+    mark_loaded();
 }
 
-void Dataplane::mark_loaded() { loaded_ = true; }
+void Dataplane::mark_loaded() {
+    loaded_ = true;
+    uint32_t key = 0;
+    xvrrp_meta meta{XVRRP_SCHEMA_VERSION};
+    bpf_map_update_elem(bpf_map__fd(skel_->maps.meta), &key, &meta, BPF_ANY);
+}
 
 int Dataplane::prog_fd() const { return bpf_program__fd(skel_->progs.xvrrp_xdp); }
 

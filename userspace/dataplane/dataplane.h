@@ -25,7 +25,8 @@ struct MapFds {
 class Dataplane {
 public:
     // Opens the embedded object. With a pin_dir, every map is pinned there by name with its
-    // BTF (and an existing compatible pin is reused) when the object is loaded.
+    // BTF when the object is loaded; pins left by an earlier run are reused if their `meta`
+    // map carries this XVRRP_SCHEMA_VERSION, and removed otherwise (pin_report() says which).
     explicit Dataplane(const std::string &pin_dir = "");
     ~Dataplane();
     Dataplane(const Dataplane &) = delete;
@@ -36,6 +37,7 @@ public:
     bool loaded() const { return loaded_; }
     void mark_loaded();  // called by XdpAttachment once libxdp has loaded the object
 
+    const std::string &pin_report() const { return pin_report_; }
     int prog_fd() const;
     MapFds maps() const;
     bpf_object *object() const;
@@ -47,6 +49,7 @@ private:
     xvrrp_bpf *skel_ = nullptr;
     std::string pin_dir_;
     bool loaded_ = false;
+    std::string pin_report_;
 };
 
 }  // namespace xvrrp::dataplane

@@ -1,0 +1,129 @@
+#include "daemon/control.h"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "daemon/log.h"
+
+namespace xvrrp::daemon {
+namespace {
+
+std::string quote(const std::string &s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        if (static_cast<unsigned char>(c) < 0x20) {
+            char buf[8];
+            snprintf(buf, sizeof buf, "\\u%04x", c);
+            out += buf;
+            continue;
+        }
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::string fixed(double v, int digits) {
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.*f", digits, v);
+    return buf;
+}
+
+}  // namespace
+
+std::string status_json(const std::vector<InstanceStatus> &instances) {
+    std::string j = "{\"instances\":[";
+    for (size_t i = 0; i < instances.size(); i++) {
+        const auto &s = instances[i];
+        std::string vips = "[";
+        for (size_t k = 0; k < s.virtual_ips.size(); k++)
+            vips += (k ? "," : "") + quote(s.virtual_ips[k]);
+        vips += "]";
+        j += std::string(i ? "," : "") + "{\"name\":" + quote(s.name) +
+             ",\"interface\":" + quote(s.interface) + ",\"vrid\":" + std::to_string(s.vrid) +
+             ",\"state\":" + quote(s.state) + ",\"priority\":" + std::to_string(s.priority) +
+             ",\"master\":" + (s.master ? quote(*s.master) : "null") +
+             ",\"master_priority\":" + std::to_string(s.master_priority) +
+             ",\"adverts_sent\":" + std::to_string(s.adverts_sent) +
+             ",\"adverts_received\":" + std::to_string(s.adverts_received) +
+             ",\"last_advert_age_ms\":" +
+             (s.last_advert_age_ms ? fixed(*s.last_advert_age_ms, 3) : "null") +
+             ",\"tx_path\":" + quote(s.tx_path) + ",\"xdp_mode\":" + quote(s.xdp_mode) +
+             ",\"arp_answering\":" + (s.arp_answering ? "true" : "false") +
+             ",\"takeover_armed\":" + (s.takeover_armed ? "true" : "false") +
+             ",\"virtual_ips\":" + vips + "}";
+    }
+    return j + "]}\n";
+}
+
+std::string status_text(const std::vector<InstanceStatus> &instances) {
+    std::string t;
+    char line[512];
+    snprintf(line, sizeof line, "%-12s %-8s %4s %-7s %4s %-16s %9s %9s %10s %-9s %s\n", "INSTANCE",
+             "IFACE", "VRID", "STATE", "PRIO", "MASTER", "SENT", "RECEIVED", "LAST AGE", "TX",
+             "XDP");
+    t += line;
+    for (const auto &s : instances) {
+        std::string master = s.master ? *s.master + "/" + std::to_string(s.master_priority) : "-";
+        std::string age = s.last_advert_age_ms ? fixed(*s.last_advert_age_ms, 1) + "ms" : "-";
+        snprintf(line, sizeof line, "%-12s %-8s %4d %-7s %4d %-16s %9llu %9llu %10s %-9s %s\n",
+                 s.name.c_str(), s.interface.c_str(), s.vrid, s.state.c_str(), s.priority,
+                 master.c_str(), (unsigned long long)s.adverts_sent,
+                 (unsigned long long)s.adverts_received, age.c_str(), s.tx_path.c_str(),
+                 s.xdp_mode.c_str());
+        t += line;
+    }
+    return t;
+}
+
+ControlSocket::ControlSocket(std::string path, StatusFn status)
+    : path_(std::move(path)), status_(std::move(status)) {
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path_.size() >= sizeof addr.sun_path) throw Error("control socket path too long: " + path_);
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ec);
+    fd_.reset(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (!fd_) throw sys_error("control socket");
+    unlink(path_.c_str());  // a stale socket of a killed daemon (the pid file guards the rest)
+    path_.copy(addr.sun_path, path_.size());
+    if (bind(fd_.get(), reinterpret_cast<sockaddr *>(&addr), sizeof addr) ||
+        listen(fd_.get(), 8))
+        throw sys_error("control socket " + path_);
+}
+
+ControlSocket::~ControlSocket() { unlink(path_.c_str()); }
+
+void ControlSocket::serve_one() {
+    UniqueFd c(accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    if (!c) return;
+    timeval tv{0, 200000};  // a client that sends nothing cannot stall the loop for long
+    setsockopt(c.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(c.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    char buf[256];
+    ssize_t n = read(c.get(), buf, sizeof buf - 1);
+    if (n <= 0) return;
+    std::string req(buf, n);
+    while (!req.empty() && (req.back() == '\n' || req.back() == '\r')) req.pop_back();
+    std::string answer;
+    if (req == "status")
+        answer = status_text(status_());
+    else if (req == "status --json")
+        answer = status_json(status_());
+    else
+        answer = "error: unknown request '" + req + "' (try: status, status --json)\n";
+    const char *p = answer.data();
+    size_t left = answer.size();
+    while (left > 0) {
+        ssize_t w = write(c.get(), p, left);
+        if (w <= 0) break;
+        p += w;
+        left -= w;
+    }
+}
+
+}  // namespace xvrrp::daemon

@@ -1,0 +1,382 @@
+#include "daemon/daemon.h"
+
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "config/config.h"
+#include "daemon/control.h"
+#include "daemon/instance.h"
+#include "daemon/log.h"
+#include "daemon/notify.h"
+#include "daemon/uplink.h"
+#include "dataplane/dataplane.h"
+#include "net/bpffs.h"
+#include "net/link.h"
+#include "net/link_monitor.h"
+#include "net/sysctl.h"
+#include "net/vip_interface.h"
+#include "tx/advertiser.h"
+
+namespace xvrrp::daemon {
+namespace {
+
+TimePoint monotonic_now() {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return TimePoint(int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec);
+}
+
+// Parses the file; prints every error as FILE:LINE:COL: error: ... Returns nullopt on error.
+std::optional<config::Config> read_config(const std::string &path) {
+    auto result = config::load_config(path);
+    if (!result.ok()) {
+        fputs(config::format_diagnostics(result.errors).c_str(), stderr);
+        return std::nullopt;
+    }
+    // Valid TOML and values, but beyond what this xvrrpd does yet: refuse, change nothing.
+    std::vector<config::Diagnostic> errors;
+    for (const auto &inst : result.config->instances) {
+        auto refuse = [&](const std::string &what) {
+            errors.push_back({result.config->file, {inst.source_line, 0},
+                              "[[instance]] '" + inst.name + "': " + what});
+        };
+        if (inst.family() == vrrp::Family::IPv6)
+            refuse("IPv6 service addresses are not supported by this xvrrpd yet (its XDP "
+                   "program answers ARP, not Neighbor Solicitation)");
+        if (!inst.unicast_peers.empty())
+            refuse("unicast_peers is not supported by this xvrrpd yet; remove it to advertise "
+                   "to 224.0.0.18");
+        if (inst.use_vmac)
+            refuse("use_vmac = true is not supported by this xvrrpd yet; adverts and ARP "
+                   "replies use the interface's MAC");
+    }
+    if (!errors.empty()) {
+        fputs(config::format_diagnostics(errors).c_str(), stderr);
+        return std::nullopt;
+    }
+    return result.config;
+}
+
+class PidFile {
+public:
+    explicit PidFile(std::string path) : path_(std::move(path)) {
+        std::ifstream in(path_);
+        pid_t other = 0;
+        if (in >> other && other > 0 && other != getpid() && kill(other, 0) == 0)
+            throw Error(path_ + ": xvrrpd already running as pid " + std::to_string(other));
+        std::error_code ec;
+        std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ec);
+        std::ofstream out(path_, std::ios::trunc);
+        out << getpid() << "\n";
+        if (!out) throw Error("write pid file " + path_);
+    }
+    ~PidFile() { unlink(path_.c_str()); }
+
+private:
+    std::string path_;
+};
+
+// Tracked interfaces (keepalived's track_interface): weight 0 means "fault while it is down";
+// otherwise a positive weight adds while it is up, a negative one subtracts while it is down.
+struct Tracking {
+    bool fault = false;
+    int priority = 0;
+};
+
+Tracking tracking(const config::Instance &inst, const std::map<std::string, bool> &up) {
+    Tracking t;
+    int prio = inst.priority;
+    for (const auto &tr : inst.track_interfaces) {
+        auto it = up.find(tr.name);
+        bool is_up = it != up.end() && it->second;
+        if (tr.weight == 0 && !is_up) t.fault = true;
+        if (tr.weight > 0 && is_up) prio += tr.weight;
+        if (tr.weight < 0 && !is_up) prio += tr.weight;
+    }
+    int top = inst.priority == 255 ? 255 : 254;
+    t.priority = std::clamp(prio, 1, top);
+    return t;
+}
+
+class Daemon {
+public:
+    explicit Daemon(config::Config cfg) : cfg_(std::move(cfg)) {}
+    int run();
+
+private:
+    void start_up();
+    void loop();
+    void release();
+    void dispatch(size_t uplink, const xvrrp_event &ev);
+    void on_links(const net::LinkChanges &changes, TimePoint now);
+    void apply_tracking(Instance &inst, TimePoint now);
+    void arm_timer();
+    std::vector<InstanceStatus> status();
+
+    config::Config cfg_;
+    std::unique_ptr<PidFile> pid_file_;
+    std::optional<net::VipInterface> vip_interface_;
+    std::vector<std::unique_ptr<Uplink>> uplinks_;
+    std::vector<std::unique_ptr<Instance>> instances_;
+    std::map<std::string, bool> link_up_;  // uplinks and tracked interfaces, by name
+    NotifyRunner notify_;
+    std::unique_ptr<net::LinkMonitor> links_;
+    std::unique_ptr<ControlSocket> control_;
+    UniqueFd epoll_, signals_, timer_;
+    bool stopping_ = false;
+};
+
+enum Source : uint32_t { kSignal, kTimer, kLinks, kControl, kRing };
+
+void watch(int epoll, int fd, uint32_t source, uint32_t index = 0) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = (uint64_t(source) << 32) | index;
+    if (epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &ev)) throw sys_error("epoll_ctl");
+}
+
+void Daemon::start_up() {
+    // 1. Read-only: every uplink exists. Nothing on the host has changed so far.
+    std::vector<net::LinkInfo> links;
+    for (const auto &inst : cfg_.instances) {
+        if (std::none_of(links.begin(), links.end(),
+                         [&](const net::LinkInfo &l) { return l.name == inst.interface; }))
+            links.push_back(net::link_info(inst.interface));
+        for (const auto &tr : inst.track_interfaces) {
+            auto l = net::find_link(tr.name);
+            link_up_[tr.name] = l && l->up_and_running();
+        }
+    }
+    for (const auto &l : links) link_up_[l.name] = l.up_and_running();
+
+    // 2. Host prerequisites, each logged.
+    pid_file_ = std::make_unique<PidFile>(cfg_.daemon.pid_file);
+    auto bpffs = net::ensure_bpffs(cfg_.daemon.pin_dir);
+    info("", bpffs.text);
+    if (!bpffs.ok) throw Error(bpffs.text);
+    vip_interface_ = net::VipInterface::ensure(cfg_.daemon.vip_interface);
+    info("", vip_interface_->description());
+    for (const auto &s : net::ensure_nonlocal_bind()) info("", s.text);
+    if (auto warning = tx::lock_process_memory(); !warning.empty()) warn("", warning);
+
+    // 3. The XDP program on each uplink, maps pinned under pin_dir/<ifname>/.
+    route_library_logs();
+    for (size_t i = 0; i < links.size(); i++)
+        uplinks_.push_back(std::make_unique<Uplink>(
+            links[i], cfg_.daemon.pin_dir,
+            [this, i](const xvrrp_event &ev) { dispatch(i, ev); }));
+    for (const auto &c : cfg_.instances) {
+        auto it = std::find_if(uplinks_.begin(), uplinks_.end(),
+                               [&](const auto &u) { return u->name() == c.interface; });
+        instances_.push_back(
+            std::make_unique<Instance>(c, **it, cfg_.daemon.vip_interface, notify_));
+    }
+
+    // 4. The loop's sources.
+    epoll_.reset(epoll_create1(EPOLL_CLOEXEC));
+    sigset_t mask;
+    sigemptyset(&mask);
+    for (int s : {SIGTERM, SIGINT, SIGCHLD, SIGHUP}) sigaddset(&mask, s);
+    pthread_sigmask(SIG_BLOCK, &mask, nullptr);
+    signals_.reset(signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC));
+    timer_.reset(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
+    links_ = std::make_unique<net::LinkMonitor>();
+    control_ = std::make_unique<ControlSocket>(cfg_.daemon.control_socket,
+                                               [this] { return status(); });
+    if (!epoll_ || !signals_ || !timer_) throw sys_error("set up the event loop");
+    watch(epoll_.get(), signals_.get(), kSignal);
+    watch(epoll_.get(), timer_.get(), kTimer);
+    watch(epoll_.get(), links_->fd(), kLinks);
+    watch(epoll_.get(), control_->fd(), kControl);
+    for (size_t i = 0; i < uplinks_.size(); i++)
+        watch(epoll_.get(), uplinks_[i]->events().epoll_fd(), kRing, i);
+
+    auto now = monotonic_now();
+    for (auto &inst : instances_) {
+        Tracking t = tracking(inst->config(), link_up_);
+        inst->on_priority(static_cast<uint8_t>(t.priority), now);
+        inst->start(now, link_up_[inst->config().interface] && !t.fault);
+    }
+    info("", "running: " + std::to_string(instances_.size()) + " instance(s); control socket " +
+                 cfg_.daemon.control_socket);
+}
+
+void Daemon::dispatch(size_t uplink, const xvrrp_event &ev) {
+    auto now = monotonic_now();
+    for (auto &inst : instances_)
+        if (&inst->uplink() == uplinks_[uplink].get() && inst->config().vrid == ev.vrid)
+            inst->on_kernel_event(ev, now);
+}
+
+void Daemon::apply_tracking(Instance &inst, TimePoint now) {
+    Tracking t = tracking(inst.config(), link_up_);
+    inst.on_priority(static_cast<uint8_t>(t.priority), now);
+    inst.on_link(link_up_[inst.config().interface] && !t.fault, now);
+}
+
+void Daemon::on_links(const net::LinkChanges &changes, TimePoint now) {
+    std::map<std::string, bool> before = link_up_;
+    if (changes.overrun) {  // the kernel dropped messages: re-read everything we watch
+        for (auto &[name, up] : link_up_) {
+            auto l = net::find_link(name);
+            up = l && l->up_and_running();
+        }
+    }
+    for (const auto &c : changes.changes)
+        if (link_up_.count(c.name)) link_up_[c.name] = !c.removed && c.up_and_running();
+    if (link_up_ == before) return;
+    for (const auto &[name, up] : link_up_)
+        if (before[name] != up) info("", name + (up ? ": link up" : ": link down"));
+    for (auto &inst : instances_) apply_tracking(*inst, now);
+}
+
+void Daemon::arm_timer() {
+    std::optional<TimePoint> next;
+    for (auto &inst : instances_) {
+        auto t = inst->next_wakeup();
+        if (t && (!next || *t < *next)) next = t;
+    }
+    itimerspec its{};
+    if (next) {
+        auto n = std::max<int64_t>(next->count(), 1);
+        its.it_value.tv_sec = n / 1'000'000'000;
+        its.it_value.tv_nsec = n % 1'000'000'000;
+    }
+    timerfd_settime(timer_.get(), TFD_TIMER_ABSTIME, &its, nullptr);
+}
+
+void Daemon::loop() {
+    epoll_event events[16];
+    while (!stopping_) {
+        arm_timer();
+        int n = epoll_wait(epoll_.get(), events, 16, -1);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw sys_error("epoll_wait");
+        for (int i = 0; i < n; i++) {
+            uint32_t source = events[i].data.u64 >> 32, index = events[i].data.u64 & 0xffffffff;
+            switch (source) {
+                case kSignal: {
+                    signalfd_siginfo si;
+                    while (read(signals_.get(), &si, sizeof si) == sizeof si) {
+                        if (si.ssi_signo == SIGCHLD) notify_.reap();
+                        if (si.ssi_signo == SIGHUP)
+                            warn("", "SIGHUP: reloading is not supported; restart xvrrpd");
+                        if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
+                            info("", std::string(strsignal(si.ssi_signo)) + ": releasing");
+                            stopping_ = true;
+                        }
+                    }
+                    break;
+                }
+                case kTimer: {
+                    uint64_t expirations;
+                    [[maybe_unused]] auto r = read(timer_.get(), &expirations, sizeof expirations);
+                    auto now = monotonic_now();
+                    for (auto &inst : instances_) inst->on_wakeup(now);
+                    break;
+                }
+                case kLinks: on_links(links_->drain(), monotonic_now()); break;
+                case kControl: control_->serve_one(); break;
+                case kRing: uplinks_[index]->events().poll(0); break;
+            }
+        }
+    }
+}
+
+// Clean exit: a priority-0 advert from every master (RFC 5798 6.4.3), service IPs removed,
+// XDP detached, pins removed, dummy0 removed if we created it.
+void Daemon::release() {
+    auto now = monotonic_now();
+    for (auto &inst : instances_) {
+        try {
+            inst->shutdown(now);
+        } catch (const std::exception &e) {
+            error(inst->config().name, std::string("shutdown: ") + e.what());
+        }
+    }
+    instances_.clear();
+    for (auto &u : uplinks_) u->release();
+    uplinks_.clear();
+    std::error_code ec;
+    std::filesystem::remove(cfg_.daemon.pin_dir, ec);  // only if empty
+    if (vip_interface_ && vip_interface_->remove_if_created())
+        info("", cfg_.daemon.vip_interface + ": removed (we created it)");
+    control_.reset();
+    pid_file_.reset();
+}
+
+std::vector<InstanceStatus> Daemon::status() {
+    std::vector<InstanceStatus> out;
+    auto now = monotonic_now();
+    for (auto &inst : instances_) out.push_back(inst->status(now));
+    return out;
+}
+
+int Daemon::run() {
+    try {
+        start_up();
+        loop();
+    } catch (const std::exception &e) {
+        error("", e.what());
+        release();
+        return 1;
+    }
+    release();
+    info("", "stopped");
+    return 0;
+}
+
+}  // namespace
+
+int run_daemon(const std::string &config_path) {
+    auto cfg = read_config(config_path);
+    if (!cfg) return 2;
+    Daemon d(std::move(*cfg));
+    return d.run();
+}
+
+int run_check(const std::string &config_path) {
+    auto cfg = read_config(config_path);
+    if (!cfg) return 2;
+    bool ok = true;
+    auto report = [&](bool good, const std::string &text) {
+        printf("%s %s\n", good ? "ok:  " : "FAIL:", text.c_str());
+        ok = ok && good;
+    };
+    report(true, config_path + ": " + std::to_string(cfg->instances.size()) + " instance(s)");
+    for (const auto &inst : cfg->instances) {
+        auto l = net::find_link(inst.interface);
+        report(l.has_value(), "[" + inst.name + "] uplink " + inst.interface +
+                                  (l ? (l->up_and_running() ? ": up" : ": exists, down")
+                                     : ": no such interface"));
+    }
+    auto bpffs = net::check_bpffs(cfg->daemon.pin_dir);
+    report(true, "bpffs: " + bpffs.text);
+    auto vip = net::VipInterface::check(cfg->daemon.vip_interface);
+    report(true, "vip_interface: " + vip.text);
+    for (const auto &s : net::check_nonlocal_bind()) report(true, "sysctl: " + s.text);
+    try {
+        route_library_logs();
+        dataplane::Dataplane dp;
+        dp.load();
+        report(true, "XDP program: loads and passes the verifier on this kernel");
+    } catch (const std::exception &e) {
+        report(false, std::string("XDP program: ") + e.what());
+    }
+    printf("%s\n", ok ? "check passed: nothing was changed" : "check failed: nothing was changed");
+    return ok ? 0 : 1;
+}
+
+}  // namespace xvrrp::daemon

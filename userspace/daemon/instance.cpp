@@ -1,0 +1,331 @@
+#include "daemon/instance.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "daemon/log.h"
+#include "net/address.h"
+#include "vrrp/codec.h"
+#include "vrrp/frames.h"
+
+namespace xvrrp::daemon {
+namespace {
+
+template <class... Ts>
+struct overloaded : Ts... {
+    using Ts::operator()...;
+};
+
+uint64_t ns(vrrp::Duration d) { return static_cast<uint64_t>(d.count()); }
+
+vrrp::InstanceParams params_of(const config::Instance &c, const vrrp::IpAddress &primary) {
+    vrrp::InstanceParams p;
+    p.vrid = c.vrid;
+    p.priority = c.priority;
+    p.version = c.version;
+    p.advert_interval = c.advert_interval;
+    p.preempt = c.preempt;
+    p.preempt_delay = c.preempt_delay;
+    p.accept_mode = c.accept;
+    p.primary_address = primary;
+    for (const auto &v : c.virtual_ips) p.virtual_addresses.push_back(v.address);
+    return p;
+}
+
+net::AddressPrefix prefix_of(const config::VirtualIp &v) { return {v.address, v.prefix_len}; }
+
+}  // namespace
+
+Instance::Instance(const config::Instance &cfg, Uplink &uplink, std::string vip_interface,
+                   NotifyRunner &notify)
+    : cfg_(cfg),
+      uplink_(uplink),
+      vip_interface_(std::move(vip_interface)),
+      notify_(notify),
+      sm_(params_of(cfg, uplink.primary_address())) {
+    auto choice = tx::make_sender(uplink.name(), true);
+    advert_sender_ = std::move(choice.sender);
+    if (!choice.fallback_reason.empty())
+        info(cfg_.name, "adverts via " + advert_sender_->describe() + " (AF_XDP: " +
+                            choice.fallback_reason + ")");
+    else
+        info(cfg_.name, "adverts via " + advert_sender_->describe());
+    tx::AdvertiserOptions opts;
+    opts.rt_priority = cfg_.advert_thread.sched_priority;
+    opts.cpu = cfg_.advert_thread.cpu;
+    const uint8_t vrid = cfg_.vrid;
+    const uint64_t lease = ns(cfg_.lease);
+    auto *leases = &uplink_.leases();
+    // Runs on the advert thread after each advert: a plain store into the mmap'ed lease.
+    opts.on_sent = [leases, vrid, lease](uint64_t now_ns) { leases->renew(vrid, now_ns + lease); };
+    advertiser_ = std::make_unique<tx::Advertiser>(*advert_sender_, opts);
+
+    // The ARP responder's table: this instance's service IPs, answered with the uplink's MAC.
+    xvrrp_vip vip{};
+    std::memcpy(vip.mac, uplink_.mac().data(), 6);
+    vip.vrid = vrid;
+    for (const auto &v : cfg_.virtual_ips) uplink_.tables().set_vip(v.address.to_be32(), vip);
+    for (const auto &src : cfg_.allowed_sources) uplink_.tables().allow_source(vrid, src.to_be32());
+    uplink_.leases().renew(vrid, 0);
+}
+
+Instance::~Instance() {
+    advertiser_->stop();
+    uplink_.leases().renew(cfg_.vrid, 0);
+}
+
+void Instance::start(TimePoint now, bool link_up) {
+    if (!link_up) apply(sm_.link_down(now), now, cfg_.interface + " is down");
+    apply(sm_.start(now), now, "start-up");
+}
+
+void Instance::shutdown(TimePoint now) {
+    apply(sm_.shutdown(now), now, "shutting down");
+    stop_adverts();
+    uplink_.leases().renew(cfg_.vrid, 0);
+    uplink_.tables().remove_instance(cfg_.vrid);
+    written_.reset();
+    for (const auto &v : cfg_.virtual_ips) uplink_.tables().remove_vip(v.address.to_be32());
+}
+
+void Instance::on_kernel_event(const xvrrp_event &ev, TimePoint now) {
+    if (ev.type == XVRRP_EV_MASTER_DOWN || ev.type == XVRRP_EV_TAKEOVER) {
+        double react_us = (double(now.count()) - double(ev.ts_ns)) / 1000.0;
+        std::string why = ev.type == XVRRP_EV_TAKEOVER
+                              ? "kernel master-down timer fired; XDP answering ARP since then"
+                              : "kernel master-down timer fired";
+        apply(sm_.kernel_master_down(now), now,
+              why + " (" + std::to_string(int(react_us)) + " us ago)");
+        return;
+    }
+    vrrp::Advert a;
+    a.version = ev.version;
+    a.vrid = static_cast<uint8_t>(ev.vrid);
+    a.priority = ev.priority;
+    a.interval_field = ev.interval_field;
+    a.source = vrrp::IpAddress::v4_from_be32(ev.src);
+    for (const auto &v : cfg_.virtual_ips) a.addresses.push_back(v.address);
+    apply(sm_.advert_received(a, now), now,
+          std::string(dataplane::event_type_name(ev.type)) + ": advert from " +
+              a.source.to_string() + " priority " + std::to_string(a.priority));
+}
+
+void Instance::on_link(bool up, TimePoint now) {
+    apply(up ? sm_.link_up(now) : sm_.link_down(now), now,
+          cfg_.interface + (up ? " is up" : " is down"));
+}
+
+void Instance::on_priority(uint8_t priority, TimePoint now) {
+    if (priority == sm_.priority()) return;
+    apply(sm_.set_priority(priority, now), now,
+          "tracked interfaces: priority " + std::to_string(priority));
+}
+
+bool Instance::kernel_master_live() const {
+    auto rx = uplink_.state().rx_state(cfg_.vrid);
+    return rx && rx->accepted > 0 && (rx->flags & XVRRP_RX_TIMER_READY) &&
+           !(rx->flags & XVRRP_RX_MASTER_DOWN);
+}
+
+std::optional<TimePoint> Instance::next_wakeup() const {
+    std::optional<TimePoint> next = sm_.deadline(vrrp::TimerKind::PreemptDelay);
+    auto consider = [&](std::optional<TimePoint> t) {
+        if (t && (!next || *t < *next)) next = t;
+    };
+    if (sm_.state() == vrrp::State::Backup && !kernel_master_live())
+        consider(sm_.deadline(vrrp::TimerKind::MasterDown));
+    if (!garp_due_.empty()) consider(garp_due_.front());
+    return next;
+}
+
+void Instance::on_wakeup(TimePoint now) {
+    if (!garp_due_.empty() && garp_due_.front() <= now) {
+        while (!garp_due_.empty() && garp_due_.front() <= now) garp_due_.erase(garp_due_.begin());
+        if (sm_.state() == vrrp::State::Master) send_garps();
+    }
+    auto due = [&](vrrp::TimerKind k) {
+        auto d = sm_.deadline(k);
+        return d && *d <= now;
+    };
+    bool master_down_due = sm_.state() == vrrp::State::Backup && due(vrrp::TimerKind::MasterDown);
+    if (!due(vrrp::TimerKind::PreemptDelay) && !master_down_due) return;
+    if (sm_.state() == vrrp::State::Backup && kernel_master_live()) {
+        // The kernel heard the master within Master_Down_Interval: tell the state machine, so
+        // its own timer (which no steady advert reached) does not fire.
+        auto rx = uplink_.state().rx_state(cfg_.vrid);
+        vrrp::Advert a;
+        a.version = rx->version;
+        a.vrid = cfg_.vrid;
+        a.priority = rx->master_priority;
+        a.interval_field = rx->interval_field;
+        a.source = vrrp::IpAddress::v4_from_be32(rx->master_addr);
+        apply(sm_.advert_received(a, now), now, "master alive per kernel");
+    }
+    apply(sm_.timer_expired(now), now, "timer");
+}
+
+void Instance::apply(const vrrp::Actions &actions, TimePoint now, const std::string &why) {
+    for (const auto &action : actions) {
+        std::visit(overloaded{
+                       [&](const vrrp::SendAdvert &a) { send_advert(a.priority); },
+                       [&](const vrrp::SendGratuitousArp &) { schedule_garps(now); },
+                       [&](const vrrp::SetArpAnswering &a) {
+                           if (a.on) {
+                               uplink_.leases().renew(cfg_.vrid, ns(now + cfg_.lease));
+                           } else {
+                               stop_adverts();
+                               uplink_.leases().renew(cfg_.vrid, 0);
+                           }
+                           sync_kernel(now);
+                       },
+                       [&](const vrrp::SetTakeoverOnTimeout &) { sync_kernel(now); },
+                       [&](const vrrp::AddVips &) { set_vips(true); },
+                       [&](const vrrp::RemoveVips &) { set_vips(false); },
+                       [&](const vrrp::RunNotify &n) { notify_.run(cfg_, n.state, sm_.priority()); },
+                       [&](const vrrp::StopTimer &t) {
+                           if (t.kind == vrrp::TimerKind::Advert) stop_adverts();
+                       },
+                       [&](const vrrp::StartTimer &) {},     // next_wakeup() reads deadlines
+                       [&](const vrrp::TimingChanged &) {},  // the kernel learns on its own
+                   },
+                   action);
+    }
+    if (sm_.state() != vrrp::State::Master) {
+        stop_adverts();
+        garp_due_.clear();
+    }
+    sync_kernel(now);
+    if (sm_.state() != last_state_) {
+        info(cfg_.name, std::string(vrrp::to_string(last_state_)) + " -> " +
+                            std::string(vrrp::to_string(sm_.state())) + " (" + why + ")");
+        last_state_ = sm_.state();
+    }
+}
+
+// Mirrors the state machine into the kernel's instance entry; writes only on change.
+void Instance::sync_kernel(TimePoint now) {
+    xvrrp_instance e{};
+    if (sm_.arp_answering()) e.flags |= XVRRP_INST_MASTER;
+    if (sm_.takeover_armed()) e.flags |= XVRRP_INST_TAKEOVER_ARMED;
+    if (sm_.discards_lower_priority(now)) e.flags |= XVRRP_INST_PREEMPT;
+    if (!cfg_.allowed_sources.empty()) e.flags |= XVRRP_INST_ALLOWLIST;
+    e.version = cfg_.version;
+    e.priority = sm_.priority();
+    e.fixed_interval_ns = cfg_.fast_mode() ? ns(cfg_.advert_interval) : 0;
+    e.takeover_grace_ns = ns(cfg_.lease);
+    if (written_ && std::memcmp(&*written_, &e, sizeof e) == 0) return;
+    uplink_.tables().set_instance(cfg_.vrid, e);
+    written_ = e;
+}
+
+std::vector<uint8_t> Instance::advert_frame(uint8_t priority) const {
+    vrrp::Advert a;
+    a.version = cfg_.version;
+    a.vrid = cfg_.vrid;
+    a.priority = priority;
+    a.interval_field = cfg_.advert_interval_field();
+    a.source = uplink_.primary_address();
+    for (const auto &v : cfg_.virtual_ips) a.addresses.push_back(v.address);
+    vrrp::AdvertFrameOptions o;
+    o.source_mac = uplink_.mac();
+    o.ip.ipv4_checksum = cfg_.checksum == config::Checksum::WithPseudoHeader
+                             ? vrrp::Ipv4Checksum::WithPseudoHeader
+                             : vrrp::Ipv4Checksum::WithoutPseudoHeader;
+    o.ip.ipv4_id = 1;  // one frame, sent again and again; adverts are never fragmented
+    auto frame = vrrp::build_advert_frame(a, o);
+    if (!frame) throw Error(cfg_.name + ": cannot encode advert: " +
+                            std::string(vrrp::to_string(frame.error())));
+    return *frame;
+}
+
+void Instance::send_advert(uint8_t priority) {
+    auto frame = advert_frame(priority);
+    if (priority == 0) {
+        // RFC 5798 6.4.3 shutdown: one priority-0 advert, then silence.
+        stop_adverts();
+        if (int err = uplink_.oneoff_sender().send(frame))
+            warn(cfg_.name, std::string("priority-0 advert: ") + strerror(err));
+        return;
+    }
+    advertiser_->set_frame(frame);
+    if (advertiser_->running())
+        advertiser_->send_now();
+    else
+        advertiser_->start(cfg_.advert_interval);  // the first advert goes out at once
+}
+
+void Instance::stop_adverts() {
+    if (!advertiser_->running()) return;
+    advertiser_->stop();
+}
+
+// keepalived's garp_master_*: garp_count now (garp_interval apart), again after garp_delay,
+// and every garp_refresh while master.
+void Instance::schedule_garps(TimePoint now) {
+    garp_due_.clear();
+    if (cfg_.garp_count == 0) return;
+    for (unsigned i = 0; i < cfg_.garp_count; i++) garp_due_.push_back(now + i * cfg_.garp_interval);
+    if (cfg_.garp_delay > vrrp::Duration::zero())
+        for (unsigned i = 0; i < cfg_.garp_count; i++)
+            garp_due_.push_back(now + cfg_.garp_delay + i * cfg_.garp_interval);
+    if (cfg_.garp_refresh > vrrp::Duration::zero()) garp_due_.push_back(now + cfg_.garp_refresh);
+    std::sort(garp_due_.begin(), garp_due_.end());
+    // What is due now goes out now: the first burst is what moves the clients.
+    while (!garp_due_.empty() && garp_due_.front() <= now) {
+        garp_due_.erase(garp_due_.begin());
+        send_garps();
+    }
+    if (cfg_.garp_refresh > vrrp::Duration::zero() && garp_due_.size() == 0)
+        garp_due_.push_back(now + cfg_.garp_refresh);
+}
+
+void Instance::send_garps() {
+    for (const auto &v : cfg_.virtual_ips) {
+        auto frame = v.address.family == vrrp::Family::IPv4
+                         ? vrrp::build_gratuitous_arp(uplink_.mac(), v.address)
+                         : vrrp::build_unsolicited_na(uplink_.mac(), v.address);
+        if (int err = uplink_.oneoff_sender().send(frame))
+            warn(cfg_.name, "gratuitous ARP for " + v.address.to_string() + ": " + strerror(err));
+    }
+}
+
+void Instance::set_vips(bool present) {
+    for (const auto &v : cfg_.virtual_ips) {
+        auto p = prefix_of(v);
+        try {
+            if (present)
+                net::add_address(vip_interface_, p);
+            else
+                net::remove_address(vip_interface_, p);
+        } catch (const std::exception &e) {
+            error(cfg_.name, std::string(present ? "add " : "remove ") + p.to_string() + ": " +
+                                 e.what());
+        }
+    }
+}
+
+InstanceStatus Instance::status(TimePoint now) const {
+    InstanceStatus s;
+    s.name = cfg_.name;
+    s.interface = cfg_.interface;
+    s.vrid = cfg_.vrid;
+    s.state = std::string(vrrp::to_string(sm_.state()));
+    s.priority = sm_.priority();
+    if (auto m = sm_.master_address()) s.master = m->to_string();
+    s.master_priority = sm_.master_priority();
+    s.adverts_sent = advertiser_->stats().sent;  // cumulative over every run of the thread
+    if (auto rx = uplink_.state().rx_state(cfg_.vrid)) {
+        s.adverts_received = rx->adverts;
+        if (rx->last_advert_ns)
+            s.last_advert_age_ms = (double(now.count()) - double(rx->last_advert_ns)) / 1e6;
+    }
+    s.tx_path = std::string(advert_sender_->name());
+    s.xdp_mode = uplink_.xdp_mode();
+    s.arp_answering = sm_.arp_answering();
+    s.takeover_armed = sm_.takeover_armed();
+    for (const auto &v : cfg_.virtual_ips)
+        s.virtual_ips.push_back(v.address.to_string() + "/" + std::to_string(v.prefix_len));
+    return s;
+}
+
+}  // namespace xvrrp::daemon

@@ -1,0 +1,80 @@
+// One VRRP instance at run time: its state machine (pure, userspace/vrrp), and the effects
+// of its decisions on the host: the kernel maps, the advert thread, gratuitous ARP, service IPs
+// on the VIP interface, notify hooks.
+//
+// Who keeps time (so that an idle backup costs no CPU): in Backup, once the kernel has accepted
+// an advert, the master-down timer is the kernel's bpf_timer: the loop is woken only by its
+// events. The state machine's own Master_Down_Timer is used only while the kernel has no live
+// master (start-up, after the master resigned or died). In Master, the advert thread paces the
+// adverts, not the loop. The loop wakes on timers only for a preempt_delay hold and for
+// scheduled gratuitous ARP.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "daemon/notify.h"
+#include "daemon/uplink.h"
+#include "tx/advertiser.h"
+#include "vrrp/state_machine.h"
+
+namespace xvrrp::daemon {
+
+using vrrp::TimePoint;
+
+struct InstanceStatus {
+    std::string name, interface, state, tx_path, xdp_mode;
+    int vrid = 0, priority = 0, master_priority = 0;
+    std::optional<std::string> master;
+    uint64_t adverts_sent = 0, adverts_received = 0;
+    std::optional<double> last_advert_age_ms;
+    bool arp_answering = false, takeover_armed = false;
+    std::vector<std::string> virtual_ips;
+};
+
+class Instance {
+public:
+    Instance(const config::Instance &cfg, Uplink &uplink, std::string vip_interface,
+             NotifyRunner &notify);
+    ~Instance();
+
+    const config::Instance &config() const { return cfg_; }
+    Uplink &uplink() { return uplink_; }
+
+    void start(TimePoint now, bool link_up);
+    void shutdown(TimePoint now);
+    void on_kernel_event(const xvrrp_event &ev, TimePoint now);
+    void on_link(bool up, TimePoint now);
+    // A tracked interface changed: the effective priority is recomputed by the caller.
+    void on_priority(uint8_t priority, TimePoint now);
+    void on_wakeup(TimePoint now);
+    std::optional<TimePoint> next_wakeup() const;
+    InstanceStatus status(TimePoint now) const;
+
+private:
+    void apply(const vrrp::Actions &actions, TimePoint now, const std::string &why);
+    void sync_kernel(TimePoint now);
+    bool kernel_master_live() const;
+    std::vector<uint8_t> advert_frame(uint8_t priority) const;
+    void send_advert(uint8_t priority);
+    void stop_adverts();
+    void send_garps();
+    void schedule_garps(TimePoint now);
+    void set_vips(bool present);
+
+    config::Instance cfg_;
+    Uplink &uplink_;
+    std::string vip_interface_;
+    NotifyRunner &notify_;
+    vrrp::StateMachine sm_;
+    std::unique_ptr<tx::FrameSender> advert_sender_;
+    std::unique_ptr<tx::Advertiser> advertiser_;
+    std::optional<xvrrp_instance> written_;
+    std::vector<TimePoint> garp_due_;  // sorted
+    vrrp::State last_state_ = vrrp::State::Initialize;
+};
+
+}  // namespace xvrrp::daemon

@@ -1,0 +1,52 @@
+#include "daemon/uplink.h"
+
+#include <filesystem>
+
+#include "daemon/log.h"
+#include "net/address.h"
+#include "tx/af_packet_sender.h"
+
+namespace xvrrp::daemon {
+namespace {
+
+// The primary IPv4 address of the uplink: the source of our adverts and our side of the
+// RFC 5798 6.4.3 tie-break.
+vrrp::IpAddress primary_ipv4(const std::string &ifname) {
+    for (const auto &a : net::list_addresses(ifname))
+        if (a.prefix.address.family == vrrp::Family::IPv4) return a.prefix.address;
+    throw Error(ifname + ": has no IPv4 address; VRRP adverts need one as their source");
+}
+
+}  // namespace
+
+Uplink::Uplink(const net::LinkInfo &link, const std::string &pin_dir,
+               dataplane::EventRing::Handler on_event)
+    : link_(link),
+      primary_(primary_ipv4(link.name)),
+      pin_dir_(pin_dir + "/" + link.name),
+      dp_(pin_dir_),
+      attachment_(std::make_unique<dataplane::XdpAttachment>(dp_, link.name)),
+      tables_(dp_.maps()),
+      state_(dp_.maps()),
+      leases_(dp_.maps().leases),
+      events_(dp_.maps().events, std::move(on_event)),
+      oneoff_(std::make_unique<tx::AfPacketSender>(link.name)) {
+    info(link.name, dp_.pin_report());
+    if (attachment_->replaced_leftover())
+        warn(link.name, "detached an xvrrp XDP program left by an earlier xvrrpd");
+    if (attachment_->mode() == dataplane::XdpMode::Skb)
+        warn(link.name, "native XDP refused (" + attachment_->fallback_reason() +
+                            "); attached in SKB (generic) mode: slower, still correct");
+    info(link.name, "XDP attached: " + attachment_->describe() + "; maps pinned in " + pin_dir_);
+}
+
+Uplink::~Uplink() = default;
+
+void Uplink::release() {
+    attachment_.reset();
+    dp_.unpin();
+    std::error_code ec;
+    std::filesystem::remove(pin_dir_, ec);
+}
+
+}  // namespace xvrrp::daemon

@@ -1,0 +1,53 @@
+// One uplink interface (eth0) as the daemon holds it: the XDP program attached, its maps
+// pinned under pin_dir/<ifname>/, the lease mapping, the event ring, and a sender for one-off
+// frames (gratuitous ARP, the priority-0 advert) from the main thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "dataplane/attach.h"
+#include "dataplane/dataplane.h"
+#include "dataplane/events.h"
+#include "dataplane/tables.h"
+#include "net/link.h"
+#include "tx/sender.h"
+#include "vrrp/types.h"
+
+namespace xvrrp::daemon {
+
+class Uplink {
+public:
+    Uplink(const net::LinkInfo &link, const std::string &pin_dir,
+           dataplane::EventRing::Handler on_event);
+    ~Uplink();
+
+    const std::string &name() const { return link_.name; }
+    int ifindex() const { return link_.ifindex; }
+    const vrrp::MacAddress &mac() const { return link_.mac; }
+    const vrrp::IpAddress &primary_address() const { return primary_; }
+    std::string xdp_mode() const { return attachment_->describe(); }
+
+    dataplane::ControlTables &tables() { return tables_; }
+    const dataplane::StateReader &state() const { return state_; }
+    dataplane::LeaseTable &leases() { return leases_; }
+    dataplane::EventRing &events() { return events_; }
+    tx::FrameSender &oneoff_sender() { return *oneoff_; }
+    // Detaches XDP and removes the pins (clean exit). Without it, pins stay for the next run.
+    void release();
+
+private:
+    net::LinkInfo link_;
+    vrrp::IpAddress primary_;
+    std::string pin_dir_;
+    dataplane::Dataplane dp_;
+    std::unique_ptr<dataplane::XdpAttachment> attachment_;
+    dataplane::ControlTables tables_;
+    dataplane::StateReader state_;
+    dataplane::LeaseTable leases_;
+    dataplane::EventRing events_;
+    std::unique_ptr<tx::FrameSender> oneoff_;
+};
+
+}  // namespace xvrrp::daemon
