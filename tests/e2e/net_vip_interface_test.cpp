@@ -123,6 +123,21 @@ TEST(VipInterface, RemoveIfCreatedRemovesOnlyWhatWeCreated) {
     EXPECT_NE(find_link("xvip0"), std::nullopt);
 }
 
+TEST(VipInterface, OneLeftByAKilledDaemonIsAdoptedAndRemovedOnExit) {
+    NetNs ns(unique_name("vk"));
+    EnterNetNs in(ns);
+    {
+        auto crashed = VipInterface::ensure("xvip0");  // the daemon is killed: no clean-up
+        ASSERT_TRUE(crashed.created());
+    }
+    auto next = VipInterface::ensure("xvip0");
+    EXPECT_TRUE(next.created()) << next.description();
+    EXPECT_NE(next.description().find("left by an earlier xvrrpd"), std::string::npos)
+        << next.description();
+    EXPECT_TRUE(next.remove_if_created());
+    EXPECT_EQ(find_link("xvip0"), std::nullopt);
+}
+
 TEST(VipInterface, ErrorsNameTheInterfaceAndTheCause) {
     NetNs ns(unique_name("vx"));
     EnterNetNs in(ns);

@@ -161,7 +161,8 @@ void Instance::on_wakeup(TimePoint now) {
         a.source = vrrp::IpAddress::v4_from_be32(rx->master_addr);
         apply(sm_.advert_received(a, now), now, "master alive per kernel");
     }
-    apply(sm_.timer_expired(now), now, "timer");
+    apply(sm_.timer_expired(now), now,
+          master_down_due ? "no acceptable advert for Master_Down_Interval" : "preempt_delay ended");
 }
 
 void Instance::apply(const vrrp::Actions &actions, TimePoint now, const std::string &why) {

@@ -31,14 +31,37 @@ std::string fallback_phrase(const std::string &kind) {
     return "kind " + kind;
 }
 
+// The alias marks a link as ours, so that an xvrrpd restarted after a crash (SIGKILL) knows
+// it may remove it on exit.
+constexpr const char *kOurAlias = "created by xvrrpd";
+
+bool has_our_alias(const std::string &name) {
+    auto sock = connect_route("read " + name);
+    rtnl_link *raw = nullptr;
+    if (rtnl_link_get_kernel(sock.get(), 0, name.c_str(), &raw) < 0) return false;
+    RtnlLink link(raw);
+    const char *alias = rtnl_link_get_ifalias(link.get());
+    return alias && std::string(alias) == kOurAlias;
+}
+
 // Creates `name` of `kind`, up. Returns 0 or the (negative) libnl error.
 int create_link(nl_sock *sock, const std::string &name, const char *kind) {
     RtnlLink link(rtnl_link_alloc());
     if (!link) return -NLE_NOMEM;
     rtnl_link_set_name(link.get(), name.c_str());
+
     if (int err = rtnl_link_set_type(link.get(), kind); err < 0) return err;
     rtnl_link_set_flags(link.get(), IFF_UP);
-    return rtnl_link_add(sock, link.get(), NLM_F_CREATE | NLM_F_EXCL);
+    if (int err = rtnl_link_add(sock, link.get(), NLM_F_CREATE | NLM_F_EXCL); err < 0) return err;
+    // The kernel ignores IFLA_IFALIAS on creation: set it on the new link.
+    rtnl_link *raw = nullptr;
+    if (rtnl_link_get_kernel(sock, 0, name.c_str(), &raw) < 0) return 0;
+    RtnlLink created(raw), change(rtnl_link_alloc());
+    if (change) {
+        rtnl_link_set_ifalias(change.get(), kOurAlias);
+        rtnl_link_change(sock, created.get(), change.get(), 0);
+    }
+    return 0;
 }
 
 bool is_unsupported_kind(int err) {
@@ -83,6 +106,13 @@ VipInterface VipInterface::ensure(const std::string &name) {
     if (auto existing = find_link(name)) {
         vip.origin_ = VipInterfaceOrigin::Existing;
         vip.description_ = name + ": exists (" + describe_existing(*existing) + "), using it";
+        if (has_our_alias(name)) {
+            // Left by an xvrrpd that could not clean up: ours to remove on exit.
+            vip.origin_ = existing->kind == "dummy" ? VipInterfaceOrigin::CreatedDummy
+                                                    : VipInterfaceOrigin::CreatedFallback;
+            vip.description_ = name + ": left by an earlier xvrrpd (" +
+                               describe_existing(*existing) + "), adopting it";
+        }
         if (!existing->up) {
             set_link_up(name);
             vip.description_ += "; was down, set it up";
@@ -125,7 +155,7 @@ VipInterface VipInterface::ensure(const std::string &name) {
     LinkInfo info = link_info(name);
     vip.ifindex_ = info.ifindex;
     vip.kind_ = info.kind;
-    if (vip.origin_ == VipInterfaceOrigin::CreatedFallback)
+    if (vip.origin_ == VipInterfaceOrigin::CreatedFallback && vip.description_.empty())
         vip.description_ = name + ": kernel has no dummy link type; created " +
                            fallback_phrase(info.kind) + " instead";
     if (!info.up)
