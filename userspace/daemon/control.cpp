@@ -50,6 +50,8 @@ std::string status_json(const std::vector<InstanceStatus> &instances) {
              ",\"master_priority\":" + std::to_string(s.master_priority) +
              ",\"adverts_sent\":" + std::to_string(s.adverts_sent) +
              ",\"adverts_received\":" + std::to_string(s.adverts_received) +
+             ",\"advert_late_wakeups\":" + std::to_string(s.advert_late_wakeups) +
+             ",\"advert_max_lateness_ms\":" + fixed(s.advert_max_lateness_ms, 3) +
              ",\"last_advert_age_ms\":" +
              (s.last_advert_age_ms ? fixed(*s.last_advert_age_ms, 3) : "null") +
              ",\"tx_path\":" + quote(s.tx_path) + ",\"xdp_mode\":" + quote(s.xdp_mode) +

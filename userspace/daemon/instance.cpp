@@ -314,7 +314,10 @@ InstanceStatus Instance::status(TimePoint now) const {
     s.priority = sm_.priority();
     if (auto m = sm_.master_address()) s.master = m->to_string();
     s.master_priority = sm_.master_priority();
-    s.adverts_sent = advertiser_->stats().sent;  // cumulative over every run of the thread
+    auto sent = advertiser_->stats();  // cumulative over every run of the thread
+    s.adverts_sent = sent.sent;
+    s.advert_late_wakeups = sent.late_wakeups;
+    s.advert_max_lateness_ms = double(sent.max_lateness_ns) / 1e6;
     if (auto rx = uplink_.state().rx_state(cfg_.vrid)) {
         s.adverts_received = rx->adverts;
         if (rx->last_advert_ns)
