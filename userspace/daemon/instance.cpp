@@ -169,7 +169,12 @@ void Instance::apply(const vrrp::Actions &actions, TimePoint now, const std::str
     for (const auto &action : actions) {
         std::visit(overloaded{
                        [&](const vrrp::SendAdvert &a) { send_advert(a.priority); },
-                       [&](const vrrp::SendGratuitousArp &) { schedule_garps(now); },
+                       [&](const vrrp::SendGratuitousArp &g) {
+                           if (g.refresh)
+                               send_garps();  // one round: win back caches, no new bursts
+                           else
+                               schedule_garps(now);
+                       },
                        [&](const vrrp::SetArpAnswering &a) {
                            if (a.on) {
                                uplink_.leases().renew(cfg_.vrid, ns(now + cfg_.lease));

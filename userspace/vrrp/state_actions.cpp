@@ -43,7 +43,9 @@ std::string describe(const Action &action) {
                        ", interval_field=" + std::to_string(a.interval_field) + ")";
             },
             [](const SendGratuitousArp &a) {
-                return "SendGratuitousArp(" + list(a.addresses) + ")";
+                return std::string(a.refresh ? "SendGratuitousArp(refresh, "
+                                             : "SendGratuitousArp(") +
+                       list(a.addresses) + ")";
             },
             [](const SetArpAnswering &a) {
                 return std::string("SetArpAnswering(") + (a.on ? "on" : "off") + ")";

@@ -23,6 +23,10 @@ struct SendAdvert {
 // addresses with the virtual router MAC (RFC 5798 6.4.1, 6.4.2 on becoming Master).
 struct SendGratuitousArp {
     std::vector<IpAddress> addresses;
+    // false: the announcement of a new master (the configured bursts, keepalived's
+    // garp_master_*); true: one round now, to win neighbours' caches back from another router
+    // that believed itself master for a moment (keepalived does the same).
+    bool refresh = false;
     bool operator==(const SendGratuitousArp &) const = default;
 };
 

@@ -240,8 +240,10 @@ void StateMachine::backup_receive(const Advert &advert, TimePoint now, Actions &
 // RFC 5798 6.4.3 / RFC 9568 6.4.3.
 void StateMachine::master_receive(const Advert &advert, TimePoint now, Actions &out) {
     if (advert.priority == kReleasePriority) {
-        // Another master is stopping: assert ourselves at once, restart Adver_Timer.
+        // Another master is stopping: assert ourselves at once, restart Adver_Timer, and
+        // point neighbours that followed it back at us.
         send_advert(priority_, out);
+        out.emplace_back(std::in_place_type<SendGratuitousArp>, params_.virtual_addresses, true);
         start_timer(TimerKind::Advert, now + params_.advert_interval, out);
         return;
     }
@@ -251,8 +253,10 @@ void StateMachine::master_receive(const Advert &advert, TimePoint now, Actions &
         return;
     }
     // RFC 9568 6.4.3: discard, but advertise at once so the other router sees the proper
-    // master without waiting for our Adver_Timer.
+    // master without waiting for our Adver_Timer. It believed itself master and may have sent
+    // gratuitous ARP: refresh the neighbours' caches too, as keepalived does.
     send_advert(priority_, out);
+    out.emplace_back(std::in_place_type<SendGratuitousArp>, params_.virtual_addresses, true);
 }
 
 void StateMachine::fire(TimerKind kind, TimePoint deadline, TimePoint now, Actions &out) {

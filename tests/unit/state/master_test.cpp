@@ -74,6 +74,8 @@ TEST_F(Rfc9568_6_4_3, LowerPriorityAdvertIsAnsweredWithAnAdvertAtOnce) {
     auto out = sm.advert_received(advert_from(params(50, 9)), t + 300ms);
     EXPECT_EQ(sm.state(), State::Master);
     EXPECT_EQ(only<SendAdvert>(out), (SendAdvert{100, 100}));
+    // The other router thought it was master and may have moved the clients: win them back.
+    EXPECT_EQ(only<SendGratuitousArp>(out), (SendGratuitousArp{{kVip}, true}));
     EXPECT_EQ(sm.deadline(TimerKind::Advert), t + 1s);  // cadence unchanged
 }
 
