@@ -52,6 +52,7 @@ struct AdvertiserStats {
 class Advertiser {
   public:
     static constexpr size_t kMaxFrameSize = 1514;  // Ethernet MTU 1500 + header
+    static constexpr size_t kStackBytes = 128 * 1024;  // the advert thread's stack
 
     // The sender must outlive the advertiser; while the thread runs, only it sends on `sender`.
     Advertiser(FrameSender &sender, AdvertiserOptions options = {});
