@@ -84,6 +84,9 @@ struct Instance {
     std::vector<IpAddress> allowed_sources;  // empty: adverts from any source
     Checksum checksum = Checksum::WithPseudoHeader;
     bool use_vmac = false;  // false: adverts and ARP use the interface's own MAC
+    // Valid adverts received go on to the kernel stack (so tcpdump on the uplink sees them)
+    // instead of being consumed by the XDP program.
+    bool pass_adverts = false;
     // Gratuitous ARP on becoming master, as keepalived's garp_master_*: garp_count messages
     // garp_interval apart, a second burst garp_delay later (0: none), and while master a burst
     // every garp_refresh (0: never).

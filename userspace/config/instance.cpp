@@ -17,7 +17,7 @@ const std::vector<std::string_view> kInstanceKeys = {
     "priority",    "version",         "advert_interval",
     "preempt",     "preempt_delay",   "accept",
     "virtual_ips", "unicast_peers",   "allowed_sources",
-    "checksum",    "use_vmac",        "garp_delay",
+    "checksum",    "use_vmac",        "pass_adverts",        "garp_delay",
     "garp_count",  "garp_interval",   "garp_refresh",
     "notify",      "track_interface", "advert_thread",
     "lease"};
@@ -275,6 +275,7 @@ ParsedInstance parse_instance(const toml::table &table, Diagnostics &diag) {
     set(r.duration("preempt_delay", 0s, 3600s), inst.preempt_delay);
     set(r.boolean("accept"), inst.accept);
     set(r.boolean("use_vmac"), inst.use_vmac);
+    set(r.boolean("pass_adverts"), inst.pass_adverts);
 
     read_virtual_ips(r, p);
     bool family_known = !inst.virtual_ips.empty();

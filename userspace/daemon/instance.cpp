@@ -215,6 +215,7 @@ void Instance::sync_kernel(TimePoint now) {
     if (sm_.takeover_armed()) e.flags |= XVRRP_INST_TAKEOVER_ARMED;
     if (sm_.discards_lower_priority(now)) e.flags |= XVRRP_INST_PREEMPT;
     if (!cfg_.allowed_sources.empty()) e.flags |= XVRRP_INST_ALLOWLIST;
+    if (cfg_.pass_adverts) e.flags |= XVRRP_INST_PASS_ADVERTS;
     e.version = cfg_.version;
     e.priority = sm_.priority();
     e.fixed_interval_ns = cfg_.fast_mode() ? ns(cfg_.advert_interval) : 0;

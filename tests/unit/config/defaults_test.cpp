@@ -70,6 +70,7 @@ TEST(ConfigDefaults, ChecksumIncludesThePseudoHeader) {
 
 TEST(ConfigDefaults, NoVirtualMac) {
     EXPECT_FALSE(instance_of(kMinimalInstance).use_vmac);
+    EXPECT_FALSE(instance_of(kMinimalInstance).pass_adverts);
 }
 
 TEST(ConfigDefaults, GratuitousArpMirrorsKeepalived) {
@@ -106,6 +107,16 @@ TEST(ConfigDefaults, PrefixDefaultsToAHostRoute) {
     EXPECT_EQ(v6.virtual_ips[0].prefix_len, 128);
     EXPECT_EQ(v6.virtual_ips[1].prefix_len, 64);
     EXPECT_EQ(v6.family(), Family::IPv6);
+}
+
+}  // namespace
+}  // namespace xvrrp::config
+
+namespace xvrrp::config {
+namespace {
+
+TEST(Instance, PassAdvertsLetsValidAdvertsOnToTheStackWhenSet) {
+    EXPECT_TRUE(testing::instance_of(testing::with("pass_adverts = true\n")).pass_adverts);
 }
 
 }  // namespace
