@@ -54,6 +54,27 @@ TEST_F(AddressTest, Ipv4AddAndRemoveAreIdempotent) {
     EXPECT_FALSE(listed(list_addresses("vip0"), vip));
 }
 
+TEST_F(AddressTest, EditorOnOneSocketIsIdempotentAndFollowsARecreatedInterface) {
+    EnterNetNs in(ns_);
+    auto vip = prefix("192.0.2.100", 32);
+    AddressEditor editor("vip0");
+    EXPECT_TRUE(editor.add(vip));
+    EXPECT_FALSE(editor.add(vip));
+    EXPECT_TRUE(listed(list_addresses("vip0"), vip));
+    EXPECT_TRUE(editor.remove(vip));
+    EXPECT_FALSE(editor.remove(vip));
+    EXPECT_FALSE(listed(list_addresses("vip0"), vip));
+
+    // Someone deletes and recreates the interface: a new ifindex under the same name.
+    must("ip -n " + ns_.name() + " link del vip0");
+    must("ip -n " + ns_.name() + " link add vip0 type bridge");
+    must("ip -n " + ns_.name() + " link set vip0 up");
+    EXPECT_TRUE(editor.add(vip));
+    EXPECT_NE(ip_addr_show(ns_, "vip0").find("inet 192.0.2.100/32"), std::string::npos);
+    EXPECT_TRUE(editor.remove(vip));
+    EXPECT_EQ(ip_addr_show(ns_, "vip0").find("192.0.2.100"), std::string::npos);
+}
+
 TEST_F(AddressTest, Ipv6AddressIsNodadAndNotTentative) {
     EnterNetNs in(ns_);
     auto vip = prefix("2001:db8::100", 128);

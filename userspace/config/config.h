@@ -27,6 +27,9 @@ struct DaemonConfig {
     std::string pin_dir = "/sys/fs/bpf/xvrrp";
     std::string control_socket = "/run/xvrrp/xvrrpd.sock";
     std::string pid_file = "/run/xvrrp/xvrrpd.pid";
+    // The event loop: it turns a kernel master-down event into gratuitous ARP and service IPs.
+    // 0: SCHED_OTHER; 1..99: SCHED_FIFO at that priority.
+    int sched_priority = 0;
 };
 
 // A service IP with the prefix length it is added with on the VIP interface.

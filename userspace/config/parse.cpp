@@ -32,11 +32,14 @@ void read_daemon(const toml::node &n, DaemonConfig &daemon, Diagnostics &diag) {
         return;
     }
     TableReader r(*n.as_table(), "[daemon]", "",
-                  {"vip_interface", "pin_dir", "control_socket", "pid_file"}, diag);
+                  {"vip_interface", "pin_dir", "control_socket", "pid_file", "sched_priority"},
+                  diag);
     read_path(r, "vip_interface", daemon.vip_interface);
     read_path(r, "pin_dir", daemon.pin_dir);
     read_path(r, "control_socket", daemon.control_socket);
     read_path(r, "pid_file", daemon.pid_file);
+    if (auto v = r.integer("sched_priority", 0, 99, "0..99 (0: SCHED_OTHER, 1..99: SCHED_FIFO)"))
+        daemon.sched_priority = static_cast<int>(*v);
 }
 
 // Checks that need all instances; each error points at the second occurrence and names the

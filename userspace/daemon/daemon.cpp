@@ -1,5 +1,7 @@
 #include "daemon/daemon.h"
 
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
@@ -202,6 +204,17 @@ void Daemon::start_up() {
     watch(epoll_.get(), control_->fd(), kControl);
     for (size_t i = 0; i < uplinks_.size(); i++)
         watch(epoll_.get(), uplinks_[i]->events().epoll_fd(), kRing, i);
+
+    if (int prio = cfg_.daemon.sched_priority; prio > 0) {
+        // After the advert threads exist: they have their own policy (advert_thread).
+        sched_param param{};
+        param.sched_priority = prio;
+        if (int err = pthread_setschedparam(pthread_self(), SCHED_FIFO, &param))
+            throw sys_error("event loop SCHED_FIFO priority " + std::to_string(prio) +
+                                " (needs CAP_SYS_NICE or RLIMIT_RTPRIO)",
+                            err);
+        info("", "event loop runs SCHED_FIFO at priority " + std::to_string(prio));
+    }
 
     auto now = monotonic_now();
     for (auto &inst : instances_) {

@@ -41,6 +41,7 @@ Instance::Instance(const config::Instance &cfg, Uplink &uplink, std::string vip_
     : cfg_(cfg),
       uplink_(uplink),
       vip_interface_(std::move(vip_interface)),
+      vip_addresses_(vip_interface_),
       notify_(notify),
       sm_(params_of(cfg, uplink.primary_address())) {
     auto choice = tx::make_sender(uplink.name(), true);
@@ -59,6 +60,10 @@ Instance::Instance(const config::Instance &cfg, Uplink &uplink, std::string vip_
     // Runs on the advert thread after each advert: a plain store into the mmap'ed lease.
     opts.on_sent = [leases, vrid, lease](uint64_t now_ns) { leases->renew(vrid, now_ns + lease); };
     advertiser_ = std::make_unique<tx::Advertiser>(*advert_sender_, opts);
+    // The thread exists from the start, parked (no CPU) while not master: a takeover only
+    // wakes it. Creating it then cost over a millisecond (and fails early here if SCHED_FIFO
+    // is not allowed).
+    advertiser_->start(cfg_.advert_interval, /*parked=*/true);
 
     // The ARP responder's table: this instance's service IPs, answered with the uplink's MAC.
     xvrrp_vip vip{};
@@ -81,7 +86,7 @@ void Instance::start(TimePoint now, bool link_up) {
 
 void Instance::shutdown(TimePoint now) {
     apply(sm_.shutdown(now), now, "shutting down");
-    stop_adverts();
+    advertiser_->stop();
     uplink_.leases().renew(cfg_.vrid, 0);
     uplink_.tables().remove_instance(cfg_.vrid);
     written_.reset();
@@ -255,15 +260,14 @@ void Instance::send_advert(uint8_t priority) {
         return;
     }
     advertiser_->set_frame(frame);
-    if (advertiser_->running())
-        advertiser_->send_now();
+    if (advertiser_->parked())
+        advertiser_->resume();  // the first advert goes out at once, then one per interval
     else
-        advertiser_->start(cfg_.advert_interval);  // the first advert goes out at once
+        advertiser_->send_now();
 }
 
 void Instance::stop_adverts() {
-    if (!advertiser_->running()) return;
-    advertiser_->stop();
+    if (!advertiser_->parked()) advertiser_->park();  // returns once no advert can follow
 }
 
 // keepalived's garp_master_*: garp_count now (garp_interval apart), again after garp_delay,
@@ -301,9 +305,9 @@ void Instance::set_vips(bool present) {
         auto p = prefix_of(v);
         try {
             if (present)
-                net::add_address(vip_interface_, p);
+                vip_addresses_.add(p);
             else
-                net::remove_address(vip_interface_, p);
+                vip_addresses_.remove(p);
         } catch (const std::exception &e) {
             error(cfg_.name, std::string(present ? "add " : "remove ") + p.to_string() + ": " +
                                  e.what());

@@ -18,6 +18,7 @@
 #include "config/config.h"
 #include "daemon/notify.h"
 #include "daemon/uplink.h"
+#include "net/address.h"
 #include "tx/advertiser.h"
 #include "vrrp/state_machine.h"
 
@@ -70,6 +71,7 @@ private:
     config::Instance cfg_;
     Uplink &uplink_;
     std::string vip_interface_;
+    net::AddressEditor vip_addresses_;
     NotifyRunner &notify_;
     vrrp::StateMachine sm_;
     std::unique_ptr<tx::FrameSender> advert_sender_;

@@ -1,5 +1,7 @@
 #include "daemon/notify.h"
 
+#include <sched.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
@@ -30,8 +32,20 @@ void NotifyRunner::spawn(const std::string &instance, const std::vector<std::str
     std::vector<char *> args;
     for (const auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
     args.push_back(nullptr);
+    // The hook must not inherit what the daemon set up for itself: the signals its loop takes
+    // through a signalfd (blocked here) and a real-time policy of the loop.
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t none;
+    sigemptyset(&none);
+    posix_spawnattr_setsigmask(&attr, &none);
+    sched_param normal{};
+    posix_spawnattr_setschedpolicy(&attr, SCHED_OTHER);
+    posix_spawnattr_setschedparam(&attr, &normal);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSCHEDULER);
     pid_t pid;
-    int err = posix_spawn(&pid, args[0], nullptr, nullptr, args.data(), environ);
+    int err = posix_spawn(&pid, args[0], nullptr, &attr, args.data(), environ);
+    posix_spawnattr_destroy(&attr);
     if (err) {
         warn(instance, "notify " + argv[0] + ": " + strerror(err));
         return;

@@ -72,6 +72,42 @@ bool remove_address(const std::string &ifname, const AddressPrefix &prefix) {
     throw nl_error(what, err);
 }
 
+struct AddressEditor::Socket {
+    NlSocket sock;
+};
+
+AddressEditor::AddressEditor(std::string ifname)
+    : ifname_(std::move(ifname)),
+      ifindex_(link_info(ifname_).ifindex),
+      sock_(std::make_unique<Socket>(Socket{connect_route("addresses on " + ifname_)})) {}
+
+AddressEditor::AddressEditor(AddressEditor &&) noexcept = default;
+AddressEditor::~AddressEditor() = default;
+
+bool AddressEditor::add(const AddressPrefix &prefix) {
+    std::string what = "add " + prefix.to_string() + " to " + ifname_;
+    for (int attempt = 0;; attempt++) {
+        auto addr = build_addr(ifindex_, prefix, what);
+        int err = rtnl_addr_add(sock_->sock.get(), addr.get(), NLM_F_EXCL);
+        if (err == 0) return true;
+        if (-err == NLE_EXIST) return false;
+        if (-err == NLE_NODEV && attempt == 0) {  // recreated: new ifindex
+            ifindex_ = link_info(ifname_).ifindex;
+            continue;
+        }
+        throw nl_error(what, err);
+    }
+}
+
+bool AddressEditor::remove(const AddressPrefix &prefix) {
+    std::string what = "remove " + prefix.to_string() + " from " + ifname_;
+    auto addr = build_addr(ifindex_, prefix, what);
+    int err = rtnl_addr_delete(sock_->sock.get(), addr.get(), 0);
+    if (err == 0) return true;
+    if (is_absent(err)) return remove_address(ifname_, prefix);  // maybe recreated: by name
+    throw nl_error(what, err);
+}
+
 std::vector<InterfaceAddress> list_addresses(const std::string &ifname) {
     std::string what = "list addresses of " + ifname;
     LinkInfo link = link_info(ifname);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,25 @@ bool add_address(const std::string &ifname, const AddressPrefix &prefix);
 
 // Returns true if removed, false if the interface (or the address) was not there.
 bool remove_address(const std::string &ifname, const AddressPrefix &prefix);
+
+// The same on one interface over one netlink socket opened up front: what a takeover does,
+// without a socket set-up and a link look-up per address (about a millisecond saved).
+// If the interface was recreated meanwhile, it looks it up again once.
+class AddressEditor {
+public:
+    explicit AddressEditor(std::string ifname);
+    AddressEditor(AddressEditor &&) noexcept;
+    ~AddressEditor();
+
+    bool add(const AddressPrefix &prefix);
+    bool remove(const AddressPrefix &prefix);
+
+private:
+    std::string ifname_;
+    int ifindex_ = 0;
+    struct Socket;
+    std::unique_ptr<Socket> sock_;
+};
 
 // All addresses of the interface, both families, in kernel order.
 std::vector<InterfaceAddress> list_addresses(const std::string &ifname);

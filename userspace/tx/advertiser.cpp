@@ -30,12 +30,13 @@ uint64_t monotonic_ns() {
 // (another thread bumped it and called FUTEX_WAKE). FUTEX_WAIT_BITSET takes an ABSOLUTE
 // CLOCK_MONOTONIC timeout: the same pacing as clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME),
 // but send_now() and stop() can wake it.
+// Waits until the word changes or the absolute CLOCK_MONOTONIC deadline (0: no deadline).
 void wait_until(std::atomic<uint32_t> &word, uint32_t expected, uint64_t deadline_ns) {
     timespec ts{};
     ts.tv_sec = time_t(deadline_ns / 1'000'000'000u);
     ts.tv_nsec = long(deadline_ns % 1'000'000'000u);
     syscall(SYS_futex, reinterpret_cast<uint32_t *>(&word), FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG,
-            expected, &ts, nullptr, FUTEX_BITSET_MATCH_ANY);
+            expected, deadline_ns ? &ts : nullptr, nullptr, FUTEX_BITSET_MATCH_ANY);
     // EAGAIN (word already changed), EINTR, ETIMEDOUT: the caller re-checks everything.
 }
 
@@ -61,11 +62,13 @@ Advertiser::~Advertiser() {
     stop();
 }
 
-void Advertiser::start(vrrp::Duration interval) {
+void Advertiser::start(vrrp::Duration interval, bool parked) {
     if (running_) throw Error("advertiser on " + std::string(sender_.name()) + ": already running");
     if (interval.count() <= 0) throw Error("advertiser: the interval must be positive");
     interval_ns_.store(interval.count());
     stop_.store(false);
+    parked_.store(parked);
+    idle_.store(false);
 
     pthread_attr_t attr;
     pthread_attr_init(&attr);
@@ -121,6 +124,19 @@ void Advertiser::set_frame(std::span<const uint8_t> frame) {
     std::memcpy(s.bytes.data(), frame.data(), frame.size());
     s.size = frame.size();
     published_.store(slot);
+}
+
+void Advertiser::park() {
+    parked_.store(true);
+    wake();
+    // Return only once the thread is idle, so that no on_sent() (a lease renewal) can follow.
+    while (running_ && !idle_.load()) sched_yield();
+}
+
+void Advertiser::resume() {
+    resumes_.fetch_add(1);
+    parked_.store(false);
+    wake();
 }
 
 void Advertiser::set_interval(vrrp::Duration interval) {
@@ -185,10 +201,23 @@ void Advertiser::run() noexcept {
     prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
 
     uint32_t extras_done = extra_requests_.load();
+    uint32_t resumes_done = resumes_.load();
     uint64_t deadline = monotonic_ns();  // the first advert goes out at once
     for (;;) {
         const uint32_t seen = wakeups_.load();
         if (stop_.load()) break;
+        if (parked_.load()) {
+            // Parked (a backup): no deadline, no wake-ups, no CPU until resume() or stop().
+            extras_done = extra_requests_.load();
+            idle_.store(true);
+            wait_until(wakeups_, seen, 0);
+            continue;
+        }
+        idle_.store(false);
+        if (const uint32_t r = resumes_.load(); r != resumes_done) {
+            resumes_done = r;
+            deadline = monotonic_ns();  // a new master advertises at once (RFC 5798 6.4.2)
+        }
 
         const uint32_t extras = extra_requests_.load();
         if (extras != extras_done) {

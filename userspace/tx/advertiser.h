@@ -64,9 +64,16 @@ class Advertiser {
     // sends an ADVERTISEMENT immediately), then one per interval. Throws xvrrp::Error when it is
     // already running, the interval is not positive, or the priority/affinity cannot be set
     // (the thread is not left running then).
-    void start(vrrp::Duration interval);
+    // parked: create the thread but send nothing until resume().
+    void start(vrrp::Duration interval, bool parked = false);
     // Wakes the thread, waits for it to exit. Returns within one send; idempotent.
     void stop();
+    // Parks the running thread: it sends nothing and waits without a deadline (no CPU, no
+    // wake-ups) until resume(), which sends an advert at once and then one per interval.
+    // Lets a daemon create the thread (and fault in its stack) once, not at every takeover.
+    void park();
+    void resume();
+    bool parked() const { return parked_.load(); }
     bool running() const { return running_; }
 
     // Replaces the frame the next adverts carry (priority 0 on shutdown, new addresses...).
@@ -108,6 +115,9 @@ class Advertiser {
     std::atomic<uint32_t> wakeups_{0};
     std::atomic<uint32_t> extra_requests_{0};
     std::atomic<bool> stop_{false};
+    std::atomic<bool> parked_{false};
+    std::atomic<bool> idle_{false};  // the thread saw parked_ and sends nothing more
+    std::atomic<uint32_t> resumes_{0};
 
     std::atomic<uint64_t> sent_{0}, extra_sent_{0}, send_errors_{0}, late_wakeups_{0}, skipped_{0},
         max_lateness_ns_{0};

@@ -121,3 +121,30 @@ TEST(Instance, PassAdvertsLetsValidAdvertsOnToTheStackWhenSet) {
 
 }  // namespace
 }  // namespace xvrrp::config
+
+namespace xvrrp::config {
+namespace {
+
+TEST(Daemon, SchedPriorityDefaultsToSchedOtherAndTakesAFifoPriority) {
+    auto plain = parse_config(testing::kMinimalInstance, "x.toml");
+    ASSERT_TRUE(plain.ok());
+    EXPECT_EQ(plain.config->daemon.sched_priority, 0);
+    auto rt = parse_config("[daemon]\nsched_priority = 40\n" +
+                               std::string(testing::kMinimalInstance),
+                           "x.toml");
+    ASSERT_TRUE(rt.ok());
+    EXPECT_EQ(rt.config->daemon.sched_priority, 40);
+}
+
+TEST(Daemon, SchedPriorityOutOfRangeIsAnError) {
+    auto r = parse_config("[daemon]\nsched_priority = 100\n" +
+                              std::string(testing::kMinimalInstance),
+                          "x.toml");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(format_diagnostics(r.errors),
+              "x.toml:2:18: error: 'sched_priority' must be 0..99 (0: SCHED_OTHER, 1..99: "
+              "SCHED_FIFO), got 100\n");
+}
+
+}  // namespace
+}  // namespace xvrrp::config
