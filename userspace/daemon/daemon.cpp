@@ -149,7 +149,20 @@ void watch(int epoll, int fd, uint32_t source, uint32_t index = 0) {
     if (epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &ev)) throw sys_error("epoll_ctl");
 }
 
+// The signals the loop takes through its signalfd. Blocked before any thread exists (the advert
+// threads inherit the mask): a thread that left SIGTERM unblocked would die of it instead.
+const sigset_t &handled_signals() {
+    static const sigset_t mask = [] {
+        sigset_t m;
+        sigemptyset(&m);
+        for (int s : {SIGTERM, SIGINT, SIGCHLD, SIGHUP}) sigaddset(&m, s);
+        return m;
+    }();
+    return mask;
+}
+
 void Daemon::start_up() {
+    pthread_sigmask(SIG_BLOCK, &handled_signals(), nullptr);
     // 1. Read-only: every uplink exists. Nothing on the host has changed so far.
     std::vector<net::LinkInfo> links;
     for (const auto &inst : cfg_.instances) {
@@ -188,11 +201,7 @@ void Daemon::start_up() {
 
     // 4. The loop's sources.
     epoll_.reset(epoll_create1(EPOLL_CLOEXEC));
-    sigset_t mask;
-    sigemptyset(&mask);
-    for (int s : {SIGTERM, SIGINT, SIGCHLD, SIGHUP}) sigaddset(&mask, s);
-    pthread_sigmask(SIG_BLOCK, &mask, nullptr);
-    signals_.reset(signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC));
+    signals_.reset(signalfd(-1, &handled_signals(), SFD_NONBLOCK | SFD_CLOEXEC));
     timer_.reset(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
     links_ = std::make_unique<net::LinkMonitor>();
     control_ = std::make_unique<ControlSocket>(cfg_.daemon.control_socket,
