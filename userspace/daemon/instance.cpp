@@ -252,11 +252,13 @@ std::vector<uint8_t> Instance::advert_frame(uint8_t priority) const {
 
 void Instance::send_advert(uint8_t priority) {
     auto frame = advert_frame(priority);
-    if (priority == 0) {
-        // RFC 5798 6.4.3 shutdown: one priority-0 advert, then silence.
+    if (priority == 0 || sm_.state() != vrrp::State::Master) {
+        // A last advert on the way out: priority 0 on shutdown (RFC 5798 6.4.3), or ours when
+        // stepping down. Sent here and now, before the advert thread is parked for good.
         stop_adverts();
         if (int err = uplink_.oneoff_sender().send(frame))
-            warn(cfg_.name, std::string("priority-0 advert: ") + strerror(err));
+            warn(cfg_.name, "last advert (priority " + std::to_string(priority) +
+                                "): " + strerror(err));
         return;
     }
     advertiser_->set_frame(frame);

@@ -195,6 +195,13 @@ void StateMachine::become_master(TimePoint now, Actions &out) {
 
 // RFC 5798 6.4.3: a better master exists.
 void StateMachine::become_backup(const Advert &advert, TimePoint now, Actions &out) {
+    // One last advert at our priority as we step down (beyond RFC 5798, which sends nothing
+    // here). After a partition heals, the better master may have stepped us down before it
+    // heard any advert of ours: then nothing tells it that we were master and pulled the
+    // clients' ARP caches to us. This advert reaches it as a lower-priority advert, which it
+    // answers with an advert and gratuitous ARP (RFC 9568 6.4.3, master_receive). A backup
+    // that hears it accepts it as it would any master's; the real master's next advert follows.
+    if (state_ == State::Master) send_advert(priority_, out);
     leave_running_state(out);  // cancels Adver_Timer, removes VIPs, ARP off
     hold_until_.reset();       // a higher-priority master clears the hold (keepalived)
     state_ = State::Backup;
