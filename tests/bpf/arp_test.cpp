@@ -206,6 +206,15 @@ TEST_F(Arp, ForeignTcpPacketIsPassedWithoutTouchingAnyCounter) {
     EXPECT_EQ(counter_delta(), CounterDelta{});
 }
 
+TEST_F(Arp, ClearingTheControlTablesForgetsEveryVip) {
+    become_master();
+    tables_->allow_source(kVrid, ip("192.0.2.11"));
+    EXPECT_EQ(tables_->clear(), 3u);  // the instance, the VIP, the allowed source
+    auto in = arp_request_frame();
+    EXPECT_EQ(run(in).action, XDP_PASS) << "no longer a service IP: the kernel decides";
+    EXPECT_EQ(counter_delta(), (CounterDelta{{"arp_pass", 1}}));
+}
+
 TEST_F(Arp, Ipv6PacketIsPassed) {
     auto in = cat({eth(kServerMac, kClientMac, 0x86dd), Bytes(60, 0)});
     EXPECT_EQ(run(in).action, XDP_PASS);

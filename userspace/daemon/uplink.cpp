@@ -32,6 +32,8 @@ Uplink::Uplink(const net::LinkInfo &link, const std::string &pin_dir,
       events_(dp_.maps().events, std::move(on_event)),
       oneoff_(std::make_unique<tx::AfPacketSender>(link.name)) {
     info(link.name, dp_.pin_report());
+    if (size_t stale = tables_.clear())
+        info(link.name, "cleared " + std::to_string(stale) + " entries an earlier run left");
     if (attachment_->replaced_leftover())
         warn(link.name, "detached an xvrrp XDP program left by an earlier xvrrpd");
     if (attachment_->mode() == dataplane::XdpMode::Skb)

@@ -63,6 +63,27 @@ void ControlTables::disallow_source(uint8_t vrid, uint32_t addr_be) {
     remove(fds_.allowed_srcs, &key, "allowed_srcs");
 }
 
+namespace {
+
+template <class Key>
+size_t clear_map(int fd, const char *what) {
+    size_t removed = 0;
+    Key key;
+    while (bpf_map_get_next_key(fd, nullptr, &key) == 0) {
+        if (bpf_map_delete_elem(fd, &key)) throw sys_error(std::string("clear map ") + what);
+        removed++;
+    }
+    return removed;
+}
+
+}  // namespace
+
+size_t ControlTables::clear() {
+    return clear_map<xvrrp_vrid_key>(fds_.instances, "instances") +
+           clear_map<xvrrp_vip_key>(fds_.vips, "vips") +
+           clear_map<xvrrp_src_key>(fds_.allowed_srcs, "allowed_srcs");
+}
+
 std::optional<xvrrp_rx_state> StateReader::rx_state(uint8_t vrid) const {
     xvrrp_vrid_key key{vrid};
     xvrrp_rx_state st;

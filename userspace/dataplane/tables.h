@@ -29,6 +29,10 @@ public:
     void allow_source(uint8_t vrid, uint32_t addr_be);
     void disallow_source(uint8_t vrid, uint32_t addr_be);
 
+    // Empties the three maps: pins reused from an earlier run may hold what its configuration
+    // had; returns how many entries were removed.
+    size_t clear();
+
 private:
     MapFds fds_;
 };
