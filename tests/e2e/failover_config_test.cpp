@@ -78,6 +78,34 @@ INSTANTIATE_TEST_SUITE_P(
                       BadConfig{"TomlSyntax", "preempt =", "preempt = yes"}),
     [](const ::testing::TestParamInfo<BadConfig> &info) { return std::string(info.param.name); });
 
+// A start-up that fails late (here: the control socket path is too long for a UNIX socket, found
+// only after XDP is attached and dummy0 created) undoes what it did: exit 1, the reason in the
+// log, no dummy0, no XDP program, no pid file, and ip_nonlocal_bind back to what it was.
+TEST(FailedStartUp, UndoesWhatItChangedOnTheHost) {
+    Lab lab;
+    std::string config = lab.xvrrpd_config("s1", xvrrpd_options(150));
+    std::string long_socket = lab.dir("s1") + "/" + std::string(120, 's') + ".sock";
+    replace_line(config, "control_socket =", "control_socket = \"" + long_socket + "\"");
+    std::string path = lab.dir("s1") + "/late-failure.toml";
+    Lab::write_file(path, config);
+    std::string ns = lab.ns("s1");
+    auto sysctl = [&] {
+        return sh("ip netns exec " + ns + " sysctl -n net.ipv4.ip_nonlocal_bind").output;
+    };
+    std::string bind_before = sysctl();
+
+    lab.start_xvrrpd_with("s1", path);
+    int code = lab.wait_exit("s1");
+    std::string log = lab.log("s1");
+    EXPECT_EQ(code, 1) << log;
+    EXPECT_NE(log.find("control socket path too long"), std::string::npos) << log;
+    EXPECT_NE(log.find("XDP attached"), std::string::npos) << "it failed late, as meant:\n" << log;
+    EXPECT_NE(sh("ip -n " + ns + " link show dummy0").status, 0) << log;
+    EXPECT_FALSE(lab.has_xdp("s1")) << log;
+    EXPECT_EQ(sysctl(), bind_before) << log;
+    EXPECT_FALSE(std::filesystem::exists(lab.pid_file("s1")));
+}
+
 TEST(Check, CheckReportsWithoutChangingTheHost) {
     Lab lab;
     std::string path = lab.config_path("s1");

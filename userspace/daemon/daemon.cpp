@@ -133,6 +133,7 @@ private:
     std::vector<std::unique_ptr<Uplink>> uplinks_;
     std::vector<std::unique_ptr<Instance>> instances_;
     std::map<std::string, bool> link_up_;  // uplinks and tracked interfaces, by name
+    std::vector<net::SysctlState> sysctls_changed_;  // undone if start-up fails
     NotifyRunner notify_;
     std::unique_ptr<net::LinkMonitor> links_;
     std::unique_ptr<ControlSocket> control_;
@@ -183,7 +184,10 @@ void Daemon::start_up() {
     if (!bpffs.ok) throw Error(bpffs.text);
     vip_interface_ = net::VipInterface::ensure(cfg_.daemon.vip_interface);
     info("", vip_interface_->description());
-    for (const auto &s : net::ensure_nonlocal_bind()) info("", s.text);
+    for (const auto &s : net::ensure_nonlocal_bind()) {
+        info("", s.text);
+        if (s.changed) sysctls_changed_.push_back(s);
+    }
     if (auto warning = tx::lock_process_memory(); !warning.empty()) warn("", warning);
 
     // 3. The XDP program on each uplink, maps pinned under pin_dir/<ifname>/.
@@ -353,6 +357,16 @@ int Daemon::run() {
     } catch (const std::exception &e) {
         error("", e.what());
         release();
+        // A failed start leaves the host as it found it. (A clean exit keeps ip_nonlocal_bind:
+        // services bound to the service IP rely on it.)
+        for (const auto &s : sysctls_changed_) {
+            try {
+                net::write_sysctl(s.name, s.before);
+                info("", s.name + ": restored " + s.before);
+            } catch (const std::exception &e2) {
+                warn("", e2.what());
+            }
+        }
         return 1;
     }
     release();
