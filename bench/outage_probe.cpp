@@ -129,11 +129,30 @@ struct ReplyLog {
 void receive_replies(int fd, uint16_t ident, in_addr target, std::atomic<bool> &done,
                      ReplyLog &log) {
     uint8_t buf[1500];
+    alignas(cmsghdr) uint8_t control[CMSG_SPACE(sizeof(timespec))];
     pollfd pfd{fd, POLLIN, 0};
     while (!done.load(std::memory_order_relaxed)) {
         if (poll(&pfd, 1, 20) <= 0) continue;
-        ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+        iovec iov{buf, sizeof buf};
+        msghdr msg{};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+        ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT);
+        // The kernel's arrival time (SO_TIMESTAMPNS), not when this thread got to run: the
+        // gaps are the network's, not this prober's scheduling.
         int64_t t = now_ns();
+        for (cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+                timespec ts, real;
+                std::memcpy(&ts, CMSG_DATA(c), sizeof ts);  // CLOCK_REALTIME
+                clock_gettime(CLOCK_REALTIME, &real);
+                int64_t ago = (int64_t{real.tv_sec} - ts.tv_sec) * 1'000'000'000 +
+                              (real.tv_nsec - ts.tv_nsec);
+                t -= std::max<int64_t>(ago, 0);  // back on CLOCK_MONOTONIC
+            }
+        }
         if (n < static_cast<ssize_t>(sizeof(iphdr) + sizeof(icmphdr))) continue;
         const auto *ip = reinterpret_cast<const iphdr *>(buf);
         size_t ihl = size_t{ip->ihl} * 4;
@@ -168,6 +187,8 @@ int main(int argc, char **argv) {
     setsockopt(sock.get(), SOL_RAW, ICMP_FILTER, &filter, sizeof filter);
     int rcvbuf = 4 << 20;
     setsockopt(sock.get(), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    int on = 1;
+    setsockopt(sock.get(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
 
     struct sigaction sa {};
     sa.sa_handler = on_signal;
