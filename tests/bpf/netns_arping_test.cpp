@@ -16,18 +16,13 @@
 #include "dataplane/attach.h"
 #include "dataplane/dataplane.h"
 #include "dataplane/tables.h"
+#include "xdp_fixture.h"  // monotonic_ns()
 #include "xdp_pass.skel.h"
 
 namespace xvrrp::test {
 namespace {
 
 constexpr uint8_t kVrid = 51;
-
-uint64_t monotonic_ns() {
-    timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return uint64_t(ts.tv_sec) * 1000000000ull + ts.tv_nsec;
-}
 
 class NetnsArping : public ::testing::Test {
 protected:

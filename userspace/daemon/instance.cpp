@@ -126,10 +126,12 @@ void Instance::on_priority(uint8_t priority, TimePoint now) {
           "tracked interfaces: priority " + std::to_string(priority));
 }
 
-bool Instance::kernel_master_live() const {
+std::optional<xvrrp_rx_state> Instance::live_kernel_master() const {
     auto rx = uplink_.state().rx_state(cfg_.vrid);
-    return rx && rx->accepted > 0 && (rx->flags & XVRRP_RX_TIMER_READY) &&
-           !(rx->flags & XVRRP_RX_MASTER_DOWN);
+    if (rx && rx->accepted > 0 && (rx->flags & XVRRP_RX_TIMER_READY) &&
+        !(rx->flags & XVRRP_RX_MASTER_DOWN))
+        return rx;
+    return std::nullopt;
 }
 
 std::optional<TimePoint> Instance::next_wakeup() const {
@@ -137,7 +139,7 @@ std::optional<TimePoint> Instance::next_wakeup() const {
     auto consider = [&](std::optional<TimePoint> t) {
         if (t && (!next || *t < *next)) next = t;
     };
-    if (sm_.state() == vrrp::State::Backup && !kernel_master_live())
+    if (sm_.state() == vrrp::State::Backup && !live_kernel_master())
         consider(sm_.deadline(vrrp::TimerKind::MasterDown));
     if (!garp_due_.empty()) consider(garp_due_.front());
     return next;
@@ -154,10 +156,10 @@ void Instance::on_wakeup(TimePoint now) {
     };
     bool master_down_due = sm_.state() == vrrp::State::Backup && due(vrrp::TimerKind::MasterDown);
     if (!due(vrrp::TimerKind::PreemptDelay) && !master_down_due) return;
-    if (sm_.state() == vrrp::State::Backup && kernel_master_live()) {
+    auto rx = sm_.state() == vrrp::State::Backup ? live_kernel_master() : std::nullopt;
+    if (rx) {
         // The kernel heard the master within Master_Down_Interval: tell the state machine, so
         // its own timer (which no steady advert reached) does not fire.
-        auto rx = uplink_.state().rx_state(cfg_.vrid);
         vrrp::Advert a;
         a.version = rx->version;
         a.vrid = cfg_.vrid;

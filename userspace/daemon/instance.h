@@ -60,7 +60,8 @@ public:
 private:
     void apply(const vrrp::Actions &actions, TimePoint now, const std::string &why);
     void sync_kernel(TimePoint now);
-    bool kernel_master_live() const;
+    // rx_state while the kernel's master-down timer watches an accepted master; else nullopt.
+    std::optional<xvrrp_rx_state> live_kernel_master() const;
     std::vector<uint8_t> advert_frame(uint8_t priority) const;
     void send_advert(uint8_t priority);
     void stop_adverts();
