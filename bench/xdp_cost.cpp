@@ -127,7 +127,7 @@ int main(int argc, char **argv) {
          restore_pass},
         {"ARP for another IP (pass)", xvrrp, arp_request_frame({.tpa = ip("192.0.2.12")}),
          XDP_PASS, pass},
-        {"valid advert (consume, timer re-arm)", xvrrp, advert_frame(v), XDP_DROP, pass},
+        {"valid advert (consume, move deadline)", xvrrp, advert_frame(v), XDP_DROP, pass},
         {"invalid advert: bad checksum", xvrrp, advert_frame(bad), XDP_DROP, pass},
         {"invalid advert: TTL 64", xvrrp, advert_frame(v, ttl), XDP_DROP, pass},
     };

@@ -126,7 +126,7 @@ static __always_inline void advert_accept(struct xvrrp_vrid_key *key,
         if (src == rx->master_addr && rx->last_advert_ns)
             __sync_fetch_and_add(&rx->gap_hist[gap_bucket(now - rx->last_advert_ns)], 1);
         __sync_fetch_and_add(&rx->accepted, 1);
-        master_down_arm(rx, timeout);
+        master_down_arm(rx, now, timeout);
     }
     __sync_fetch_and_add(&rx->adverts, 1);
     rx->last_advert_ns = now;

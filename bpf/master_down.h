@@ -2,7 +2,7 @@
 /*
  * The master-down timer in the kernel (RFC 5798 6.4.2): one bpf_timer per VRID, living in
  * rx_state, which only BPF writes (a user-space update of the element would cancel it).
- * Every accepted advert re-arms it; when it fires the master is presumed dead.
+ * Every accepted advert moves its deadline; when it passes, the master is presumed dead.
  */
 #ifndef XVRRP_BPF_MASTER_DOWN_H
 #define XVRRP_BPF_MASTER_DOWN_H
@@ -34,17 +34,31 @@ static __always_inline __u64 skew_time_ns(const struct xvrrp_instance *inst, __u
 }
 
 /*
- * The timer fired: no acceptable advert for Master_Down_Interval. Mark the entry and tell
- * the controller. If the controller armed "take over on timeout", ARP for this VRID's VIPs
- * is answered from this instant (see vrid_may_answer), for takeover_grace_ns at most unless
- * the controller confirms by becoming master.
+ * The hrtimer fired. Adverts only move master_down_deadline_ns (master_down_arm), so first
+ * check it: if an advert came since the timer was started, sleep for what is left. Otherwise
+ * no acceptable advert came for Master_Down_Interval: mark the entry and tell the controller.
+ * If the controller armed "take over on timeout", ARP for this VRID's VIPs is answered from
+ * this instant (see vrid_may_answer), for takeover_grace_ns at most unless the controller
+ * confirms by becoming master.
  */
 static int master_down_fired(void *map, struct xvrrp_vrid_key *key, struct xvrrp_rx_state *rx)
 {
-    struct xvrrp_instance *inst = bpf_map_lookup_elem(&instances, key);
     __u64 now = bpf_ktime_get_ns();
+    __u64 deadline = rx->master_down_deadline_ns;
+    struct xvrrp_instance *inst;
     __u32 type = XVRRP_EV_MASTER_DOWN;
 
+    if (now < deadline) {
+        rx->timer_expires_ns = deadline;
+        __sync_fetch_and_add(&rx->timer_rearms, 1);
+        if (bpf_timer_start(&rx->timer, deadline - now, 0)) {
+            rx->flags &= ~XVRRP_RX_TIMER_RUNNING;
+            count(timer_error);
+        }
+        return 0;
+    }
+    rx->flags &= ~XVRRP_RX_TIMER_RUNNING;
+    inst = bpf_map_lookup_elem(&instances, key);
     rx->master_down_at_ns = now;
     __sync_fetch_and_add(&rx->timer_fires, 1);
     count(timer_master_down);
@@ -61,9 +75,19 @@ static int master_down_fired(void *map, struct xvrrp_vrid_key *key, struct xvrrp
     return 0;
 }
 
-/* (Re)arm the timer to fire after timeout_ns. Initialises it on first use. */
-static __always_inline void master_down_arm(struct xvrrp_rx_state *rx, __u64 timeout_ns)
+/*
+ * The master must be declared down timeout_ns after now, unless another accepted advert comes.
+ * Lazily: most adverts only move the deadline (a store); the hrtimer is (re)started only when
+ * it is not running or would fire later than the new deadline (priority 0 sets Skew_Time; a
+ * shorter interval). The expiry then sleeps again for what is left, so the master is declared
+ * down exactly at its deadline, at the cost of one expiry per Master_Down_Interval instead of
+ * an hrtimer restart per advert.
+ */
+static __always_inline void master_down_arm(struct xvrrp_rx_state *rx, __u64 now,
+                                            __u64 timeout_ns)
 {
+    __u64 deadline = now + timeout_ns;
+
     if (!(rx->flags & XVRRP_RX_TIMER_READY)) {
         int err = bpf_timer_init(&rx->timer, &rx_state, CLOCK_MONOTONIC);
         if (err && err != -16 /* -EBUSY: another CPU got there first */) {
@@ -77,9 +101,16 @@ static __always_inline void master_down_arm(struct xvrrp_rx_state *rx, __u64 tim
         rx->flags |= XVRRP_RX_TIMER_READY;
     }
     rx->master_down_interval_ns = timeout_ns;
+    rx->master_down_deadline_ns = deadline;
     rx->flags &= ~(XVRRP_RX_MASTER_DOWN | XVRRP_RX_TOOK_OVER);
-    if (bpf_timer_start(&rx->timer, timeout_ns, 0))
+    if ((rx->flags & XVRRP_RX_TIMER_RUNNING) && rx->timer_expires_ns <= deadline)
+        return; /* it fires no later than needed and will sleep again for the rest */
+    rx->timer_expires_ns = deadline;
+    rx->flags |= XVRRP_RX_TIMER_RUNNING;
+    if (bpf_timer_start(&rx->timer, timeout_ns, 0)) {
+        rx->flags &= ~XVRRP_RX_TIMER_RUNNING;
         count(timer_error);
+    }
 }
 
 #endif /* XVRRP_BPF_MASTER_DOWN_H */

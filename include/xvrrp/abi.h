@@ -31,7 +31,7 @@
 #endif
 
 /* Bump when any struct below changes layout: the controller refuses pins of another version. */
-#define XVRRP_SCHEMA_VERSION 1
+#define XVRRP_SCHEMA_VERSION 2
 
 #define XVRRP_MAX_INSTANCES 255 /* VRIDs 1..255 */
 #define XVRRP_MAX_VIPS 1024
@@ -123,6 +123,7 @@ enum xvrrp_rx_flags {
     XVRRP_RX_TIMER_READY = 1u << 0, /* bpf_timer initialised */
     XVRRP_RX_MASTER_DOWN = 1u << 1, /* timer fired; cleared by the next accepted advert */
     XVRRP_RX_TOOK_OVER = 1u << 2,   /* it fired while armed: ARP answered until grace ends */
+    XVRRP_RX_TIMER_RUNNING = 1u << 3, /* the hrtimer is started (it fires at timer_expires_ns) */
 };
 
 struct xvrrp_rx_state {
@@ -139,11 +140,14 @@ struct xvrrp_rx_state {
     __u32 pad;
     __u64 last_advert_ns;      /* arrival of the last valid advert (any source) */
     __u64 master_down_interval_ns; /* what the timer was last armed with */
-    __u64 master_down_at_ns;   /* when the timer last fired */
+    __u64 master_down_deadline_ns; /* master down at this instant unless an advert moves it */
+    __u64 timer_expires_ns;    /* when the hrtimer fires next (it may then sleep again) */
+    __u64 master_down_at_ns;   /* when the master was last declared down */
     __u64 takeover_until_ns;   /* ARP answered on our own until then (XVRRP_RX_TOOK_OVER) */
     __u64 adverts;             /* valid adverts received */
     __u64 accepted;            /* of which re-armed the timer */
-    __u64 timer_fires;
+    __u64 timer_fires;         /* master-down declarations */
+    __u64 timer_rearms;        /* expiries that found a later deadline and slept again */
     __u32 gap_hist[XVRRP_GAP_BUCKETS]; /* inter-arrival gaps of accepted adverts */
 };
 
@@ -221,7 +225,7 @@ static_assert(sizeof(xvrrp_vip_key) == 4);
 static_assert(sizeof(xvrrp_vip) == 8);
 static_assert(sizeof(xvrrp_src_key) == 8);
 static_assert(sizeof(xvrrp_lease) == 8);
-static_assert(sizeof(xvrrp_rx_state) == 16 + 16 + 7 * 8 + 4 * XVRRP_GAP_BUCKETS);
+static_assert(sizeof(xvrrp_rx_state) == 16 + 16 + 10 * 8 + 4 * XVRRP_GAP_BUCKETS);
 static_assert(offsetof(xvrrp_rx_state, flags) == 16);
 static_assert(sizeof(xvrrp_event) == 32);
 static_assert(sizeof(xvrrp_meta) == 4);

@@ -105,8 +105,13 @@ TEST_F(MasterDownTimer, KeepsQuietWhileAdvertsKeepComing) {
         run(advert_frame());
         std::this_thread::sleep_for(10ms);
     }
-    EXPECT_EQ(state_->rx_state(kVrid)->timer_fires, 0u);
+    auto rx = state_->rx_state(kVrid);
+    EXPECT_EQ(rx->timer_fires, 0u);
     EXPECT_EQ(counter_delta()["timer_master_down"], 0u);
+    // Adverts only moved the deadline; the timer woke once per interval, found it later, and
+    // slept again instead of being restarted by each of the 40 adverts.
+    EXPECT_GE(rx->timer_rearms, 1u);
+    EXPECT_EQ(rx->master_down_deadline_ns, rx->last_advert_ns + rx->master_down_interval_ns);
 }
 
 TEST_F(MasterDownTimer, PriorityZeroAdvertMakesItFireAfterSkewTimeOnly) {
@@ -116,6 +121,12 @@ TEST_F(MasterDownTimer, PriorityZeroAdvertMakesItFireAfterSkewTimeOnly) {
     VrrpFields resign;
     resign.priority = 0;
     run(advert_frame(resign));
+    // The timer running for the full interval must be pulled in to the Skew_Time deadline,
+    // not left to find it later.
+    auto before = state_->rx_state(kVrid);
+    EXPECT_EQ(before->timer_expires_ns, before->master_down_deadline_ns);
+    EXPECT_EQ(before->master_down_deadline_ns,
+              before->last_advert_ns + (256 - kOwnPriority) * 1'000'000'000ull / 256);
     auto ev = wait_for_event(XVRRP_EV_TAKEOVER);
     ASSERT_TRUE(ev);
     auto rx = state_->rx_state(kVrid);
