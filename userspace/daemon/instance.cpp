@@ -142,14 +142,12 @@ std::optional<TimePoint> Instance::next_wakeup() const {
     if (sm_.state() == vrrp::State::Backup && !live_kernel_master())
         consider(sm_.deadline(vrrp::TimerKind::MasterDown));
     if (!garp_due_.empty()) consider(garp_due_.front());
+    consider(refresh_at_);
     return next;
 }
 
 void Instance::on_wakeup(TimePoint now) {
-    if (!garp_due_.empty() && garp_due_.front() <= now) {
-        while (!garp_due_.empty() && garp_due_.front() <= now) garp_due_.erase(garp_due_.begin());
-        if (sm_.state() == vrrp::State::Master) send_garps();
-    }
+    if (sm_.state() == vrrp::State::Master) send_due_garps(now);
     auto due = [&](vrrp::TimerKind k) {
         auto d = sm_.deadline(k);
         return d && *d <= now;
@@ -206,6 +204,7 @@ void Instance::apply(const vrrp::Actions &actions, TimePoint now, const std::str
     if (sm_.state() != vrrp::State::Master) {
         stop_adverts();
         garp_due_.clear();
+        refresh_at_.reset();
     }
     sync_kernel(now);
     if (sm_.state() != last_state_) {
@@ -274,24 +273,30 @@ void Instance::stop_adverts() {
     if (!advertiser_->parked()) advertiser_->park();  // returns once no advert can follow
 }
 
-// keepalived's garp_master_*: garp_count now (garp_interval apart), again after garp_delay,
-// and every garp_refresh while master.
+// keepalived's garp_master_*: garp_count now (garp_interval apart), the same again after
+// garp_delay, and one round every garp_refresh while master.
 void Instance::schedule_garps(TimePoint now) {
     garp_due_.clear();
-    if (cfg_.garp_count == 0) return;
-    for (unsigned i = 0; i < cfg_.garp_count; i++) garp_due_.push_back(now + i * cfg_.garp_interval);
-    if (cfg_.garp_delay > vrrp::Duration::zero())
-        for (unsigned i = 0; i < cfg_.garp_count; i++)
+    for (unsigned i = 0; i < cfg_.garp_count; i++) {
+        garp_due_.push_back(now + i * cfg_.garp_interval);
+        if (cfg_.garp_delay > vrrp::Duration::zero())
             garp_due_.push_back(now + cfg_.garp_delay + i * cfg_.garp_interval);
-    if (cfg_.garp_refresh > vrrp::Duration::zero()) garp_due_.push_back(now + cfg_.garp_refresh);
+    }
     std::sort(garp_due_.begin(), garp_due_.end());
-    // What is due now goes out now: the first burst is what moves the clients.
+    refresh_at_.reset();
+    if (cfg_.garp_refresh > vrrp::Duration::zero()) refresh_at_ = now + cfg_.garp_refresh;
+    send_due_garps(now);  // the first burst is what moves the clients: now, not via the loop
+}
+
+void Instance::send_due_garps(TimePoint now) {
     while (!garp_due_.empty() && garp_due_.front() <= now) {
         garp_due_.erase(garp_due_.begin());
         send_garps();
     }
-    if (cfg_.garp_refresh > vrrp::Duration::zero() && garp_due_.size() == 0)
-        garp_due_.push_back(now + cfg_.garp_refresh);
+    if (refresh_at_ && *refresh_at_ <= now) {
+        send_garps();
+        while (*refresh_at_ <= now) *refresh_at_ += cfg_.garp_refresh;  // keep the cadence
+    }
 }
 
 void Instance::send_garps() {

@@ -67,6 +67,7 @@ private:
     void stop_adverts();
     void send_garps();
     void schedule_garps(TimePoint now);
+    void send_due_garps(TimePoint now);
     void set_vips(bool present);
 
     config::Instance cfg_;
@@ -78,7 +79,8 @@ private:
     std::unique_ptr<tx::FrameSender> advert_sender_;
     std::unique_ptr<tx::Advertiser> advertiser_;
     std::optional<xvrrp_instance> written_;
-    std::vector<TimePoint> garp_due_;  // sorted
+    std::vector<TimePoint> garp_due_;      // sorted: the bursts after becoming master
+    std::optional<TimePoint> refresh_at_;  // next garp_refresh round while master
     vrrp::State last_state_ = vrrp::State::Initialize;
 };
 
