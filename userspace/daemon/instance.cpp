@@ -103,16 +103,24 @@ void Instance::on_kernel_event(const xvrrp_event &ev, TimePoint now) {
               why + " (" + std::to_string(int(react_us)) + " us ago)");
         return;
     }
-    vrrp::Advert a;
-    a.version = ev.version;
-    a.vrid = static_cast<uint8_t>(ev.vrid);
-    a.priority = ev.priority;
-    a.interval_field = ev.interval_field;
-    a.source = vrrp::IpAddress::v4_from_be32(ev.src);
-    for (const auto &v : cfg_.virtual_ips) a.addresses.push_back(v.address);
+    auto a = kernel_advert(ev.version, ev.priority, ev.interval_field, ev.src);
     apply(sm_.advert_received(a, now), now,
           std::string(dataplane::event_type_name(ev.type)) + ": advert from " +
               a.source.to_string() + " priority " + std::to_string(a.priority));
+}
+
+// An advert as the XDP program recorded it (it validated the packet; the state machine needs
+// only these fields), for this instance's VRID and addresses.
+vrrp::Advert Instance::kernel_advert(uint8_t version, uint8_t priority, uint16_t interval_field,
+                                     uint32_t src_be) const {
+    vrrp::Advert a;
+    a.version = version;
+    a.vrid = cfg_.vrid;
+    a.priority = priority;
+    a.interval_field = interval_field;
+    a.source = vrrp::IpAddress::v4_from_be32(src_be);
+    for (const auto &v : cfg_.virtual_ips) a.addresses.push_back(v.address);
+    return a;
 }
 
 void Instance::on_link(bool up, TimePoint now) {
@@ -158,12 +166,8 @@ void Instance::on_wakeup(TimePoint now) {
     if (rx) {
         // The kernel heard the master within Master_Down_Interval: tell the state machine, so
         // its own timer (which no steady advert reached) does not fire.
-        vrrp::Advert a;
-        a.version = rx->version;
-        a.vrid = cfg_.vrid;
-        a.priority = rx->master_priority;
-        a.interval_field = rx->interval_field;
-        a.source = vrrp::IpAddress::v4_from_be32(rx->master_addr);
+        auto a = kernel_advert(rx->version, rx->master_priority, rx->interval_field,
+                               rx->master_addr);
         apply(sm_.advert_received(a, now), now, "master alive per kernel");
     }
     apply(sm_.timer_expired(now), now,

@@ -62,6 +62,8 @@ private:
     void sync_kernel(TimePoint now);
     // rx_state while the kernel's master-down timer watches an accepted master; else nullopt.
     std::optional<xvrrp_rx_state> live_kernel_master() const;
+    vrrp::Advert kernel_advert(uint8_t version, uint8_t priority, uint16_t interval_field,
+                               uint32_t src_be) const;
     std::vector<uint8_t> advert_frame(uint8_t priority) const;
     void send_advert(uint8_t priority);
     void stop_adverts();
