@@ -2,19 +2,21 @@
 // in one run, with the bare XDP_PASS floor subtracted, against Ethernet line-rate budgets.
 //
 // Method. Every figure is the time of one test run with a large repeat divided by the repeat,
-// so the syscall costs nothing per packet and caches are warm as on a busy uplink. Rounds of all paths are interleaved so that machine noise hits them
-// alike; each figure is the median over rounds. The ARP reply path rewrites the frame, and
-// with repeat > 1 the kernel feeds the reply to the next run (FACTS.md); it is measured with
-// bench/xvrrp_bench.bpf.c, which turns the reply back into the request before each run, minus
-// the same restore followed by XDP_PASS.
+// so the syscall costs nothing per packet and caches are warm as on a busy uplink. Rounds of all
+// paths are interleaved so that machine noise hits them alike; each figure is the median over
+// rounds. The ARP reply path rewrites the frame, and with repeat > 1 the kernel feeds the reply to
+// the next run (FACTS.md); it is measured with bench/xvrrp_bench.bpf.c, which turns the reply back
+// into the request before each run, minus the same restore followed by XDP_PASS.
 //
-//   bench_xdp_cost [--rounds N] [--repeat N]
+//   bench_xdp_cost [--rounds N] [--repeat N] [--json FILE]
+// --json also writes every figure to FILE, for bench/report.
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 #include <time.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -75,9 +77,26 @@ uint64_t now_ns() {
 
 int main(int argc, char **argv) {
     int rounds = 21, repeat = 200000;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (!strcmp(argv[i], "--rounds")) rounds = atoi(argv[i + 1]);
-        if (!strcmp(argv[i], "--repeat")) repeat = atoi(argv[i + 1]);
+    const char *json_path = nullptr;
+    for (int i = 1; i < argc; i += 2) {
+        if (i + 1 >= argc) {
+            fprintf(stderr, "usage: %s [--rounds N] [--repeat N] [--json FILE]\n", argv[0]);
+            return 2;
+        }
+        if (!strcmp(argv[i], "--rounds")) {
+            rounds = atoi(argv[i + 1]);
+        } else if (!strcmp(argv[i], "--repeat")) {
+            repeat = atoi(argv[i + 1]);
+        } else if (!strcmp(argv[i], "--json")) {
+            json_path = argv[i + 1];
+        } else {
+            fprintf(stderr, "%s: unknown option '%s'\n", argv[0], argv[i]);
+            return 2;
+        }
+    }
+    if (rounds < 1 || repeat < 1) {
+        fprintf(stderr, "%s: --rounds and --repeat must be at least 1\n", argv[0]);
+        return 2;
     }
 
     auto *bench = xvrrp_bench::open_and_load();
@@ -125,8 +144,8 @@ int main(int argc, char **argv) {
         {"foreign IPv4/TCP (pass)", xvrrp, foreign, XDP_PASS, pass},
         {"ARP request for VIP (reply, XDP_TX)", restore_xvrrp, arp_request_frame(), XDP_TX,
          restore_pass},
-        {"ARP for another IP (pass)", xvrrp, arp_request_frame({.tpa = ip("192.0.2.12")}),
-         XDP_PASS, pass},
+        {"ARP for another IP (pass)", xvrrp, arp_request_frame({.tpa = ip("192.0.2.12")}), XDP_PASS,
+         pass},
         {"valid advert (consume, move deadline)", xvrrp, advert_frame(v), XDP_DROP, pass},
         {"invalid advert: bad checksum", xvrrp, advert_frame(bad), XDP_DROP, pass},
         {"invalid advert: TTL 64", xvrrp, advert_frame(v, ttl), XDP_DROP, pass},
@@ -155,16 +174,34 @@ int main(int argc, char **argv) {
     printf("line-rate budget per 64-byte frame: 10GbE 67.2 ns, 25GbE 26.9 ns, 100GbE 6.7 ns\n\n");
     printf("%-38s %8s %8s %9s   %s\n", "path", "raw ns", "floor", "xvrrp ns",
            "share of budget 10G / 25G / 100G");
-    for (auto &p : paths) {
+    std::string json = "{\"benchmark\":\"xdp_cost\",\"repeat\":" + std::to_string(repeat) +
+                       ",\"rounds\":" + std::to_string(rounds) +
+                       ",\"budget_ns\":{\"10G\":67.2,\"25G\":26.9,\"100G\":6.7},\"paths\":[";
+    for (size_t k = 0; k < paths.size(); k++) {
+        auto &p = paths[k];
         std::vector<double> diff;
         for (size_t i = 0; i < p.ns.size(); i++) diff.push_back(p.ns[i] - p.floor_ns[i]);
         double net = median(diff);
         printf("%-38s %8.1f %8.1f %9.1f   %5.0f%% / %5.0f%% / %5.0f%%\n", p.name.c_str(),
                median(p.ns), median(p.floor_ns), net, 100 * net / 67.2, 100 * net / 26.9,
                100 * net / 6.7);
+        char row[256];
+        snprintf(row, sizeof row,
+                 "%s{\"path\":\"%s\",\"raw_ns\":%.2f,\"floor_ns\":%.2f,\"xvrrp_ns\":%.2f}",
+                 k ? "," : "", p.name.c_str(), median(p.ns), median(p.floor_ns), net);
+        json += row;
     }
-    printf("\nxvrrp ns = raw - floor, per round, median. The ARP reply row's floor is the restore\n"
-           "program (reply -> request) with XDP_PASS; its raw figure includes the same restore.\n");
+    json += "]}\n";
+    if (json_path) {
+        FILE *f = fopen(json_path, "w");
+        if (!f || fputs(json.c_str(), f) < 0 || fclose(f) != 0) {
+            fprintf(stderr, "%s: cannot write %s: %s\n", argv[0], json_path, strerror(errno));
+            return 1;
+        }
+    }
+    printf(
+        "\nxvrrp ns = raw - floor, per round, median. The ARP reply row's floor is the restore\n"
+        "program (reply -> request) with XDP_PASS; its raw figure includes the same restore.\n");
     xvrrp_bench::destroy(bench);
     return 0;
 }

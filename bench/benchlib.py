@@ -1,0 +1,428 @@
+"""Shared pieces of the Python benchmarks: the lab (scripts/lab), xvrrpd and keepalived pairs in
+it, the client's prober (bench_outage_probe --control), statistics and the machine's identity.
+
+Standard library only: a fresh Debian 12 has python3, and scripts/deps installs it otherwise.
+Every time here is CLOCK_MONOTONIC in nanoseconds (time.monotonic_ns()), the clock the prober
+and the kernel timestamps are converted to.
+"""
+
+import json
+import os
+import platform
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VIP = "192.0.2.100"
+KEEPALIVED = "/usr/sbin/keepalived"
+
+
+def build_dir():
+    b = Path(os.environ.get("XVRRP_BUILD_DIR", "build"))
+    return b if b.is_absolute() else ROOT / b
+
+
+def now_ns():
+    return time.monotonic_ns()
+
+
+def parse_duration_us(text):
+    """'100us', '1ms', '1s', '0.5s' -> microseconds (int)."""
+    m = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)(us|ms|s)", text)
+    if not m:
+        raise ValueError(f"'{text}' is not a duration (e.g. 100us, 1ms, 1s)")
+    scale = {"us": 1, "ms": 1000, "s": 1000000}[m.group(2)]
+    return int(round(float(m.group(1)) * scale))
+
+
+def percentile(values, p):
+    """Nearest-rank percentile (p in 0..100) of a non-empty list: always a measured value."""
+    s = sorted(values)
+    if not s:
+        return None
+    k = max(0, min(len(s) - 1, int(-(-p * len(s) // 100)) - 1))
+    return s[k]
+
+
+def median(values):
+    s = sorted(values)
+    if not s:
+        return None
+    n = len(s)
+    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+
+
+def run(cmd, check=True, **kw):
+    return subprocess.run(cmd, check=check, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, **kw)
+
+
+def machine():
+    """What the figures were measured on: they mean little without it."""
+    cpu = ""
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    virt = run(["systemd-detect-virt"], check=False).stdout.strip() if \
+        subprocess.run(["which", "systemd-detect-virt"], stdout=subprocess.DEVNULL).returncode == 0 else ""
+    mem_gib = 0
+    try:
+        mem_gib = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)
+    except (ValueError, OSError):
+        pass
+    keepalived = run([KEEPALIVED, "--version"], check=False)
+    kv = (keepalived.stdout + keepalived.stderr).splitlines()
+    return {
+        "kernel": platform.release(),
+        "cpus": os.cpu_count(),
+        "cpu_model": cpu,
+        "memory_gib": mem_gib,
+        "virtualization": virt or "unknown",
+        "keepalived": kv[0] if kv else "not found",
+        "date_utc": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "git": run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+                   check=False).stdout.strip(),
+    }
+
+
+class Lab:
+    """scripts/lab: s1, s2 and a client on a bridge, each in its namespace."""
+
+    def __init__(self, name):
+        self.name = name
+        env = dict(os.environ, XVRRP_BUILD_DIR=str(build_dir()))
+        run([str(ROOT / "scripts/lab"), "up", name], env=env)
+
+    def ns(self, host):
+        return f"{self.name}-{host}"
+
+    def down(self):
+        run([str(ROOT / "scripts/lab"), "down", self.name], check=False)
+
+    def cut(self, host):
+        run(["ip", "-n", self.ns("sw"), "link", "set", "dev", host, "down"])
+
+    def restore(self, host):
+        run(["ip", "-n", self.ns("sw"), "link", "set", "dev", host, "up"])
+
+    def holds_vip(self, host, dev="eth0"):
+        out = run(["ip", "-n", self.ns(host), "-o", "-4", "addr", "show", "dev", dev],
+                  check=False).stdout
+        return f" {VIP}/" in out
+
+
+def wait_for(cond, timeout_s, poll_s=0.002):
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if cond():
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(poll_s)
+
+
+class Process:
+    """A daemon started in a namespace; its output goes to a log file."""
+
+    def __init__(self, lab, host, argv, log_path):
+        self.log_path = Path(log_path)
+        self.log_file = open(self.log_path, "ab")
+        self.log_offset = self.log_path.stat().st_size
+        # `ip netns exec` execs the command: the Popen pid is the daemon's own.
+        self.proc = subprocess.Popen(["ip", "netns", "exec", lab.ns(host)] + argv,
+                                     stdin=subprocess.DEVNULL, stdout=self.log_file,
+                                     stderr=subprocess.STDOUT)
+        self.pid = self.proc.pid
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def signal(self, sig):
+        try:
+            os.kill(self.pid, sig)
+        except ProcessLookupError:
+            pass
+
+    def wait(self, timeout_s):
+        try:
+            return self.proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            self.signal(signal.SIGKILL)
+            return self.proc.wait()
+
+    def new_log(self):
+        """What the process logged since it started."""
+        with open(self.log_path, "rb") as f:
+            f.seek(self.log_offset)
+            return f.read().decode(errors="replace")
+
+    def close(self):
+        if self.alive():
+            self.signal(signal.SIGCONT)
+            self.signal(signal.SIGKILL)
+            self.proc.wait()
+        self.log_file.close()
+
+
+class XvrrpNode:
+    """xvrrpd on one lab server; VRID 51, the VIP on dummy0 while MASTER."""
+
+    kind = "xvrrp"
+
+    def __init__(self, lab, host, workdir, interval, priority=100, rt_priority=50, cpu=-1):
+        self.lab, self.host = lab, host
+        self.dir = Path(workdir) / host
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.sock_path = str(self.dir / "xvrrpd.sock")
+        self.config = self.dir / "xvrrpd.toml"
+        self.config.write_text(f"""[daemon]
+vip_interface = "dummy0"
+pin_dir = "{self.dir}/bpf"
+control_socket = "{self.sock_path}"
+pid_file = "{self.dir}/xvrrpd.pid"
+sched_priority = {rt_priority}
+
+[[instance]]
+name = "svc"
+interface = "eth0"
+vrid = 51
+priority = {priority}
+advert_interval = "{interval}"
+virtual_ips = ["{VIP}/32"]
+advert_thread = {{ sched_priority = {rt_priority}, cpu = {cpu} }}
+""")
+        self.proc = None
+
+    def start(self):
+        self.proc = Process(self.lab, self.host,
+                            [str(build_dir() / "userspace/daemon/xvrrpd"), "--config",
+                             str(self.config)], self.dir / "xvrrpd.log")
+
+    def pids(self):
+        return [self.proc.pid] if self.proc and self.proc.alive() else []
+
+    def status(self):
+        """The daemon's first instance from `status --json`, or None if it does not answer."""
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                s.settimeout(0.5)
+                s.connect(self.sock_path)
+                s.sendall(b"status --json\n")
+                data = b""
+                while True:
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+            return json.loads(data)["instances"][0]
+        except (OSError, ValueError, KeyError, IndexError):
+            return None
+
+    def state(self):
+        st = self.status()
+        return st["state"] if st else None
+
+    def is_master(self):
+        return self.state() == "MASTER"
+
+    def ready(self):
+        """Started and settled in a state (a restarted daemon answers as BACKUP or MASTER)."""
+        return self.state() in ("BACKUP", "MASTER")
+
+    def kill(self, sig):
+        self.proc.signal(sig)
+        if sig in (signal.SIGKILL, signal.SIGTERM):
+            self.proc.wait(20)
+
+    def stop(self):
+        if self.proc:
+            if self.proc.alive():
+                self.proc.signal(signal.SIGCONT)
+                self.proc.signal(signal.SIGTERM)
+                self.proc.wait(10)
+            self.proc.close()
+
+    def cleanup_after_crash(self):
+        pass  # a restarted xvrrpd adopts its dummy0, pins and XDP program
+
+
+class KeepalivedNode:
+    """keepalived 2.2.7 on one lab server (VRRP only); the VIP on eth0 while MASTER.
+
+    Given the same real-time priority and memory locking as xvrrpd, so that the comparison is
+    of the designs, not of the settings."""
+
+    kind = "keepalived"
+
+    def __init__(self, lab, host, workdir, interval, priority=100, rt_priority=50, cpu=-1):
+        self.lab, self.host = lab, host
+        self.dir = Path(workdir) / host
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.config = self.dir / "keepalived.conf"
+        advert_int = parse_duration_us(interval) / 1e6
+        # keepalived kills its own real-time VRRP process once it runs 10 ms without sleeping
+        # (RLIMIT_RTTIME, vrrp_rlimit_rttime): a stalled VM does that. Raise it, as operators
+        # who use vrrp_rt_priority on VMs do.
+        rt = (f"    vrrp_rt_priority {rt_priority}\n    vrrp_rlimit_rttime 1000000\n"
+              if rt_priority > 0 else "")
+        affinity = f"    vrrp_cpu_affinity {cpu}\n" if cpu >= 0 else ""
+        self.config.write_text(f"""global_defs {{
+    router_id {lab.ns(host)}
+    vrrp_no_swap
+{rt}{affinity}}}
+vrrp_instance svc {{
+    state BACKUP
+    interface eth0
+    version 3
+    virtual_router_id 51
+    priority {priority}
+    advert_int {advert_int:g}
+    virtual_ipaddress {{
+        {VIP}/32 dev eth0
+    }}
+}}
+""")
+        self.proc = None
+
+    def start(self):
+        self.proc = Process(self.lab, self.host,
+                            [KEEPALIVED, "-n", "-l", "-D", "-P", "-f", str(self.config),
+                             "-p", str(self.dir / "keepalived.pid"),
+                             "-r", str(self.dir / "vrrp.pid")], self.dir / "keepalived.log")
+
+    def pids(self):
+        """The parent and its VRRP child: a crash takes both."""
+        if not self.proc or not self.proc.alive():
+            return []
+        pids = [self.proc.pid]
+        try:
+            children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text()
+            pids += [int(p) for p in children.split()]
+        except OSError:
+            pass
+        return pids
+
+    def is_master(self):
+        return self.lab.holds_vip(self.host, "eth0")
+
+    def ready(self):
+        log = self.proc.new_log() if self.proc else ""
+        return "Entering BACKUP STATE" in log or "Entering MASTER STATE" in log
+
+    def kill(self, sig):
+        pids = self.pids()
+        if sig == signal.SIGTERM:
+            self.proc.signal(sig)  # the parent stops its child, which releases the VIP
+        else:
+            for p in pids:
+                try:
+                    os.kill(p, sig)
+                except ProcessLookupError:
+                    pass
+        if sig in (signal.SIGKILL, signal.SIGTERM):
+            self.proc.wait(20)
+
+    def stop(self):
+        if self.proc:
+            for p in self.pids():
+                try:
+                    os.kill(p, signal.SIGCONT)
+                except ProcessLookupError:
+                    pass
+            if self.proc.alive():
+                self.proc.signal(signal.SIGTERM)
+                self.proc.wait(10)
+            self.proc.close()
+        self.cleanup_after_crash()
+
+    def cleanup_after_crash(self):
+        # A killed keepalived leaves the VIP on eth0, where the kernel keeps answering ARP and
+        # ping for it. A host that crashed comes back without it: take it off before a restart.
+        run(["ip", "-n", self.lab.ns(self.host), "addr", "del", f"{VIP}/32", "dev", "eth0"],
+            check=False)
+        # Its pid files too: a killed VRRP child may linger as a zombie (a container's init
+        # does not always reap), and keepalived then refuses to start ("already running").
+        for f in ("keepalived.pid", "vrrp.pid"):
+            (self.dir / f).unlink(missing_ok=True)
+
+
+NODE_KINDS = {"xvrrp": XvrrpNode, "keepalived": KeepalivedNode}
+
+
+class Prober:
+    """bench_outage_probe --control in the client namespace: pings the VIP at a fixed rate and
+    answers what the client saw in a time window."""
+
+    def __init__(self, lab, interval_us, gap_threshold_us=1000, rt_priority=0):
+        self.proc = subprocess.Popen(
+            ["ip", "netns", "exec", lab.ns("cl"), str(build_dir() / "bench/bench_outage_probe"),
+             VIP, "--interval-us", str(interval_us), "--control", "--gap-threshold-us",
+             str(gap_threshold_us), "--rt", str(rt_priority)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+
+    def window(self, from_ns, to_ns=None):
+        to = "now" if to_ns is None else str(to_ns)
+        self.proc.stdin.write(f"window {from_ns} {to}\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError("bench_outage_probe stopped")
+        return json.loads(line)
+
+    def wait_replies(self, timeout_s=10):
+        """Until replies flow (last one under 5 ms ago)."""
+        start = now_ns()
+        return wait_for(lambda: 0 <= self.window(start)["last_reply_age_ms"] < 5, timeout_s, 0.01)
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.write("quit\n")
+                self.proc.stdin.close()
+            except (BrokenPipeError, OSError):
+                pass
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def need_root():
+    if os.geteuid() != 0:
+        sys.exit(f"{sys.argv[0]}: needs root (network namespaces, XDP)")
+
+
+def need_build(*targets):
+    missing = [t for t in targets if not (build_dir() / t).exists()]
+    if missing:
+        sys.exit(f"{sys.argv[0]}: not built: {', '.join(missing)} (run scripts/test, or cmake "
+                 f"--build {build_dir()}; XVRRP_BUILD_DIR picks another build directory)")
+
+
+class Progress:
+    """One line that rewrites itself on a terminal; plain lines otherwise."""
+
+    def __init__(self):
+        self.tty = sys.stderr.isatty()
+
+    def update(self, text):
+        if self.tty:
+            sys.stderr.write("\r\033[K" + text)
+        else:
+            sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+
+    def done(self):
+        if self.tty:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
