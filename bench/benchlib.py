@@ -10,6 +10,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -72,8 +73,12 @@ def machine():
                 break
     except OSError:
         pass
-    virt = run(["systemd-detect-virt"], check=False).stdout.strip() if \
-        subprocess.run(["which", "systemd-detect-virt"], stdout=subprocess.DEVNULL).returncode == 0 else ""
+    virt = []
+    if shutil.which("systemd-detect-virt"):
+        for kind in ("--vm", "--container"):
+            v = run(["systemd-detect-virt", kind], check=False).stdout.strip()
+            if v and v != "none":
+                virt.append(v)
     mem_gib = 0
     try:
         mem_gib = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)
@@ -86,7 +91,7 @@ def machine():
         "cpus": os.cpu_count(),
         "cpu_model": cpu,
         "memory_gib": mem_gib,
-        "virtualization": virt or "unknown",
+        "virtualization": " in ".join(reversed(virt)) or "none detected",
         "keepalived": kv[0] if kv else "not found",
         "date_utc": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "git": run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
