@@ -170,6 +170,11 @@ class Process:
             f.seek(self.log_offset)
             return f.read().decode(errors="replace")
 
+    def count(self, text):
+        """How often `text` appears in the whole log (every start of this daemon)."""
+        with open(self.log_path, "rb") as f:
+            return f.read().count(text.encode())
+
     def close(self):
         if self.alive():
             self.signal(signal.SIGCONT)
@@ -258,6 +263,10 @@ advert_thread = {{ sched_priority = {rt_priority}, cpu = {cpu} }}
 
     def cleanup_after_crash(self):
         pass  # a restarted xvrrpd adopts its dummy0, pins and XDP program
+
+    def takeovers(self):
+        """Times this server became master, from its log ("BACKUP -> MASTER" etc.)."""
+        return self.proc.count("-> MASTER") if self.proc else 0
 
 
 class KeepalivedNode:
@@ -348,6 +357,9 @@ vrrp_instance svc {{
                 self.proc.wait(10)
             self.proc.close()
         self.cleanup_after_crash()
+
+    def takeovers(self):
+        return self.proc.count("Entering MASTER STATE") if self.proc else 0
 
     def cleanup_after_crash(self):
         # A killed keepalived leaves the VIP on eth0, where the kernel keeps answering ARP and
