@@ -57,6 +57,10 @@ static __always_inline __u32 advert_event(const struct xvrrp_instance *inst,
         return XVRRP_EV_ADVERT_WHILE_MASTER;
     if (prio == 0)
         return XVRRP_EV_PRIORITY_ZERO;
+    /* The stopping controller waits for the next master's first advert to let go of the
+     * service IPs; that master may be the one rx_state already holds (nothing "changed"). */
+    if (inst->flags & XVRRP_INST_RELEASING)
+        return XVRRP_EV_ADVERT_WHILE_RELEASING;
     if (!accepted)
         return (src != rx->master_addr || prio != rx->master_priority) ? XVRRP_EV_LOWER_PRIORITY
                                                                        : 0;

@@ -63,6 +63,9 @@ enum xvrrp_instance_flags {
     XVRRP_INST_ALLOWLIST = 1u << 3,
     /* Let valid adverts continue to the kernel stack (tcpdump sees them); default: consumed. */
     XVRRP_INST_PASS_ADVERTS = 1u << 4,
+    /* The controller stopped being master and keeps the service IPs on the host until another
+     * router advertises: report every advert (ARP stays unanswered: MASTER is off). */
+    XVRRP_INST_RELEASING = 1u << 5,
 };
 
 struct xvrrp_instance {
@@ -205,6 +208,7 @@ enum xvrrp_event_type {
     XVRRP_EV_MASTER_DOWN = 6,      /* master-down timer fired, not armed */
     XVRRP_EV_TAKEOVER = 7,         /* master-down timer fired while armed: ARP is on */
     XVRRP_EV_LOWER_PRIORITY = 8,   /* advert below our priority ignored (preempt) */
+    XVRRP_EV_ADVERT_WHILE_RELEASING = 9, /* a non-zero priority advert while RELEASING */
 };
 
 struct xvrrp_event {

@@ -325,6 +325,26 @@ TEST_F(Advert, AdvertWhileMasterIsReportedEveryTime) {
     EXPECT_EQ(counter_delta()["vrrp_while_master"], 2u);
 }
 
+TEST_F(Advert, EveryAdvertFromTheNextMasterIsReportedWhileReleasing) {
+    run(advert_frame());  // 192.0.2.11 at 150, already known as the master: no news
+    drain_events();
+    set_instance(XVRRP_INST_RELEASING | XVRRP_INST_PREEMPT);
+    for (int i = 0; i < 2; i++) {
+        run(advert_frame());
+        auto ev = drain_events();
+        ASSERT_EQ(ev.size(), 1u);
+        EXPECT_EQ(ev[0].type, XVRRP_EV_ADVERT_WHILE_RELEASING);
+        EXPECT_EQ(ev[0].src, ip("192.0.2.11"));
+        EXPECT_EQ(ev[0].priority, 150);
+    }
+    VrrpFields zero;
+    zero.priority = 0;
+    run(advert_frame(zero));
+    auto ev = drain_events();
+    ASSERT_EQ(ev.size(), 1u);
+    EXPECT_EQ(ev[0].type, XVRRP_EV_PRIORITY_ZERO);
+}
+
 TEST_F(Advert, FullRingBufferIsCountedAndNeverBlocks) {
     // Every advert alternates the priority, so each one is an event nobody consumes.
     uint64_t sent = 0;

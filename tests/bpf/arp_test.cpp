@@ -75,6 +75,15 @@ TEST_F(Arp, RequestForVipWhileBackupIsDroppedSoTheKernelCannotAnswer) {
     EXPECT_EQ(counter_delta(), (CounterDelta{{"arp_drop_backup", 1}}));
 }
 
+TEST_F(Arp, RequestForVipWhileReleasingIsDroppedThoughTheVipIsStillOnTheHost) {
+    // A stopping master keeps the VIP on dummy0 (the kernel would answer for it) and its VIP
+    // entry here, so that this drop, not the kernel, decides: the next master answers alone.
+    set_instance(XVRRP_INST_RELEASING | XVRRP_INST_PREEMPT);
+    leases_->renew(kVrid, monotonic_ns() + 60'000'000'000ull);  // even with a lease left over
+    EXPECT_EQ(run(arp_request_frame()).action, XDP_DROP);
+    EXPECT_EQ(counter_delta(), (CounterDelta{{"arp_drop_backup", 1}}));
+}
+
 TEST_F(Arp, RequestForVipWhileArmedButTimerNotFiredIsDropped) {
     set_instance(XVRRP_INST_TAKEOVER_ARMED);
     EXPECT_EQ(run(arp_request_frame()).action, XDP_DROP);

@@ -101,7 +101,8 @@ struct XvrrpdOptions {
     std::string advert_interval = "10ms";
     bool preempt = true;
     std::string preempt_delay = "0s";
-    std::string extra;  // more [[instance]] lines, verbatim
+    std::string extra;         // more [[instance]] lines, verbatim
+    std::string daemon_extra;  // more [daemon] lines, verbatim
 };
 
 inline XvrrpdOptions xvrrpd_options(int priority, std::string advert_interval = "10ms") {
@@ -173,7 +174,8 @@ class Lab {
           << "vip_interface = \"dummy0\"\n"
           << "pin_dir = \"" << pin_dir(host) << "\"\n"
           << "control_socket = \"" << control_socket(host) << "\"\n"
-          << "pid_file = \"" << pid_file(host) << "\"\n\n"
+          << "pid_file = \"" << pid_file(host) << "\"\n"
+          << o.daemon_extra << "\n"
           << "[[instance]]\n"
           << "name = \"web\"\n"
           << "interface = \"eth0\"\n"

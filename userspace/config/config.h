@@ -30,6 +30,10 @@ struct DaemonConfig {
     // The event loop: it turns a kernel master-down event into gratuitous ARP and service IPs.
     // 0: SCHED_OTHER; 1..99: SCHED_FIFO at that priority.
     int sched_priority = 0;
+    // On SIGTERM/SIGINT a master keeps its service IPs (ARP off) until another router advertises
+    // for the VRID, at most this long. nullopt: "auto", from each instance's interval
+    // (vrrp::auto_release_hold); 0: they go with the priority-0 advert.
+    std::optional<Duration> release_hold;
 };
 
 // A service IP with the prefix length it is added with on the VIP interface.

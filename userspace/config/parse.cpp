@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "config/config.h"
+#include "config/duration.h"
 #include "config/instance.h"
 #include "config/reader.h"
 
@@ -26,13 +27,34 @@ void read_path(TableReader &r, std::string_view key, std::string &out) {
         out = *v;
 }
 
+// "auto" (the default) or a duration; a word that is neither gets a message naming both.
+void read_release_hold(TableReader &r, std::optional<Duration> &out) {
+    using namespace std::chrono_literals;
+    const toml::node *n = r.node("release_hold");
+    if (!n) return;
+    if (auto text = n->value<std::string>()) {
+        if (*text == "auto") {
+            out.reset();
+            return;
+        }
+        std::string ignored;
+        if (!parse_duration(*text, &ignored)) {
+            r.diag().error(*n, r.name("release_hold") + " must be \"auto\" or a duration such as " +
+                                   "\"500ms\" (\"0s\": no hold), got \"" + *text + "\"");
+            return;
+        }
+    }
+    if (auto d = r.duration("release_hold", 0s, 60s)) out = *d;
+}
+
 void read_daemon(const toml::node &n, DaemonConfig &daemon, Diagnostics &diag) {
     if (!n.is_table()) {
         diag.error(n, "'daemon' must be a table ([daemon]), got " + std::string(type_name(n)));
         return;
     }
     TableReader r(*n.as_table(), "[daemon]", "",
-                  {"vip_interface", "pin_dir", "control_socket", "pid_file", "sched_priority"},
+                  {"vip_interface", "pin_dir", "control_socket", "pid_file", "sched_priority",
+                   "release_hold"},
                   diag);
     read_path(r, "vip_interface", daemon.vip_interface);
     read_path(r, "pin_dir", daemon.pin_dir);
@@ -40,6 +62,7 @@ void read_daemon(const toml::node &n, DaemonConfig &daemon, Diagnostics &diag) {
     read_path(r, "pid_file", daemon.pid_file);
     if (auto v = r.integer("sched_priority", 0, 99, "0..99 (0: SCHED_OTHER, 1..99: SCHED_FIFO)"))
         daemon.sched_priority = static_cast<int>(*v);
+    read_release_hold(r, daemon.release_hold);
 }
 
 // Checks that need all instances; each error points at the second occurrence and names the

@@ -120,6 +120,8 @@ public:
 private:
     void start_up();
     void loop();
+    void on_stop_signal(int signo);
+    bool releasing() const;
     void release();
     void dispatch(size_t uplink, const xvrrp_event &ev);
     void on_links(const net::LinkChanges &changes, TimePoint now);
@@ -138,7 +140,7 @@ private:
     std::unique_ptr<net::LinkMonitor> links_;
     std::unique_ptr<ControlSocket> control_;
     UniqueFd epoll_, signals_, timer_;
-    bool stopping_ = false;
+    bool stopping_ = false;  // a stop signal came: instances shut down, holds may still run
 };
 
 enum Source : uint32_t { kSignal, kTimer, kLinks, kControl, kRing };
@@ -199,8 +201,8 @@ void Daemon::start_up() {
     for (const auto &c : cfg_.instances) {
         auto it = std::find_if(uplinks_.begin(), uplinks_.end(),
                                [&](const auto &u) { return u->name() == c.interface; });
-        instances_.push_back(
-            std::make_unique<Instance>(c, **it, cfg_.daemon.vip_interface, notify_));
+        instances_.push_back(std::make_unique<Instance>(c, **it, cfg_.daemon.vip_interface,
+                                                        cfg_.daemon.release_hold, notify_));
     }
 
     // 4. The loop's sources.
@@ -283,9 +285,44 @@ void Daemon::arm_timer() {
     timerfd_settime(timer_.get(), TFD_TIMER_ABSTIME, &its, nullptr);
 }
 
+bool Daemon::releasing() const {
+    return std::any_of(instances_.begin(), instances_.end(),
+                       [](const auto &inst) { return inst->releasing(); });
+}
+
+// The first SIGTERM/SIGINT shuts every instance down at once: masters send their priority-0
+// adverts together and hold their service IPs in parallel, each until its own successor or
+// deadline, while the loop keeps running for the kernel's events and the timer. Another one
+// ends the holds at once (an operator who insists).
+void Daemon::on_stop_signal(int signo) {
+    auto now = monotonic_now();
+    std::string name = strsignal(signo);
+    if (!stopping_) {
+        info("", name + ": releasing");
+        stopping_ = true;
+        for (auto &inst : instances_) {
+            try {
+                inst->shutdown(now);
+            } catch (const std::exception &e) {
+                error(inst->config().name, std::string("shutdown: ") + e.what());
+            }
+        }
+        return;
+    }
+    if (!releasing()) return;
+    info("", name + " again: removing the service IPs now");
+    for (auto &inst : instances_) {
+        try {
+            inst->stop_now(now, "a second " + name);
+        } catch (const std::exception &e) {
+            error(inst->config().name, std::string("shutdown: ") + e.what());
+        }
+    }
+}
+
 void Daemon::loop() {
     epoll_event events[16];
-    while (!stopping_) {
+    while (!stopping_ || releasing()) {
         arm_timer();
         int n = epoll_wait(epoll_.get(), events, 16, -1);
         if (n < 0 && errno == EINTR) continue;
@@ -299,10 +336,8 @@ void Daemon::loop() {
                         if (si.ssi_signo == SIGCHLD) notify_.reap();
                         if (si.ssi_signo == SIGHUP)
                             warn("", "SIGHUP: reloading is not supported; restart xvrrpd");
-                        if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
-                            info("", std::string(strsignal(si.ssi_signo)) + ": releasing");
-                            stopping_ = true;
-                        }
+                        if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+                            on_stop_signal(int(si.ssi_signo));
                     }
                     break;
                 }
@@ -313,7 +348,12 @@ void Daemon::loop() {
                     for (auto &inst : instances_) inst->on_wakeup(now);
                     break;
                 }
-                case kLinks: on_links(links_->drain(), monotonic_now()); break;
+                case kLinks: {
+                    auto changes = links_->drain();
+                    // Stopping: no election left to move (a hold ends on its own deadline).
+                    if (!stopping_) on_links(changes, monotonic_now());
+                    break;
+                }
                 case kControl: control_->serve_one(); break;
                 case kRing: uplinks_[index]->events().poll(0); break;
             }
@@ -322,12 +362,13 @@ void Daemon::loop() {
 }
 
 // Clean exit: a priority-0 advert from every master (RFC 5798 6.4.3), service IPs removed,
-// XDP detached, pins removed, dummy0 removed if we created it.
+// XDP detached, pins removed, dummy0 removed if we created it. After a stop signal the loop has
+// already done the first two (release holds included); on a failure they happen here, at once.
 void Daemon::release() {
     auto now = monotonic_now();
     for (auto &inst : instances_) {
         try {
-            inst->shutdown(now);
+            inst->stop_now(now, "xvrrpd is exiting");
         } catch (const std::exception &e) {
             error(inst->config().name, std::string("shutdown: ") + e.what());
         }

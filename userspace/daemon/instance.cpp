@@ -1,6 +1,7 @@
 #include "daemon/instance.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "daemon/log.h"
@@ -18,7 +19,8 @@ struct overloaded : Ts... {
 
 uint64_t ns(vrrp::Duration d) { return static_cast<uint64_t>(d.count()); }
 
-vrrp::InstanceParams params_of(const config::Instance &c, const vrrp::IpAddress &primary) {
+vrrp::InstanceParams params_of(const config::Instance &c, const vrrp::IpAddress &primary,
+                               std::optional<vrrp::Duration> release_hold) {
     vrrp::InstanceParams p;
     p.vrid = c.vrid;
     p.priority = c.priority;
@@ -29,21 +31,30 @@ vrrp::InstanceParams params_of(const config::Instance &c, const vrrp::IpAddress 
     p.accept_mode = c.accept;
     p.primary_address = primary;
     for (const auto &v : c.virtual_ips) p.virtual_addresses.push_back(v.address);
+    p.release_hold = release_hold.value_or(vrrp::auto_release_hold(c.version, c.advert_interval));
     return p;
 }
 
 net::AddressPrefix prefix_of(const config::VirtualIp &v) { return {v.address, v.prefix_len}; }
 
+// "0.72 ms", "48.1 ms": enough digits to read a fast-mode release.
+std::string ms(vrrp::Duration d) {
+    double v = double(d.count()) / 1e6;
+    char buf[32];
+    snprintf(buf, sizeof buf, v < 10 ? "%.2f ms" : "%.1f ms", v);
+    return buf;
+}
+
 }  // namespace
 
 Instance::Instance(const config::Instance &cfg, Uplink &uplink, std::string vip_interface,
-                   NotifyRunner &notify)
+                   std::optional<vrrp::Duration> release_hold, NotifyRunner &notify)
     : cfg_(cfg),
       uplink_(uplink),
       vip_interface_(std::move(vip_interface)),
       vip_addresses_(vip_interface_),
       notify_(notify),
-      sm_(params_of(cfg, uplink.primary_address())) {
+      sm_(params_of(cfg, uplink.primary_address(), release_hold)) {
     auto choice = tx::make_sender(uplink.name(), true);
     advert_sender_ = std::move(choice.sender);
     if (!choice.fallback_reason.empty())
@@ -85,12 +96,53 @@ void Instance::start(TimePoint now, bool link_up) {
 }
 
 void Instance::shutdown(TimePoint now) {
-    apply(sm_.shutdown(now), now, "shutting down");
+    if (stopped_) return;
+    stopped_ = true;
+    apply(sm_.shutdown(now), now, "shutting down");  // cleans up at once unless it holds
+    if (sm_.releasing())
+        info(cfg_.name, "priority-0 advert sent, ARP off; keeping " + vip_list() + " on " +
+                            vip_interface_ + " until another router takes over, at most " +
+                            ms(sm_.release()->deadline - now));
+}
+
+void Instance::stop_now(TimePoint now, const std::string &why) {
+    shutdown(now);
+    if (!sm_.releasing()) return;
+    release_cut_ = why;
+    apply(sm_.end_release(now), now, why);
+}
+
+// The service IPs are gone (with the priority-0 advert, or at the end of a release hold):
+// nothing of this instance stays in the kernel. An ARP request for them now goes to the kernel,
+// which no longer has them either.
+void Instance::clean_up_after_stop() {
+    if (sm_.release()) log_release();
     advertiser_->stop();
     uplink_.leases().renew(cfg_.vrid, 0);
     uplink_.tables().remove_instance(cfg_.vrid);
     written_.reset();
     for (const auto &v : cfg_.virtual_ips) uplink_.tables().remove_vip(v.address.to_be32());
+    cleaned_up_ = true;
+}
+
+// One line that says whether the hold did its job: the next master's advert came (and when,
+// counted from our priority-0 advert), or nobody's did.
+void Instance::log_release() const {
+    const vrrp::Release &r = *sm_.release();
+    TimePoint ended = r.ended.value_or(r.deadline);
+    std::string kept = "kept " + vip_list();
+    if (r.successor) {
+        info(cfg_.name, kept + " until " + r.successor->to_string() + " took over (" +
+                            ms(*r.successor_at - r.started) + "), removed " +
+                            ms(ended - *r.successor_at) + " later" +
+                            (release_cut_.empty() ? "" : " (" + release_cut_ + ")"));
+    } else if (!release_cut_.empty()) {
+        info(cfg_.name, kept + " for " + ms(ended - r.started) + ", removed now (" + release_cut_ +
+                            "): no other router had taken over");
+    } else {
+        info(cfg_.name,
+             kept + ", removed: no other router took over within " + ms(ended - r.started));
+    }
 }
 
 void Instance::on_kernel_event(const xvrrp_event &ev, TimePoint now) {
@@ -149,6 +201,7 @@ std::optional<TimePoint> Instance::next_wakeup() const {
     };
     if (sm_.state() == vrrp::State::Backup && !live_kernel_master())
         consider(sm_.deadline(vrrp::TimerKind::MasterDown));
+    consider(sm_.deadline(vrrp::TimerKind::ReleaseHold));
     if (!garp_due_.empty()) consider(garp_due_.front());
     consider(refresh_at_);
     return next;
@@ -160,6 +213,10 @@ void Instance::on_wakeup(TimePoint now) {
         auto d = sm_.deadline(k);
         return d && *d <= now;
     };
+    if (due(vrrp::TimerKind::ReleaseHold)) {
+        apply(sm_.timer_expired(now), now, "release hold ended");
+        return;
+    }
     bool master_down_due = sm_.state() == vrrp::State::Backup && due(vrrp::TimerKind::MasterDown);
     if (!due(vrrp::TimerKind::PreemptDelay) && !master_down_due) return;
     auto rx = sm_.state() == vrrp::State::Backup ? live_kernel_master() : std::nullopt;
@@ -216,12 +273,15 @@ void Instance::apply(const vrrp::Actions &actions, TimePoint now, const std::str
                             std::string(vrrp::to_string(sm_.state())) + " (" + why + ")");
         last_state_ = sm_.state();
     }
+    if (stopped_ && !cleaned_up_ && !sm_.releasing()) clean_up_after_stop();
 }
 
 // Mirrors the state machine into the kernel's instance entry; writes only on change.
 void Instance::sync_kernel(TimePoint now) {
+    if (cleaned_up_) return;  // a late event after the stop must not bring the entry back
     xvrrp_instance e{};
     if (sm_.arp_answering()) e.flags |= XVRRP_INST_MASTER;
+    if (sm_.releasing()) e.flags |= XVRRP_INST_RELEASING;
     if (sm_.takeover_armed()) e.flags |= XVRRP_INST_TAKEOVER_ARMED;
     if (sm_.discards_lower_priority(now)) e.flags |= XVRRP_INST_PREEMPT;
     if (!cfg_.allowed_sources.empty()) e.flags |= XVRRP_INST_ALLOWLIST;
@@ -326,6 +386,13 @@ void Instance::set_vips(bool present) {
                                  e.what());
         }
     }
+}
+
+std::string Instance::vip_list() const {
+    std::string out;
+    for (const auto &v : cfg_.virtual_ips)
+        out += (out.empty() ? "" : ", ") + prefix_of(v).to_string();
+    return out;
 }
 
 InstanceStatus Instance::status(TimePoint now) const {

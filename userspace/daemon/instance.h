@@ -6,8 +6,15 @@
 // an advert, the master-down timer is the kernel's bpf_timer: the loop is woken only by its
 // events. The state machine's own Master_Down_Timer is used only while the kernel has no live
 // master (start-up, after the master resigned or died). In Master, the advert thread paces the
-// adverts, not the loop. The loop wakes on timers only for a preempt_delay hold and for
-// scheduled gratuitous ARP.
+// adverts, not the loop. The loop wakes on timers only for a preempt_delay hold, for
+// scheduled gratuitous ARP and for the end of a release hold.
+//
+// Stopping (SIGTERM/SIGINT): shutdown() sends the priority-0 advert with ARP already off. A
+// master then holds its service IPs on the VIP interface (releasing()) until the kernel reports
+// another router's advert, plus a margin, or a deadline (StateMachine, release hold); its
+// instance entry stays in the kernel, flagged RELEASING, so that those adverts are reported
+// and ARP for the service IPs stays dropped (the kernel would answer for them). The kernel
+// entries go when the hold ends; stop_now() ends it at once.
 #pragma once
 
 #include <memory>
@@ -40,15 +47,20 @@ struct InstanceStatus {
 
 class Instance {
 public:
+    // release_hold: [daemon] release_hold, nullopt for "auto".
     Instance(const config::Instance &cfg, Uplink &uplink, std::string vip_interface,
-             NotifyRunner &notify);
+             std::optional<vrrp::Duration> release_hold, NotifyRunner &notify);
     ~Instance();
 
     const config::Instance &config() const { return cfg_; }
     Uplink &uplink() { return uplink_; }
 
     void start(TimePoint now, bool link_up);
+    // Both idempotent: shutdown() may leave a release hold running; stop_now() ends it (or
+    // shuts down without one) and leaves nothing of this instance in the kernel.
     void shutdown(TimePoint now);
+    void stop_now(TimePoint now, const std::string &why);
+    bool releasing() const { return sm_.releasing(); }
     void on_kernel_event(const xvrrp_event &ev, TimePoint now);
     void on_link(bool up, TimePoint now);
     // A tracked interface changed: the effective priority is recomputed by the caller.
@@ -71,6 +83,9 @@ private:
     void schedule_garps(TimePoint now);
     void send_due_garps(TimePoint now);
     void set_vips(bool present);
+    std::string vip_list() const;
+    void clean_up_after_stop();
+    void log_release() const;
 
     config::Instance cfg_;
     Uplink &uplink_;
@@ -84,6 +99,9 @@ private:
     std::vector<TimePoint> garp_due_;      // sorted: the bursts after becoming master
     std::optional<TimePoint> refresh_at_;  // next garp_refresh round while master
     vrrp::State last_state_ = vrrp::State::Initialize;
+    bool stopped_ = false;     // shutdown() ran
+    bool cleaned_up_ = false;  // and nothing of this instance is left in the kernel maps
+    std::string release_cut_;  // why a release hold was ended early, for the log
 };
 
 }  // namespace xvrrp::daemon

@@ -41,6 +41,7 @@ const char *event_type_name(uint32_t type) {
         case XVRRP_EV_MASTER_DOWN: return "master_down";
         case XVRRP_EV_TAKEOVER: return "takeover";
         case XVRRP_EV_LOWER_PRIORITY: return "lower_priority";
+        case XVRRP_EV_ADVERT_WHILE_RELEASING: return "advert_while_releasing";
     }
     return "unknown";
 }

@@ -31,6 +31,8 @@ std::string_view to_string(TimerKind kind) {
             return "Master_Down_Timer";
         case TimerKind::PreemptDelay:
             return "Preempt_Delay";
+        case TimerKind::ReleaseHold:
+            return "Release_Hold";
     }
     return "unknown";
 }

@@ -56,7 +56,7 @@ struct AddVips {
     bool operator==(const AddVips &) const = default;
 };
 
-// Take the service IPs off the VIP interface (leaving Master).
+// Take the service IPs off the VIP interface (leaving Master; after a release hold, when it ends).
 struct RemoveVips {
     std::vector<IpAddress> addresses;
     bool operator==(const RemoveVips &) const = default;
@@ -72,6 +72,7 @@ enum class TimerKind : uint8_t {
     Advert,        // RFC 5798 6.2 Adver_Timer (Master)
     MasterDown,    // RFC 5798 6.2 Master_Down_Timer (Backup)
     PreemptDelay,  // end of a keepalived preempt_delay hold (Backup)
+    ReleaseHold,   // a stopping Master lets go of its service IPs (StateMachine::shutdown)
 };
 std::string_view to_string(TimerKind kind);
 

@@ -29,7 +29,7 @@ Duration StateMachine::master_down_interval() const {
 
 std::optional<TimePoint> StateMachine::next_deadline() const {
     std::optional<TimePoint> next;
-    for (auto t : {advert_timer_, master_down_timer_, preempt_timer_})
+    for (auto t : {advert_timer_, master_down_timer_, preempt_timer_, release_timer_})
         if (t && (!next || *t < *next)) next = t;
     return next;
 }
@@ -39,6 +39,7 @@ std::optional<TimePoint> StateMachine::next_deadline() const {
 Actions StateMachine::start(TimePoint now) {
     Actions out;
     if (state_ != State::Initialize) return out;  // already running
+    if (releasing()) finish_release(now, out);    // a Backup or Fault holds no VIPs
     if (!link_up_) {
         state_ = State::Fault;
         notify("FAULT", out);
@@ -54,11 +55,20 @@ Actions StateMachine::shutdown(TimePoint now) {
         case State::Initialize:
             return out;
         case State::Master:
-            // RFC 5798 6.4.3 Shutdown: cancel Adver_Timer, send an advert with priority 0.
+            // RFC 5798 6.4.3 Shutdown: cancel Adver_Timer, send an advert with priority 0. ARP
+            // goes off first: a backup may take over as soon as the advert reaches it, and two
+            // routers must never answer at once.
             stop_all_timers(out);
-            send_advert(kReleasePriority, out);
-            out.push_back(RemoveVips{params_.virtual_addresses});
             set_arp_answering(false, out);
+            send_advert(kReleasePriority, out);
+            if (params_.release_hold > Duration::zero()) {
+                // Keep the VIPs for the clients that still send to our MAC until the next
+                // master has announced itself (release_receive) or release_hold has passed.
+                release_ = Release{now, now + params_.release_hold, {}, {}, {}};
+                start_timer(TimerKind::ReleaseHold, release_->deadline, out);
+            } else {
+                out.push_back(RemoveVips{params_.virtual_addresses});
+            }
             break;
         case State::Backup:
             // RFC 5798 6.4.2 Shutdown: cancel Master_Down_Timer.
@@ -75,9 +85,15 @@ Actions StateMachine::shutdown(TimePoint now) {
     return out;
 }
 
+Actions StateMachine::end_release(TimePoint now) {
+    Actions out;
+    if (releasing()) finish_release(now, out);
+    return out;
+}
+
 Actions StateMachine::advert_received(const Advert &advert, TimePoint now) {
     Actions out;
-    if (state_ != State::Backup && state_ != State::Master) return out;
+    if (state_ != State::Backup && state_ != State::Master && !releasing()) return out;
     // RFC 5798 7.1 checks the codec/XDP cannot make: this instance, our own echo.
     if (advert.vrid != params_.vrid || advert.version != params_.version ||
         advert.source.family != params_.family() || advert.source == params_.primary_address)
@@ -86,8 +102,10 @@ Actions StateMachine::advert_received(const Advert &advert, TimePoint now) {
     if (params_.version == 2 && advert.interval_field != params_.interval_field()) return out;
     if (state_ == State::Backup)
         backup_receive(advert, now, out);
-    else
+    else if (state_ == State::Master)
         master_receive(advert, now, out);
+    else
+        release_receive(advert, now, out);
     return out;
 }
 
@@ -97,7 +115,8 @@ Actions StateMachine::timer_expired(TimePoint now) {
     while (true) {
         std::optional<TimerKind> due;
         TimePoint due_at{};
-        for (auto kind : {TimerKind::MasterDown, TimerKind::Advert, TimerKind::PreemptDelay}) {
+        for (auto kind : {TimerKind::MasterDown, TimerKind::Advert, TimerKind::PreemptDelay,
+                          TimerKind::ReleaseHold}) {
             auto t = timer(kind);
             if (t && *t <= now && (!due || *t < due_at)) due = kind, due_at = *t;
         }
@@ -244,6 +263,23 @@ void StateMachine::backup_receive(const Advert &advert, TimePoint now, Actions &
     // else: preempt and a lower priority: discard; the Master_Down_Timer will make us Master.
 }
 
+// Beyond the RFC: a stopped Master holding its VIPs hears another router. Only a master
+// advertises, and it sent its gratuitous ARP along with this advert: let the VIPs go once that
+// has had release_margin() to reach the clients. Later adverts change nothing.
+void StateMachine::release_receive(const Advert &advert, TimePoint now, Actions &out) {
+    if (advert.priority == kReleasePriority || release_->successor) return;
+    release_->successor = advert.source;
+    release_->successor_at = now;
+    start_timer(TimerKind::ReleaseHold,
+                std::min(release_->deadline, now + release_margin(params_.advert_interval)), out);
+}
+
+void StateMachine::finish_release(TimePoint now, Actions &out) {
+    stop_timer(TimerKind::ReleaseHold, out);
+    out.push_back(RemoveVips{params_.virtual_addresses});
+    release_->ended = now;
+}
+
 // RFC 5798 6.4.3 / RFC 9568 6.4.3.
 void StateMachine::master_receive(const Advert &advert, TimePoint now, Actions &out) {
     if (advert.priority == kReleasePriority) {
@@ -283,6 +319,9 @@ void StateMachine::fire(TimerKind kind, TimePoint deadline, TimePoint now, Actio
             return;
         case TimerKind::PreemptDelay:
             update_takeover(now, out);  // the hold ended: re-arm
+            return;
+        case TimerKind::ReleaseHold:
+            if (releasing()) finish_release(now, out);
             return;
     }
 }
@@ -336,9 +375,11 @@ std::optional<TimePoint> &StateMachine::timer(TimerKind kind) {
         case TimerKind::MasterDown:
             return master_down_timer_;
         case TimerKind::PreemptDelay:
+            return preempt_timer_;
+        case TimerKind::ReleaseHold:
             break;
     }
-    return preempt_timer_;
+    return release_timer_;
 }
 
 const std::optional<TimePoint> &StateMachine::timer(TimerKind kind) const {
@@ -357,7 +398,8 @@ void StateMachine::stop_timer(TimerKind kind, Actions &out) {
 }
 
 void StateMachine::stop_all_timers(Actions &out) {
-    for (auto kind : {TimerKind::Advert, TimerKind::MasterDown, TimerKind::PreemptDelay})
+    for (auto kind : {TimerKind::Advert, TimerKind::MasterDown, TimerKind::PreemptDelay,
+                      TimerKind::ReleaseHold})
         stop_timer(kind, out);
 }
 

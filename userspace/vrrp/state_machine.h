@@ -9,6 +9,7 @@
 //   advert_received(a, now) 6.4.2 (Backup) / 6.4.3 (Master). Adverts for another VRID, another
 //                           version or family, or from our own primary address are ignored.
 //                           VRRPv2 adverts with another interval are discarded (RFC 3768 7.1).
+//                           After shutdown, only while a release hold runs (below).
 //   timer_expired(now)      fires every timer whose deadline is <= now, in deadline order.
 //   kernel_master_down(now) the in-kernel master-down timer fired first: the same as the
 //                           userspace Master_Down_Timer firing; a no-op unless in Backup, so
@@ -17,8 +18,10 @@
 //                           link up -> Initialize -> the Startup logic again.
 //   set_priority(p, now)    tracked objects changed the effective priority (clamped to 1..254,
 //                           or 1..255 for a configured owner). A Master advertises it at once.
-//   shutdown(now)           6.4.2/6.4.3 Shutdown: Master sends a priority-0 advert, removes the
-//                           VIPs, ARP off; Backup stops its timers. Back to Initialize.
+//   shutdown(now)           6.4.2/6.4.3 Shutdown: Master turns ARP off, sends a priority-0
+//                           advert and removes the VIPs (or holds them, below); Backup stops its
+//                           timers. Back to Initialize.
+//   end_release(now)        a release hold ends at once (the operator insists).
 //
 // Interval learning (6.4.2, 6.4.3): in standard VRRPv3 a Backup takes Master_Adver_Interval
 // from the advert it accepts. In fast mode (configured interval < 10 ms, see state_params.h)
@@ -30,6 +33,14 @@
 // hold runs, a preempting Backup accepts lower-priority adverts as if preempt were off; once it
 // ended, they are discarded (6.4.2) and the Master_Down_Timer makes us Master. While a hold
 // runs, takeover-on-timeout is disarmed (the kernel must not preempt on its own).
+//
+// Release hold (beyond the RFC; params.release_hold > 0): a Master that shuts down stops
+// answering ARP and advertising at once, as 6.4.3 says, but keeps the VIPs on the host, so that
+// packets clients still send to its MAC are answered, until another router is heard
+// advertising for the VRID (non-zero priority) plus release_margin() for that master's
+// gratuitous ARP to move the clients, or until release_hold has passed. The state is
+// Initialize throughout; releasing() is true while the VIPs are held, release() says how it
+// went. Zero release_hold: the VIPs go with the priority-0 advert.
 #pragma once
 
 #include <optional>
@@ -40,6 +51,15 @@
 
 namespace xvrrp::vrrp {
 
+// A Master's release hold (see the header comment), kept after it ended for the log.
+struct Release {
+    TimePoint started{};                    // the priority-0 advert
+    TimePoint deadline{};                   // the VIPs go by then at the latest
+    std::optional<IpAddress> successor;     // the first other router heard advertising since
+    std::optional<TimePoint> successor_at;  // and when
+    std::optional<TimePoint> ended;         // the VIPs were removed
+};
+
 class StateMachine {
   public:
     // Throws std::invalid_argument with the validate() message if params are unusable.
@@ -47,6 +67,7 @@ class StateMachine {
 
     Actions start(TimePoint now);
     Actions shutdown(TimePoint now);
+    Actions end_release(TimePoint now);
     Actions advert_received(const Advert &advert, TimePoint now);
     Actions timer_expired(TimePoint now);
     Actions kernel_master_down(TimePoint now);
@@ -71,6 +92,9 @@ class StateMachine {
     // preempt_delay hold applies)? The daemon mirrors this into the kernel's PREEMPT flag, so
     // that the in-kernel master-down timer re-arms on exactly the adverts this machine accepts.
     bool discards_lower_priority(TimePoint now) const;
+    // A stopped Master still holds its VIPs (release hold); and how the last hold went.
+    bool releasing() const { return release_ && !release_->ended; }
+    const std::optional<Release> &release() const { return release_; }
     bool arp_answering() const { return arp_answering_; }
     bool takeover_armed() const { return takeover_armed_; }
     // RFC 5798 6.4.3: packets to the VIPs are accepted by the Master if owner or Accept_Mode.
@@ -85,6 +109,8 @@ class StateMachine {
     void leave_running_state(Actions &out);
     void backup_receive(const Advert &advert, TimePoint now, Actions &out);
     void master_receive(const Advert &advert, TimePoint now, Actions &out);
+    void release_receive(const Advert &advert, TimePoint now, Actions &out);
+    void finish_release(TimePoint now, Actions &out);
     void fire(TimerKind kind, TimePoint deadline, TimePoint now, Actions &out);
 
     void learn_interval(const Advert &advert);
@@ -112,7 +138,8 @@ class StateMachine {
     std::optional<IpAddress> master_address_;
     uint8_t master_priority_ = 0;
 
-    std::optional<TimePoint> advert_timer_, master_down_timer_, preempt_timer_;
+    std::optional<TimePoint> advert_timer_, master_down_timer_, preempt_timer_, release_timer_;
+    std::optional<Release> release_;
     std::optional<TimePoint> hold_until_;  // keepalived preempt_time; nullopt = not started
     bool arp_answering_ = false;
     bool takeover_armed_ = false;

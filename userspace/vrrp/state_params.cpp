@@ -37,6 +37,7 @@ std::optional<std::string> validate(const InstanceParams &p) {
         return "version must be 2 or 3, not " + to_string(p.version);
     if (p.advert_interval <= Duration::zero()) return "advert_interval must be positive";
     if (p.preempt_delay < Duration::zero()) return "preempt_delay must not be negative";
+    if (p.release_hold < Duration::zero()) return "release_hold must not be negative";
     if (p.version == 2) {
         if (p.family() != Family::IPv4) return "VRRPv2 (RFC 3768) is IPv4 only; use version 3";
         if (p.advert_interval % std::chrono::seconds(1) != Duration::zero() ||
@@ -62,6 +63,17 @@ Duration skew_time(uint8_t version, uint8_t priority, Duration master_adver_inte
 
 Duration master_down_interval(uint8_t version, uint8_t priority, Duration master_adver_interval) {
     return 3 * master_adver_interval + skew_time(version, priority, master_adver_interval);
+}
+
+Duration release_margin(Duration advert_interval) {
+    return std::clamp<Duration>(advert_interval, std::chrono::milliseconds(1),
+                                std::chrono::seconds(1));
+}
+
+Duration auto_release_hold(uint8_t version, Duration advert_interval) {
+    Duration slowest_takeover = master_down_interval(version, 1, advert_interval);
+    return std::clamp<Duration>(slowest_takeover + release_margin(advert_interval),
+                                std::chrono::milliseconds(100), std::chrono::seconds(3));
 }
 
 }  // namespace xvrrp::vrrp

@@ -56,6 +56,11 @@ struct InstanceParams {
     bool accept_mode = false;   // RFC 5798 6.1 Accept_Mode; reported in AddVips, daemon applies
     IpAddress primary_address;  // ours, for the RFC 5798 6.4.3 tie-break
     std::vector<IpAddress> virtual_addresses;  // RFC 5798 6.1 IPvX_Address(es)
+    // Beyond the RFC: a Master that shuts down keeps its service IPs on the host (ARP off, no
+    // more adverts) until another router advertises for the VRID, then release_margin() more,
+    // and at most this long (see StateMachine::shutdown). Zero: they go with the priority-0
+    // advert, as RFC 5798 6.4.3 has it.
+    Duration release_hold{0};
 
     Family family() const { return primary_address.family; }
     bool owner() const { return priority == kOwnerPriority; }
@@ -71,5 +76,17 @@ std::optional<std::string> validate(const InstanceParams &params);
 // RFC 5798 6.1 (v3) / RFC 3768 6.1 (v2).
 Duration skew_time(uint8_t version, uint8_t priority, Duration master_adver_interval);
 Duration master_down_interval(uint8_t version, uint8_t priority, Duration master_adver_interval);
+
+// How long a stopping Master keeps its service IPs after the next master's first advert: for
+// that master's gratuitous ARP (sent with the advert) to reach the clients and move their ARP
+// caches, and for packets already on their way to us to arrive. One advert interval, at least
+// 1 ms, at most 1 s.
+Duration release_margin(Duration advert_interval);
+
+// release_hold = "auto": the Master_Down_Interval of a backup at priority 1 (the latest any
+// backup takes over, even one that missed the priority-0 advert) plus release_margin(); at
+// least 100 ms, because the takeover runs in the other router's controller, which a busy host
+// can delay by more than a fast-mode interval; at most 3 s, so that a lone master stops soon.
+Duration auto_release_hold(uint8_t version, Duration advert_interval);
 
 }  // namespace xvrrp::vrrp

@@ -136,6 +136,50 @@ TEST(Daemon, SchedPriorityDefaultsToSchedOtherAndTakesAFifoPriority) {
     EXPECT_EQ(rt.config->daemon.sched_priority, 40);
 }
 
+TEST(Daemon, ReleaseHoldIsAutoByDefaultAndTakesAutoOrADuration) {
+    using namespace std::chrono_literals;
+    auto plain = parse_config(testing::kMinimalInstance, "x.toml");
+    ASSERT_TRUE(plain.ok());
+    EXPECT_EQ(plain.config->daemon.release_hold, std::nullopt);  // auto
+    auto with_hold = [](std::string_view value) {
+        return parse_config("[daemon]\nrelease_hold = " + std::string(value) + "\n" +
+                                std::string(testing::kMinimalInstance),
+                            "x.toml");
+    };
+    auto a = with_hold("\"auto\"");
+    ASSERT_TRUE(a.ok()) << format_diagnostics(a.errors);
+    EXPECT_EQ(a.config->daemon.release_hold, std::nullopt);
+    auto off = with_hold("\"0s\"");
+    ASSERT_TRUE(off.ok()) << format_diagnostics(off.errors);
+    EXPECT_EQ(off.config->daemon.release_hold, 0s);
+    auto fixed = with_hold("\"500ms\"");
+    ASSERT_TRUE(fixed.ok()) << format_diagnostics(fixed.errors);
+    EXPECT_EQ(fixed.config->daemon.release_hold, 500ms);
+}
+
+TEST(Daemon, ReleaseHoldThatIsNeitherAutoNorADurationUpTo60sIsAnError) {
+    auto errors = [](std::string_view value) {
+        return format_diagnostics(parse_config("[daemon]\nrelease_hold = " + std::string(value) +
+                                                   "\n" + std::string(testing::kMinimalInstance),
+                                               "x.toml")
+                                      .errors);
+    };
+    EXPECT_EQ(errors("\"always\""),
+              "x.toml:2:16: error: 'release_hold' must be \"auto\" or a duration such as "
+              "\"500ms\" (\"0s\": no hold), got \"always\"\n");
+    EXPECT_EQ(errors("\"2min\""),
+              "x.toml:2:16: error: 'release_hold' must be \"auto\" or a duration such as "
+              "\"500ms\" (\"0s\": no hold), got \"2min\"\n");
+    EXPECT_EQ(errors("\"61s\""),
+              "x.toml:2:16: error: 'release_hold' must be from 0s to 60s, got 61s\n");
+    EXPECT_EQ(errors("1"),
+              "x.toml:2:16: error: 'release_hold' = 1 has no unit; add a unit: us, ms or s "
+              "(e.g. \"1ms\" or \"1s\")\n");
+    EXPECT_EQ(errors("true"),
+              "x.toml:2:16: error: 'release_hold' must be a duration string such as \"1s\", "
+              "got boolean\n");
+}
+
 TEST(Daemon, SchedPriorityOutOfRangeIsAnError) {
     auto r = parse_config("[daemon]\nsched_priority = 100\n" +
                               std::string(testing::kMinimalInstance),

@@ -96,6 +96,7 @@ class Lab {
         for (size_t i = 0; i < routers_.size(); ++i) start(i);
     }
     void shutdown(size_t i) { apply(i, routers_[i].sm.shutdown(now_)); }
+    void end_release(size_t i) { apply(i, routers_[i].sm.end_release(now_)); }
     void cut_link(size_t i) {
         routers_[i].link_up = false;
         apply(i, routers_[i].sm.link_down(now_));
@@ -145,14 +146,13 @@ class Lab {
     // Longest stretch in [from, to) during which the number of routers answering ARP satisfied
     // pred (e.g. "== 0" is an outage, "> 1" a split brain).
     Duration longest(std::function<bool(int)> pred, TimePoint from, TimePoint to) const {
-        Duration best{0};
-        for (size_t k = 0; k < timeline_.size(); ++k) {
-            if (!pred(timeline_[k].second)) continue;
-            TimePoint b = std::max(timeline_[k].first, from);
-            TimePoint e = std::min(k + 1 < timeline_.size() ? timeline_[k + 1].first : now_, to);
-            if (e > b) best = std::max(best, e - b);
-        }
-        return best;
+        return longest_in(timeline_, pred, from, to);
+    }
+    // Longest stretch in [from, to) during which no router held any service IP on its host:
+    // packets that reach a server then find nobody to answer them.
+    Duration longest_without_vips(TimePoint from, TimePoint to) const {
+        auto none = [](int n) { return n == 0; };
+        return longest_in(vip_timeline_, none, from, to);
     }
     Duration longest_outage(TimePoint from, TimePoint to) const {
         return longest([](int n) { return n == 0; }, from, to);
@@ -183,6 +183,20 @@ class Lab {
         Advert advert;
     };
 
+    using Timeline = std::vector<std::pair<TimePoint, int>>;
+
+    Duration longest_in(const Timeline &timeline, const std::function<bool(int)> &pred,
+                        TimePoint from, TimePoint to) const {
+        Duration best{0};
+        for (size_t k = 0; k < timeline.size(); ++k) {
+            if (!pred(timeline[k].second)) continue;
+            TimePoint b = std::max(timeline[k].first, from);
+            TimePoint e = std::min(k + 1 < timeline.size() ? timeline[k + 1].first : now_, to);
+            if (e > b) best = std::max(best, e - b);
+        }
+        return best;
+    }
+
     void apply(size_t i, const Actions &actions) {
         Router &r = routers_[i];
         for (const auto &a : actions) {
@@ -212,6 +226,9 @@ class Lab {
         }
         int m = masters();
         if (timeline_.empty() || timeline_.back().second != m) timeline_.emplace_back(now_, m);
+        int held = int(std::count_if(routers_.begin(), routers_.end(),
+                                     [](const Router &r) { return !r.vips.empty(); }));
+        if (vip_timeline_.back().second != held) vip_timeline_.emplace_back(now_, held);
     }
 
     Duration wire_delay_;
@@ -220,7 +237,8 @@ class Lab {
     std::vector<Router> routers_;
     std::map<std::pair<TimePoint, uint64_t>, InFlight> wire_;
     std::map<size_t, int> drops_;
-    std::vector<std::pair<TimePoint, int>> timeline_{{TimePoint{0}, 0}};
+    Timeline timeline_{{TimePoint{0}, 0}};      // routers answering ARP
+    Timeline vip_timeline_{{TimePoint{0}, 0}};  // routers holding service IPs
 };
 
 }  // namespace xvrrp::vrrp::testing
