@@ -134,10 +134,24 @@ void Instance::on_priority(uint8_t priority, TimePoint now) {
           "tracked interfaces: priority " + std::to_string(priority));
 }
 
-std::optional<xvrrp_rx_state> Instance::live_kernel_master() const {
+// The kernel has an accepted master and its timer watches it: it will say when it dies.
+bool Instance::kernel_timer_watches(const xvrrp_rx_state &rx) {
+    return rx.accepted > 0 && (rx.flags & XVRRP_RX_TIMER_READY) &&
+           !(rx.flags & XVRRP_RX_MASTER_DOWN);
+}
+
+std::optional<xvrrp_rx_state> Instance::live_kernel_master(TimePoint now) const {
     auto rx = uplink_.state().rx_state(cfg_.vrid);
-    if (rx && rx->accepted > 0 && (rx->flags & XVRRP_RX_TIMER_READY) &&
-        !(rx->flags & XVRRP_RX_MASTER_DOWN))
+    if (!rx) return std::nullopt;
+    if (kernel_timer_watches(*rx)) return rx;
+    // Adverts are accepted but the kernel has no timer for them: bpf_timer_init() failed
+    // (ENOMEM: on 6.18 it allocates with kmalloc_nolock, which fails for a while when many
+    // VRIDs hear their first advert at once; every later advert tries again). The master is
+    // alive while the kernel heard it within Master_Down_Interval; the loop's own timer keeps
+    // checking meanwhile (next_wakeup), so a death is noticed within two intervals instead of
+    // one, and a live master is never declared dead for want of a kernel timer.
+    if (rx->accepted > 0 && !(rx->flags & (XVRRP_RX_MASTER_DOWN | XVRRP_RX_TIMER_READY)) &&
+        rx->last_advert_ns + ns(sm_.master_down_interval()) > uint64_t(now.count()))
         return rx;
     return std::nullopt;
 }
@@ -147,7 +161,9 @@ std::optional<TimePoint> Instance::next_wakeup() const {
     auto consider = [&](std::optional<TimePoint> t) {
         if (t && (!next || *t < *next)) next = t;
     };
-    if (sm_.state() == vrrp::State::Backup && !live_kernel_master())
+    auto rx =
+        sm_.state() == vrrp::State::Backup ? uplink_.state().rx_state(cfg_.vrid) : std::nullopt;
+    if (sm_.state() == vrrp::State::Backup && !(rx && kernel_timer_watches(*rx)))
         consider(sm_.deadline(vrrp::TimerKind::MasterDown));
     if (!garp_due_.empty()) consider(garp_due_.front());
     consider(refresh_at_);
@@ -162,7 +178,7 @@ void Instance::on_wakeup(TimePoint now) {
     };
     bool master_down_due = sm_.state() == vrrp::State::Backup && due(vrrp::TimerKind::MasterDown);
     if (!due(vrrp::TimerKind::PreemptDelay) && !master_down_due) return;
-    auto rx = sm_.state() == vrrp::State::Backup ? live_kernel_master() : std::nullopt;
+    auto rx = sm_.state() == vrrp::State::Backup ? live_kernel_master(now) : std::nullopt;
     if (rx) {
         // The kernel heard the master within Master_Down_Interval: tell the state machine, so
         // its own timer (which no steady advert reached) does not fire.

@@ -5,7 +5,8 @@
 // Who keeps time (so that an idle backup costs no CPU): in Backup, once the kernel has accepted
 // an advert, the master-down timer is the kernel's bpf_timer: the loop is woken only by its
 // events. The state machine's own Master_Down_Timer is used only while the kernel has no live
-// master (start-up, after the master resigned or died). In Master, the advert thread paces the
+// master (start-up, after the master resigned or died), or has no timer for it (bpf_timer_init
+// can fail for a while; see live_kernel_master). In Master, the advert thread paces the
 // adverts, not the loop. The loop wakes on timers only for a preempt_delay hold and for
 // scheduled gratuitous ARP.
 #pragma once
@@ -60,8 +61,10 @@ public:
 private:
     void apply(const vrrp::Actions &actions, TimePoint now, const std::string &why);
     void sync_kernel(TimePoint now);
-    // rx_state while the kernel's master-down timer watches an accepted master; else nullopt.
-    std::optional<xvrrp_rx_state> live_kernel_master() const;
+    // rx_state while the kernel's master-down timer watches an accepted master, or while the
+    // kernel heard one within Master_Down_Interval although it has no timer; else nullopt.
+    std::optional<xvrrp_rx_state> live_kernel_master(TimePoint now) const;
+    static bool kernel_timer_watches(const xvrrp_rx_state &rx);
     vrrp::Advert kernel_advert(uint8_t version, uint8_t priority, uint16_t interval_field,
                                uint32_t src_be) const;
     std::vector<uint8_t> advert_frame(uint8_t priority) const;
