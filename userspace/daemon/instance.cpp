@@ -44,25 +44,19 @@ Instance::Instance(const config::Instance &cfg, Uplink &uplink, std::string vip_
       vip_addresses_(vip_interface_),
       notify_(notify),
       sm_(params_of(cfg, uplink.primary_address())) {
-    auto choice = tx::make_sender(uplink.name(), true);
-    advert_sender_ = std::move(choice.sender);
-    if (!choice.fallback_reason.empty())
-        info(cfg_.name, "adverts via " + advert_sender_->describe() + " (AF_XDP: " +
-                            choice.fallback_reason + ")");
-    else
-        info(cfg_.name, "adverts via " + advert_sender_->describe());
     tx::AdvertiserOptions opts;
-    opts.rt_priority = cfg_.advert_thread.sched_priority;
-    opts.cpu = cfg_.advert_thread.cpu;
     const uint8_t vrid = cfg_.vrid;
     const uint64_t lease = ns(cfg_.lease);
     auto *leases = &uplink_.leases();
     // Runs on the advert thread after each advert: a plain store into the mmap'ed lease.
     opts.on_sent = [leases, vrid, lease](uint64_t now_ns) { leases->renew(vrid, now_ns + lease); };
-    advertiser_ = std::make_unique<tx::Advertiser>(*advert_sender_, opts);
-    // The thread exists from the start, parked (no CPU) while not master: a takeover only
-    // wakes it. Creating it then cost over a millisecond (and fails early here if SCHED_FIFO
-    // is not allowed).
+    // One thread sends the adverts of every instance of the uplink (scheduled alike): a
+    // thread per instance cost a context switch per advert, a whole vCPU for 255 instances at
+    // 10 ms. It exists from the start, and the advertiser is parked (no CPU) while not master:
+    // a takeover only wakes it. Creating a thread then cost over a millisecond (and this fails
+    // early here if SCHED_FIFO is not allowed).
+    advertiser_ = std::make_unique<tx::Advertiser>(
+        uplink_.advert_thread(cfg_.advert_thread.sched_priority, cfg_.advert_thread.cpu), opts);
     advertiser_->start(cfg_.advert_interval, /*parked=*/true);
 
     // The ARP responder's table: this instance's service IPs, answered with the uplink's MAC.
@@ -362,7 +356,7 @@ InstanceStatus Instance::status(TimePoint now) const {
         if (rx->last_advert_ns)
             s.last_advert_age_ms = (double(now.count()) - double(rx->last_advert_ns)) / 1e6;
     }
-    s.tx_path = std::string(advert_sender_->name());
+    s.tx_path = std::string(advertiser_->sender_name());
     s.xdp_mode = uplink_.xdp_mode();
     s.arp_answering = sm_.arp_answering();
     s.takeover_armed = sm_.takeover_armed();

@@ -81,7 +81,6 @@ private:
     net::AddressEditor vip_addresses_;
     NotifyRunner &notify_;
     vrrp::StateMachine sm_;
-    std::unique_ptr<tx::FrameSender> advert_sender_;
     std::unique_ptr<tx::Advertiser> advertiser_;
     std::optional<xvrrp_instance> written_;
     std::vector<TimePoint> garp_due_;      // sorted: the bursts after becoming master
