@@ -130,6 +130,7 @@ private:
     config::Config cfg_;
     std::unique_ptr<PidFile> pid_file_;
     std::optional<net::VipInterface> vip_interface_;
+    std::optional<net::AddressEditor> vip_addresses_;  // shared by the instances
     std::vector<std::unique_ptr<Uplink>> uplinks_;
     std::vector<std::unique_ptr<Instance>> instances_;
     std::map<std::string, bool> link_up_;  // uplinks and tracked interfaces, by name
@@ -184,6 +185,7 @@ void Daemon::start_up() {
     if (!bpffs.ok) throw Error(bpffs.text);
     vip_interface_ = net::VipInterface::ensure(cfg_.daemon.vip_interface);
     info("", vip_interface_->description());
+    vip_addresses_.emplace(cfg_.daemon.vip_interface);
     for (const auto &s : net::ensure_nonlocal_bind()) {
         info("", s.text);
         if (s.changed) sysctls_changed_.push_back(s);
@@ -199,8 +201,7 @@ void Daemon::start_up() {
     for (const auto &c : cfg_.instances) {
         auto it = std::find_if(uplinks_.begin(), uplinks_.end(),
                                [&](const auto &u) { return u->name() == c.interface; });
-        instances_.push_back(
-            std::make_unique<Instance>(c, **it, cfg_.daemon.vip_interface, notify_));
+        instances_.push_back(std::make_unique<Instance>(c, **it, *vip_addresses_, notify_));
     }
 
     // 4. The loop's sources.

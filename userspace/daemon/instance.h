@@ -41,7 +41,8 @@ struct InstanceStatus {
 
 class Instance {
 public:
-    Instance(const config::Instance &cfg, Uplink &uplink, std::string vip_interface,
+    // vip_addresses: the VIP interface's editor, one for all instances (one netlink socket).
+    Instance(const config::Instance &cfg, Uplink &uplink, net::AddressEditor &vip_addresses,
              NotifyRunner &notify);
     ~Instance();
 
@@ -77,8 +78,7 @@ private:
 
     config::Instance cfg_;
     Uplink &uplink_;
-    std::string vip_interface_;
-    net::AddressEditor vip_addresses_;
+    net::AddressEditor &vip_addresses_;
     NotifyRunner &notify_;
     vrrp::StateMachine sm_;
     std::unique_ptr<tx::Advertiser> advertiser_;
