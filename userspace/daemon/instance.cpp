@@ -298,7 +298,14 @@ void Instance::schedule_garps(TimePoint now) {
     std::sort(garp_due_.begin(), garp_due_.end());
     refresh_at_.reset();
     if (cfg_.garp_refresh > vrrp::Duration::zero()) refresh_at_ = now + cfg_.garp_refresh;
-    send_due_garps(now);  // the first burst is what moves the clients: now, not via the loop
+    // The first round is what moves the clients: now, not via the loop. The rest of the burst
+    // goes through the loop even when it is due now (garp_interval 0): when many instances
+    // take over at once (255 VRIDs whose master died), every instance's first round then goes
+    // out before any instance's repeats.
+    if (!garp_due_.empty()) {
+        garp_due_.erase(garp_due_.begin());
+        send_garps();
+    }
 }
 
 void Instance::send_due_garps(TimePoint now) {
