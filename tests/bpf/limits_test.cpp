@@ -124,5 +124,25 @@ TEST_F(Limits, EveryVridGetsItsOwnMasterDownTimer) {
     EXPECT_EQ(drain_events().size(), size_t{XVRRP_MAX_INSTANCES});
 }
 
+// 255 events at once (every VRID's first advert): one poll() hands out at most kMaxPerPoll,
+// the ring keeps the rest for the next, and nothing is lost.
+TEST_F(Limits, AStormOfEventsIsHandedOutInBoundedBatches) {
+    for (int vrid = 1; vrid <= XVRRP_MAX_INSTANCES; ++vrid) {
+        set_instance(XVRRP_INST_PREEMPT, 3, 0, 50'000'000, static_cast<uint8_t>(vrid));
+        VrrpFields v;
+        v.vrid = static_cast<uint8_t>(vrid);
+        v.interval = 4095;
+        run(advert_frame(v));
+    }
+    EXPECT_EQ(events_->poll(0), dataplane::EventRing::kMaxPerPoll);
+    EXPECT_EQ(received_.size(), size_t(dataplane::EventRing::kMaxPerPoll));
+    int polls = 1;
+    while (events_->poll(0) > 0) ++polls;
+    EXPECT_EQ(polls, (XVRRP_MAX_INSTANCES + dataplane::EventRing::kMaxPerPoll - 1) /
+                         dataplane::EventRing::kMaxPerPoll);
+    ASSERT_EQ(received_.size(), size_t{XVRRP_MAX_INSTANCES});
+    for (size_t i = 0; i < received_.size(); ++i) EXPECT_EQ(received_[i].vrid, i + 1);
+}
+
 }  // namespace
 }  // namespace xvrrp::test
