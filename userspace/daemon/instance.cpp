@@ -163,8 +163,8 @@ std::optional<TimePoint> Instance::next_wakeup() const {
     return next;
 }
 
-void Instance::on_wakeup(TimePoint now) {
-    if (sm_.state() == vrrp::State::Master) send_due_garps(now);
+void Instance::on_wakeup(TimePoint now, size_t &garp_budget) {
+    if (sm_.state() == vrrp::State::Master) send_due_garps(now, garp_budget);
     auto due = [&](vrrp::TimerKind k) {
         auto d = sm_.deadline(k);
         return d && *d <= now;
@@ -308,15 +308,24 @@ void Instance::schedule_garps(TimePoint now) {
     }
 }
 
-void Instance::send_due_garps(TimePoint now) {
-    while (!garp_due_.empty() && garp_due_.front() <= now) {
+// Rounds that do not fit the budget stay due: the loop comes back for them after a pause.
+void Instance::send_due_garps(TimePoint now, size_t &budget) {
+    const size_t round = cfg_.virtual_ips.size();
+    while (!garp_due_.empty() && garp_due_.front() <= now && budget >= round) {
         garp_due_.erase(garp_due_.begin());
         send_garps();
+        budget -= round;
     }
-    if (refresh_at_ && *refresh_at_ <= now) {
+    if (refresh_at_ && *refresh_at_ <= now && budget >= round) {
         send_garps();
+        budget -= round;
         while (*refresh_at_ <= now) *refresh_at_ += cfg_.garp_refresh;  // keep the cadence
     }
+}
+
+bool Instance::garps_due(TimePoint now) const {
+    if (sm_.state() != vrrp::State::Master) return false;
+    return (!garp_due_.empty() && garp_due_.front() <= now) || (refresh_at_ && *refresh_at_ <= now);
 }
 
 void Instance::send_garps() {

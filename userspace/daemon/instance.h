@@ -55,7 +55,10 @@ public:
     void on_link(bool up, TimePoint now);
     // A tracked interface changed: the effective priority is recomputed by the caller.
     void on_priority(uint8_t priority, TimePoint now);
-    void on_wakeup(TimePoint now);
+    // garp_budget: gratuitous ARP frames this instance may still send in this turn of the
+    // loop (it takes whole rounds); what does not fit stays due.
+    void on_wakeup(TimePoint now, size_t &garp_budget);
+    bool garps_due(TimePoint now) const;
     std::optional<TimePoint> next_wakeup() const;
     InstanceStatus status(TimePoint now) const;
 
@@ -73,7 +76,7 @@ private:
     void stop_adverts();
     void send_garps();
     void schedule_garps(TimePoint now);
-    void send_due_garps(TimePoint now);
+    void send_due_garps(TimePoint now, size_t &budget);
     void set_vips(bool present);
 
     config::Instance cfg_;
