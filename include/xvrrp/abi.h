@@ -31,11 +31,15 @@
 #endif
 
 /* Bump when any struct below changes layout: the controller refuses pins of another version. */
-#define XVRRP_SCHEMA_VERSION 2
+#define XVRRP_SCHEMA_VERSION 3
 
+/* Per interface (one copy of the program and its maps per uplink). Sized for every VRID in use
+ * with 16 service IPs and 16 allowed advert sources each; the configuration is checked against
+ * them before anything is touched. A full preallocated hash map still takes updates of
+ * existing keys (the kernel keeps spare elements for them). */
 #define XVRRP_MAX_INSTANCES 255 /* VRIDs 1..255 */
-#define XVRRP_MAX_VIPS 1024
-#define XVRRP_MAX_ALLOWED_SRCS 1024
+#define XVRRP_MAX_VIPS 4096
+#define XVRRP_MAX_ALLOWED_SRCS 4096
 #define XVRRP_LEASE_SLOTS 256 /* indexed by VRID, slot 0 unused */
 #define XVRRP_RINGBUF_BYTES (256 * 1024)
 

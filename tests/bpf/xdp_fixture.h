@@ -75,7 +75,8 @@ protected:
     }
 
     std::vector<xvrrp_event> drain_events() {
-        events_->poll(0);
+        while (events_->poll(0) > 0) {
+        }
         return std::exchange(received_, {});
     }
 

@@ -75,6 +75,60 @@ TEST_F(AddressTest, EditorOnOneSocketIsIdempotentAndFollowsARecreatedInterface) 
     EXPECT_EQ(ip_addr_show(ns_, "vip0").find("192.0.2.100"), std::string::npos);
 }
 
+// Many addresses (more than one message train) over the editor's socket at once: each is
+// reported on its own, one already there and one already gone are not errors, and add/remove
+// of single addresses still get their own answers afterwards.
+TEST_F(AddressTest, EditorAddsAndRemovesManyInOneExchange) {
+    EnterNetNs in(ns_);
+    std::vector<AddressPrefix> vips;
+    for (int i = 0; i < int(AddressEditor::kBatch) * 2 + 10; ++i) {
+        std::string a = "10.20." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
+        vips.push_back(prefix(a.c_str(), 32));
+    }
+    AddressEditor editor("vip0");
+    ASSERT_TRUE(editor.add(vips[70]));  // in the second train
+
+    auto added = editor.add_all(vips);
+    ASSERT_EQ(added.size(), vips.size());
+    auto all = list_addresses("vip0");
+    for (size_t i = 0; i < vips.size(); ++i) {
+        EXPECT_EQ(added[i].changed, i != 70) << i;
+        EXPECT_EQ(added[i].error, "") << i;
+        EXPECT_TRUE(listed(all, vips[i])) << vips[i].to_string();
+    }
+    EXPECT_FALSE(editor.add(vips[3]));  // its own answer, not a left-over of the trains
+    EXPECT_TRUE(editor.remove(vips[3]));
+
+    auto removed = editor.remove_all(vips);
+    ASSERT_EQ(removed.size(), vips.size());
+    all = list_addresses("vip0");
+    for (size_t i = 0; i < vips.size(); ++i) {
+        EXPECT_EQ(removed[i].changed, i != 3) << i;
+        EXPECT_EQ(removed[i].error, "") << i;
+        EXPECT_FALSE(listed(all, vips[i])) << vips[i].to_string();
+    }
+    EXPECT_TRUE(editor.add(vips[0]));
+    EXPECT_TRUE(editor.remove(vips[0]));
+}
+
+TEST_F(AddressTest, EditorAddsManyToARecreatedInterface) {
+    EnterNetNs in(ns_);
+    std::vector<AddressPrefix> vips = {prefix("192.0.2.100", 32), prefix("192.0.2.101", 32)};
+    AddressEditor editor("vip0");
+    must("ip -n " + ns_.name() + " link del vip0");
+    must("ip -n " + ns_.name() + " link add vip0 type bridge");
+    must("ip -n " + ns_.name() + " link set vip0 up");
+    for (const auto &r : editor.add_all(vips)) {
+        EXPECT_TRUE(r.changed);
+        EXPECT_EQ(r.error, "");
+    }
+    auto all = list_addresses("vip0");
+    EXPECT_TRUE(listed(all, vips[0]));
+    EXPECT_TRUE(listed(all, vips[1]));
+    for (const auto &r : editor.remove_all(vips)) EXPECT_EQ(r.error, "");
+    EXPECT_EQ(ip_addr_show(ns_, "vip0").find("192.0.2.10"), std::string::npos);
+}
+
 TEST_F(AddressTest, Ipv6AddressIsNodadAndNotTentative) {
     EnterNetNs in(ns_);
     auto vip = prefix("2001:db8::100", 128);

@@ -7,8 +7,11 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <memory>
 #include <thread>
@@ -275,6 +278,101 @@ TEST_F(AdvertiserOnVeth, NoFrameMeansNothingSent) {
     advertiser.stop();
     EXPECT_EQ(advertiser.stats().sent, 0u);
     EXPECT_EQ(capture->drain(200ms).size(), 0u);
+}
+
+// ---- one thread, many advertisers (one per VRRP instance) -----------------------------------
+
+TEST_F(AdvertiserOnVeth, AdvertisersShareOneThreadAndParkOneAtATime) {
+    const size_t threads_before = thread_count();
+    auto thread = std::make_shared<tx::AdvertThread>(*sender);
+    EXPECT_EQ(thread_count(), threads_before + 1);
+    std::array<std::atomic<uint64_t>, 3> hooks{};
+    std::vector<std::unique_ptr<tx::Advertiser>> ads;
+    std::vector<std::vector<uint8_t>> frames;
+    for (size_t i = 0; i < 3; ++i) {
+        tx::AdvertiserOptions o;
+        o.on_sent = [&hooks, i](uint64_t) { hooks[i].fetch_add(1); };
+        ads.push_back(std::make_unique<tx::Advertiser>(thread, o));
+        frames.push_back(advert_frame(150, uint8_t(51 + i)));  // one VRID each
+        ads[i]->set_frame(frames[i]);
+        ads[i]->start(10ms);
+    }
+    EXPECT_EQ(thread_count(), threads_before + 1) << "no thread per advertiser";
+    EXPECT_EQ(thread->advertisers(), 3u);
+    std::this_thread::sleep_for(300ms);
+    ads[1]->park();  // the others go on
+    std::array<uint64_t, 3> at_park{};
+    for (size_t i = 0; i < 3; ++i) at_park[i] = ads[i]->stats().sent;
+    const uint64_t parked_hooks = hooks[1].load();
+    std::this_thread::sleep_for(300ms);
+    for (auto &a : ads) a->stop();
+    EXPECT_EQ(thread->advertisers(), 0u);
+    auto seen = capture->drain(300ms);  // quiet only now: everything has stopped
+
+    for (size_t i = 0; i < 3; ++i) {
+        auto stats = ads[i]->stats();
+        EXPECT_GE(at_park[i], 15u) << "advertiser " << i;
+        EXPECT_LE(at_park[i], 60u) << "advertiser " << i;
+        EXPECT_EQ(count_equal(seen, frames[i]), stats.sent) << "advertiser " << i;
+        EXPECT_EQ(hooks[i].load(), stats.sent) << "advertiser " << i;
+        EXPECT_EQ(stats.send_errors, 0u) << "advertiser " << i;
+    }
+    EXPECT_EQ(ads[1]->stats().sent, at_park[1]) << "parked, yet it sent";
+    EXPECT_EQ(hooks[1].load(), parked_hooks);
+    EXPECT_GE(ads[0]->stats().sent, at_park[0] + 15);
+    EXPECT_GE(ads[2]->stats().sent, at_park[2] + 15);
+    ads.clear();
+    thread.reset();  // the last owner: joins it
+    EXPECT_EQ(thread_count(), threads_before);
+}
+
+// Records what each send_batch() carried: the first byte of every frame.
+class RecordingSender : public tx::FrameSender {
+  public:
+    int send(std::span<const uint8_t>) noexcept override { return 0; }
+    void send_batch(std::span<const std::span<const uint8_t>> frames,
+                    std::span<int> errors) noexcept override {
+        std::vector<uint8_t> tags;
+        for (size_t i = 0; i < frames.size(); ++i) tags.push_back(frames[i][0]), errors[i] = 0;
+        std::lock_guard lock(mu);
+        batches.push_back(std::move(tags));
+    }
+    std::string_view name() const override { return "recording"; }
+    std::string describe() const override { return "recording"; }
+
+    std::mutex mu;
+    std::vector<std::vector<uint8_t>> batches;
+};
+
+// Advertisers of one interval started at different times advertise at once (the first advert
+// of each), then on the thread's shared grid: every later wake-up sends all of them together.
+TEST(AdvertThread, AdvertisersOfOneIntervalShareEveryWakeUp) {
+    RecordingSender rec;
+    auto thread = std::make_shared<tx::AdvertThread>(rec);
+    std::vector<std::unique_ptr<tx::Advertiser>> ads;
+    for (uint8_t tag = 1; tag <= 3; ++tag) {
+        ads.push_back(std::make_unique<tx::Advertiser>(thread));
+        const std::vector<uint8_t> frame = {tag};
+        ads.back()->set_frame(frame);
+        ads.back()->start(20ms);
+        std::this_thread::sleep_for(std::chrono::milliseconds(7 * tag));  // off the grid
+    }
+    ASSERT_TRUE(eventually([&] { return ads[2]->stats().sent >= 6; }, 5000ms));
+    for (auto &a : ads) a->stop();
+
+    std::lock_guard lock(rec.mu);
+    // The batch that carried the third advertiser's first advert; after it, all three together.
+    size_t third = 0;
+    while (third < rec.batches.size() &&
+           std::find(rec.batches[third].begin(), rec.batches[third].end(), 3) ==
+               rec.batches[third].end())
+        ++third;
+    ASSERT_LT(third + 5, rec.batches.size());
+    for (size_t b = third + 1; b < rec.batches.size(); ++b) {
+        auto tags = rec.batches[b];
+        std::sort(tags.begin(), tags.end());
+        EXPECT_EQ(tags, (std::vector<uint8_t>{1, 2, 3})) << "wake-up " << b;
+    }
 }
 
 TEST(LockProcessMemory, SucceedsAsRootOrExplainsWhy) {

@@ -29,6 +29,12 @@ std::string_view family_name(Family f) {
     return f == Family::IPv4 ? "IPv4" : "IPv6";
 }
 
+// An advert lists every service IP of its instance: 255 at most (an 8-bit count), and the
+// packet must fit a 1500-byte MTU (IPv6: 40 + 8 + 16 x 90 = 1488 bytes).
+size_t max_advert_addresses(Family f) {
+    return f == Family::IPv4 ? 255 : (1500 - 40 - 8) / 16;
+}
+
 // IFNAMSIZ - 1 characters, no '/', no whitespace: what the kernel accepts as a link name.
 bool valid_ifname(const std::string &s) {
     if (s.empty() || s.size() > 15 || s == "." || s == "..") return false;
@@ -111,6 +117,19 @@ void read_virtual_ips(TableReader &r, ParsedInstance &p) {
         }
         vips.push_back(*vip);
         p.vip_pos.push_back(pos_of(n.source()));
+    }
+    // Every service IP goes into each advert: caught here rather than when the first advert
+    // fails to encode, which would stop a running daemon.
+    if (!vips.empty() && vips.size() > max_advert_addresses(vips.front().address.family)) {
+        const size_t max = max_advert_addresses(vips.front().address.family);
+        diag.error(p.vip_pos[max],
+                   "'virtual_ips' holds " + std::to_string(vips.size()) + " addresses; one " +
+                       (vips.front().address.family == Family::IPv4
+                            ? "VRRP advert carries at most 255 (Count IPvX Addr is 8 bits, RFC "
+                              "5798 5.2.5)"
+                            : "VRRPv3 advert carries at most 90 IPv6 addresses in a 1500-byte "
+                              "packet") +
+                       "; spread them over several instances (VRIDs)");
     }
 }
 

@@ -1,6 +1,7 @@
 // The file as a whole: TOML syntax, the top-level tables, [daemon], and the checks that need
 // every instance at once (unique names, VRIDs per link, service IPs).
 #include <toml++/toml.h>
+#include <xvrrp/abi.h>
 
 #include <map>
 #include <tuple>
@@ -75,8 +76,31 @@ void check_across_instances(const std::vector<ParsedInstance> &parsed, Diagnosti
         return "instance '" + p->instance.name + "' (line " +
                std::to_string(p->instance.source_line) + ")";
     };
+    // Per interface, what its XDP program's maps hold (include/xvrrp/abi.h): IPv4 service
+    // IPs (vips) and allowed advert sources (allowed_srcs, one entry per VRID and source).
+    std::map<std::string, size_t> vips_on, sources_on;
     for (const ParsedInstance &p : parsed) {
         const Instance &inst = p.instance;
+        if (!inst.interface.empty() && !inst.virtual_ips.empty() && inst.family() == Family::IPv4) {
+            size_t &n = vips_on[inst.interface];
+            for (size_t i = 0; i < inst.virtual_ips.size(); ++i)
+                if (++n == XVRRP_MAX_VIPS + 1)
+                    diag.error(p.vip_pos[i], "service IP " +
+                                                 inst.virtual_ips[i].address.to_string() +
+                                                 " is one more than " + inst.interface +
+                                                 " can hold: xvrrp answers ARP for at most " +
+                                                 std::to_string(XVRRP_MAX_VIPS) +
+                                                 " IPv4 service IPs per interface");
+            size_t &m = sources_on[inst.interface];
+            size_t before = m;
+            m += inst.allowed_sources.size();
+            if (before <= XVRRP_MAX_ALLOWED_SRCS && m > XVRRP_MAX_ALLOWED_SRCS)
+                diag.error(SourcePos{inst.source_line, 0},
+                           "'allowed_sources' of instance '" + inst.name + "' bring " +
+                               inst.interface + " to " + std::to_string(m) +
+                               " (VRID, source) pairs; xvrrp holds at most " +
+                               std::to_string(XVRRP_MAX_ALLOWED_SRCS) + " per interface");
+        }
         if (!inst.name.empty()) {
             auto [it, fresh] = names.emplace(inst.name, &p);
             if (!fresh)

@@ -17,7 +17,9 @@ struct overloaded : Ts... {
     using Ts::operator()...;
 };
 
-uint64_t ns(vrrp::Duration d) { return static_cast<uint64_t>(d.count()); }
+uint64_t ns(vrrp::Duration d) {
+    return static_cast<uint64_t>(d.count());
+}
 
 vrrp::InstanceParams params_of(const config::Instance &c, const vrrp::IpAddress &primary,
                                std::optional<vrrp::Duration> release_hold) {
@@ -35,7 +37,9 @@ vrrp::InstanceParams params_of(const config::Instance &c, const vrrp::IpAddress 
     return p;
 }
 
-net::AddressPrefix prefix_of(const config::VirtualIp &v) { return {v.address, v.prefix_len}; }
+net::AddressPrefix prefix_of(const config::VirtualIp &v) {
+    return {v.address, v.prefix_len};
+}
 
 // "0.72 ms", "48.1 ms": enough digits to read a fast-mode release.
 std::string ms(vrrp::Duration d) {
@@ -47,33 +51,28 @@ std::string ms(vrrp::Duration d) {
 
 }  // namespace
 
-Instance::Instance(const config::Instance &cfg, Uplink &uplink, std::string vip_interface,
-                   std::optional<vrrp::Duration> release_hold, NotifyRunner &notify)
+Instance::Instance(const config::Instance &cfg, Uplink &uplink, net::AddressEditor &vip_addresses,
+                   std::string vip_interface, std::optional<vrrp::Duration> release_hold,
+                   NotifyRunner &notify)
     : cfg_(cfg),
       uplink_(uplink),
+      vip_addresses_(vip_addresses),
       vip_interface_(std::move(vip_interface)),
-      vip_addresses_(vip_interface_),
       notify_(notify),
       sm_(params_of(cfg, uplink.primary_address(), release_hold)) {
-    auto choice = tx::make_sender(uplink.name(), true);
-    advert_sender_ = std::move(choice.sender);
-    if (!choice.fallback_reason.empty())
-        info(cfg_.name, "adverts via " + advert_sender_->describe() + " (AF_XDP: " +
-                            choice.fallback_reason + ")");
-    else
-        info(cfg_.name, "adverts via " + advert_sender_->describe());
     tx::AdvertiserOptions opts;
-    opts.rt_priority = cfg_.advert_thread.sched_priority;
-    opts.cpu = cfg_.advert_thread.cpu;
     const uint8_t vrid = cfg_.vrid;
     const uint64_t lease = ns(cfg_.lease);
     auto *leases = &uplink_.leases();
     // Runs on the advert thread after each advert: a plain store into the mmap'ed lease.
     opts.on_sent = [leases, vrid, lease](uint64_t now_ns) { leases->renew(vrid, now_ns + lease); };
-    advertiser_ = std::make_unique<tx::Advertiser>(*advert_sender_, opts);
-    // The thread exists from the start, parked (no CPU) while not master: a takeover only
-    // wakes it. Creating it then cost over a millisecond (and fails early here if SCHED_FIFO
-    // is not allowed).
+    // One thread sends the adverts of every instance of the uplink (scheduled alike): a
+    // thread per instance cost a context switch per advert, a whole vCPU for 255 instances at
+    // 10 ms. It exists from the start, and the advertiser is parked (no CPU) while not master:
+    // a takeover only wakes it. Creating a thread then cost over a millisecond (and this fails
+    // early here if SCHED_FIFO is not allowed).
+    advertiser_ = std::make_unique<tx::Advertiser>(
+        uplink_.advert_thread(cfg_.advert_thread.sched_priority, cfg_.advert_thread.cpu), opts);
     advertiser_->start(cfg_.advert_interval, /*parked=*/true);
 
     // The ARP responder's table: this instance's service IPs, answered with the uplink's MAC.
@@ -186,10 +185,24 @@ void Instance::on_priority(uint8_t priority, TimePoint now) {
           "tracked interfaces: priority " + std::to_string(priority));
 }
 
-std::optional<xvrrp_rx_state> Instance::live_kernel_master() const {
+// The kernel has an accepted master and its timer watches it: it will say when it dies.
+bool Instance::kernel_timer_watches(const xvrrp_rx_state &rx) {
+    return rx.accepted > 0 && (rx.flags & XVRRP_RX_TIMER_READY) &&
+           !(rx.flags & XVRRP_RX_MASTER_DOWN);
+}
+
+std::optional<xvrrp_rx_state> Instance::live_kernel_master(TimePoint now) const {
     auto rx = uplink_.state().rx_state(cfg_.vrid);
-    if (rx && rx->accepted > 0 && (rx->flags & XVRRP_RX_TIMER_READY) &&
-        !(rx->flags & XVRRP_RX_MASTER_DOWN))
+    if (!rx) return std::nullopt;
+    if (kernel_timer_watches(*rx)) return rx;
+    // Adverts are accepted but the kernel has no timer for them: bpf_timer_init() failed
+    // (ENOMEM: on 6.18 it allocates with kmalloc_nolock, which fails for a while when many
+    // VRIDs hear their first advert at once; every later advert tries again). The master is
+    // alive while the kernel heard it within Master_Down_Interval; the loop's own timer keeps
+    // checking meanwhile (next_wakeup), so a death is noticed within two intervals instead of
+    // one, and a live master is never declared dead for want of a kernel timer.
+    if (rx->accepted > 0 && !(rx->flags & (XVRRP_RX_MASTER_DOWN | XVRRP_RX_TIMER_READY)) &&
+        rx->last_advert_ns + ns(sm_.master_down_interval()) > uint64_t(now.count()))
         return rx;
     return std::nullopt;
 }
@@ -199,7 +212,9 @@ std::optional<TimePoint> Instance::next_wakeup() const {
     auto consider = [&](std::optional<TimePoint> t) {
         if (t && (!next || *t < *next)) next = t;
     };
-    if (sm_.state() == vrrp::State::Backup && !live_kernel_master())
+    auto rx =
+        sm_.state() == vrrp::State::Backup ? uplink_.state().rx_state(cfg_.vrid) : std::nullopt;
+    if (sm_.state() == vrrp::State::Backup && !(rx && kernel_timer_watches(*rx)))
         consider(sm_.deadline(vrrp::TimerKind::MasterDown));
     consider(sm_.deadline(vrrp::TimerKind::ReleaseHold));
     if (!garp_due_.empty()) consider(garp_due_.front());
@@ -207,8 +222,8 @@ std::optional<TimePoint> Instance::next_wakeup() const {
     return next;
 }
 
-void Instance::on_wakeup(TimePoint now) {
-    if (sm_.state() == vrrp::State::Master) send_due_garps(now);
+void Instance::on_wakeup(TimePoint now, size_t &garp_budget) {
+    if (sm_.state() == vrrp::State::Master) send_due_garps(now, garp_budget);
     auto due = [&](vrrp::TimerKind k) {
         auto d = sm_.deadline(k);
         return d && *d <= now;
@@ -219,48 +234,50 @@ void Instance::on_wakeup(TimePoint now) {
     }
     bool master_down_due = sm_.state() == vrrp::State::Backup && due(vrrp::TimerKind::MasterDown);
     if (!due(vrrp::TimerKind::PreemptDelay) && !master_down_due) return;
-    auto rx = sm_.state() == vrrp::State::Backup ? live_kernel_master() : std::nullopt;
+    auto rx = sm_.state() == vrrp::State::Backup ? live_kernel_master(now) : std::nullopt;
     if (rx) {
         // The kernel heard the master within Master_Down_Interval: tell the state machine, so
         // its own timer (which no steady advert reached) does not fire.
-        auto a = kernel_advert(rx->version, rx->master_priority, rx->interval_field,
-                               rx->master_addr);
+        auto a =
+            kernel_advert(rx->version, rx->master_priority, rx->interval_field, rx->master_addr);
         apply(sm_.advert_received(a, now), now, "master alive per kernel");
     }
-    apply(sm_.timer_expired(now), now,
-          master_down_due ? "no acceptable advert for Master_Down_Interval" : "preempt_delay ended");
+    apply(
+        sm_.timer_expired(now), now,
+        master_down_due ? "no acceptable advert for Master_Down_Interval" : "preempt_delay ended");
 }
 
 void Instance::apply(const vrrp::Actions &actions, TimePoint now, const std::string &why) {
     for (const auto &action : actions) {
-        std::visit(overloaded{
-                       [&](const vrrp::SendAdvert &a) { send_advert(a.priority); },
-                       [&](const vrrp::SendGratuitousArp &g) {
-                           if (g.refresh)
-                               send_garps();  // one round: win back caches, no new bursts
-                           else
-                               schedule_garps(now);
-                       },
-                       [&](const vrrp::SetArpAnswering &a) {
-                           if (a.on) {
-                               uplink_.leases().renew(cfg_.vrid, ns(now + cfg_.lease));
-                           } else {
-                               stop_adverts();
-                               uplink_.leases().renew(cfg_.vrid, 0);
-                           }
-                           sync_kernel(now);
-                       },
-                       [&](const vrrp::SetTakeoverOnTimeout &) { sync_kernel(now); },
-                       [&](const vrrp::AddVips &) { set_vips(true); },
-                       [&](const vrrp::RemoveVips &) { set_vips(false); },
-                       [&](const vrrp::RunNotify &n) { notify_.run(cfg_, n.state, sm_.priority()); },
-                       [&](const vrrp::StopTimer &t) {
-                           if (t.kind == vrrp::TimerKind::Advert) stop_adverts();
-                       },
-                       [&](const vrrp::StartTimer &) {},     // next_wakeup() reads deadlines
-                       [&](const vrrp::TimingChanged &) {},  // the kernel learns on its own
-                   },
-                   action);
+        std::visit(
+            overloaded{
+                [&](const vrrp::SendAdvert &a) { send_advert(a.priority); },
+                [&](const vrrp::SendGratuitousArp &g) {
+                    if (g.refresh)
+                        send_garps();  // one round: win back caches, no new bursts
+                    else
+                        schedule_garps(now);
+                },
+                [&](const vrrp::SetArpAnswering &a) {
+                    if (a.on) {
+                        uplink_.leases().renew(cfg_.vrid, ns(now + cfg_.lease));
+                    } else {
+                        stop_adverts();
+                        uplink_.leases().renew(cfg_.vrid, 0);
+                    }
+                    sync_kernel(now);
+                },
+                [&](const vrrp::SetTakeoverOnTimeout &) { sync_kernel(now); },
+                [&](const vrrp::AddVips &) { set_vips(true); },
+                [&](const vrrp::RemoveVips &) { set_vips(false); },
+                [&](const vrrp::RunNotify &n) { notify_.run(cfg_, n.state, sm_.priority()); },
+                [&](const vrrp::StopTimer &t) {
+                    if (t.kind == vrrp::TimerKind::Advert) stop_adverts();
+                },
+                [&](const vrrp::StartTimer &) {},     // next_wakeup() reads deadlines
+                [&](const vrrp::TimingChanged &) {},  // the kernel learns on its own
+            },
+            action);
     }
     if (sm_.state() != vrrp::State::Master) {
         stop_adverts();
@@ -310,8 +327,9 @@ std::vector<uint8_t> Instance::advert_frame(uint8_t priority) const {
                              : vrrp::Ipv4Checksum::WithoutPseudoHeader;
     o.ip.ipv4_id = 1;  // one frame, sent again and again; adverts are never fragmented
     auto frame = vrrp::build_advert_frame(a, o);
-    if (!frame) throw Error(cfg_.name + ": cannot encode advert: " +
-                            std::string(vrrp::to_string(frame.error())));
+    if (!frame)
+        throw Error(cfg_.name +
+                    ": cannot encode advert: " + std::string(vrrp::to_string(frame.error())));
     return *frame;
 }
 
@@ -322,8 +340,8 @@ void Instance::send_advert(uint8_t priority) {
         // stepping down. Sent here and now, before the advert thread is parked for good.
         stop_adverts();
         if (int err = uplink_.oneoff_sender().send(frame))
-            warn(cfg_.name, "last advert (priority " + std::to_string(priority) +
-                                "): " + strerror(err));
+            warn(cfg_.name,
+                 "last advert (priority " + std::to_string(priority) + "): " + strerror(err));
         return;
     }
     advertiser_->set_frame(frame);
@@ -349,18 +367,34 @@ void Instance::schedule_garps(TimePoint now) {
     std::sort(garp_due_.begin(), garp_due_.end());
     refresh_at_.reset();
     if (cfg_.garp_refresh > vrrp::Duration::zero()) refresh_at_ = now + cfg_.garp_refresh;
-    send_due_garps(now);  // the first burst is what moves the clients: now, not via the loop
-}
-
-void Instance::send_due_garps(TimePoint now) {
-    while (!garp_due_.empty() && garp_due_.front() <= now) {
+    // The first round is what moves the clients: now, not via the loop. The rest of the burst
+    // goes through the loop even when it is due now (garp_interval 0): when many instances
+    // take over at once (255 VRIDs whose master died), every instance's first round then goes
+    // out before any instance's repeats.
+    if (!garp_due_.empty()) {
         garp_due_.erase(garp_due_.begin());
         send_garps();
     }
-    if (refresh_at_ && *refresh_at_ <= now) {
+}
+
+// Rounds that do not fit the budget stay due: the loop comes back for them after a pause.
+void Instance::send_due_garps(TimePoint now, size_t &budget) {
+    const size_t round = cfg_.virtual_ips.size();
+    while (!garp_due_.empty() && garp_due_.front() <= now && budget >= round) {
+        garp_due_.erase(garp_due_.begin());
         send_garps();
+        budget -= round;
+    }
+    if (refresh_at_ && *refresh_at_ <= now && budget >= round) {
+        send_garps();
+        budget -= round;
         while (*refresh_at_ <= now) *refresh_at_ += cfg_.garp_refresh;  // keep the cadence
     }
+}
+
+bool Instance::garps_due(TimePoint now) const {
+    if (sm_.state() != vrrp::State::Master) return false;
+    return (!garp_due_.empty() && garp_due_.front() <= now) || (refresh_at_ && *refresh_at_ <= now);
 }
 
 void Instance::send_garps() {
@@ -374,17 +408,17 @@ void Instance::send_garps() {
 }
 
 void Instance::set_vips(bool present) {
-    for (const auto &v : cfg_.virtual_ips) {
-        auto p = prefix_of(v);
-        try {
-            if (present)
-                vip_addresses_.add(p);
-            else
-                vip_addresses_.remove(p);
-        } catch (const std::exception &e) {
-            error(cfg_.name, std::string(present ? "add " : "remove ") + p.to_string() + ": " +
-                                 e.what());
-        }
+    std::vector<net::AddressPrefix> prefixes;
+    for (const auto &v : cfg_.virtual_ips) prefixes.push_back(prefix_of(v));
+    try {
+        // All of them in one exchange with the kernel: at a mass takeover (255 VRIDs, 4096
+        // service IPs) the loop spends most of its time here.
+        auto done =
+            present ? vip_addresses_.add_all(prefixes) : vip_addresses_.remove_all(prefixes);
+        for (const auto &d : done)
+            if (!d.error.empty()) error(cfg_.name, d.error);
+    } catch (const std::exception &e) {
+        error(cfg_.name, std::string(present ? "add" : "remove") + " service IPs: " + e.what());
     }
 }
 
@@ -413,7 +447,7 @@ InstanceStatus Instance::status(TimePoint now) const {
         if (rx->last_advert_ns)
             s.last_advert_age_ms = (double(now.count()) - double(rx->last_advert_ns)) / 1e6;
     }
-    s.tx_path = std::string(advert_sender_->name());
+    s.tx_path = std::string(advertiser_->sender_name());
     s.xdp_mode = uplink_.xdp_mode();
     s.arp_answering = sm_.arp_answering();
     s.takeover_armed = sm_.takeover_armed();

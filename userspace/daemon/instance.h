@@ -5,7 +5,8 @@
 // Who keeps time (so that an idle backup costs no CPU): in Backup, once the kernel has accepted
 // an advert, the master-down timer is the kernel's bpf_timer: the loop is woken only by its
 // events. The state machine's own Master_Down_Timer is used only while the kernel has no live
-// master (start-up, after the master resigned or died). In Master, the advert thread paces the
+// master (start-up, after the master resigned or died), or has no timer for it (bpf_timer_init
+// can fail for a while; see live_kernel_master). In Master, the advert thread paces the
 // adverts, not the loop. The loop wakes on timers only for a preempt_delay hold, for
 // scheduled gratuitous ARP and for the end of a release hold.
 //
@@ -46,10 +47,13 @@ struct InstanceStatus {
 };
 
 class Instance {
-public:
-    // release_hold: [daemon] release_hold, nullopt for "auto".
-    Instance(const config::Instance &cfg, Uplink &uplink, std::string vip_interface,
-             std::optional<vrrp::Duration> release_hold, NotifyRunner &notify);
+  public:
+    // vip_addresses: the VIP interface's editor, one for all instances (one netlink socket);
+    // vip_interface: its name, for the log; release_hold: [daemon] release_hold, nullopt for
+    // "auto".
+    Instance(const config::Instance &cfg, Uplink &uplink, net::AddressEditor &vip_addresses,
+             std::string vip_interface, std::optional<vrrp::Duration> release_hold,
+             NotifyRunner &notify);
     ~Instance();
 
     const config::Instance &config() const { return cfg_; }
@@ -65,15 +69,20 @@ public:
     void on_link(bool up, TimePoint now);
     // A tracked interface changed: the effective priority is recomputed by the caller.
     void on_priority(uint8_t priority, TimePoint now);
-    void on_wakeup(TimePoint now);
+    // garp_budget: gratuitous ARP frames this instance may still send in this turn of the
+    // loop (it takes whole rounds); what does not fit stays due.
+    void on_wakeup(TimePoint now, size_t &garp_budget);
+    bool garps_due(TimePoint now) const;
     std::optional<TimePoint> next_wakeup() const;
     InstanceStatus status(TimePoint now) const;
 
-private:
+  private:
     void apply(const vrrp::Actions &actions, TimePoint now, const std::string &why);
     void sync_kernel(TimePoint now);
-    // rx_state while the kernel's master-down timer watches an accepted master; else nullopt.
-    std::optional<xvrrp_rx_state> live_kernel_master() const;
+    // rx_state while the kernel's master-down timer watches an accepted master, or while the
+    // kernel heard one within Master_Down_Interval although it has no timer; else nullopt.
+    std::optional<xvrrp_rx_state> live_kernel_master(TimePoint now) const;
+    static bool kernel_timer_watches(const xvrrp_rx_state &rx);
     vrrp::Advert kernel_advert(uint8_t version, uint8_t priority, uint16_t interval_field,
                                uint32_t src_be) const;
     std::vector<uint8_t> advert_frame(uint8_t priority) const;
@@ -81,7 +90,7 @@ private:
     void stop_adverts();
     void send_garps();
     void schedule_garps(TimePoint now);
-    void send_due_garps(TimePoint now);
+    void send_due_garps(TimePoint now, size_t &budget);
     void set_vips(bool present);
     std::string vip_list() const;
     void clean_up_after_stop();
@@ -89,11 +98,10 @@ private:
 
     config::Instance cfg_;
     Uplink &uplink_;
+    net::AddressEditor &vip_addresses_;
     std::string vip_interface_;
-    net::AddressEditor vip_addresses_;
     NotifyRunner &notify_;
     vrrp::StateMachine sm_;
-    std::unique_ptr<tx::FrameSender> advert_sender_;
     std::unique_ptr<tx::Advertiser> advertiser_;
     std::optional<xvrrp_instance> written_;
     std::vector<TimePoint> garp_due_;      // sorted: the bursts after becoming master

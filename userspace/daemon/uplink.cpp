@@ -44,6 +44,21 @@ Uplink::Uplink(const net::LinkInfo &link, const std::string &pin_dir,
 
 Uplink::~Uplink() = default;
 
+std::shared_ptr<tx::AdvertThread> Uplink::advert_thread(int rt_priority, int cpu) {
+    AdvertPath &path = advert_paths_[{rt_priority, cpu}];
+    if (path.thread) return path.thread;
+    auto choice = tx::make_sender(link_.name, true);
+    std::string how = "adverts via " + choice.sender->describe() + ", one thread";
+    if (rt_priority > 0) how += " SCHED_FIFO " + std::to_string(rt_priority);
+    if (cpu >= 0) how += " on CPU " + std::to_string(cpu);
+    if (!choice.fallback_reason.empty()) how += " (AF_XDP: " + choice.fallback_reason + ")";
+    auto thread = std::make_shared<tx::AdvertThread>(*choice.sender, rt_priority, cpu);
+    path.sender = std::move(choice.sender);
+    path.thread = std::move(thread);
+    info(link_.name, how);
+    return path.thread;
+}
+
 void Uplink::release() {
     attachment_.reset();
     dp_.unpin();

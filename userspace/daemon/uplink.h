@@ -4,14 +4,17 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "dataplane/attach.h"
 #include "dataplane/dataplane.h"
 #include "dataplane/events.h"
 #include "dataplane/tables.h"
 #include "net/link.h"
+#include "tx/advertiser.h"
 #include "tx/sender.h"
 #include "vrrp/types.h"
 
@@ -34,6 +37,11 @@ public:
     dataplane::LeaseTable &leases() { return leases_; }
     dataplane::EventRing &events() { return events_; }
     tx::FrameSender &oneoff_sender() { return *oneoff_; }
+    // The thread that sends the periodic adverts of this uplink's instances scheduled so (all
+    // of them, unless their advert_thread settings differ), with a sender of its own: AF_XDP
+    // for the first, AF_PACKET when queue 0 is taken. Created on first use; throws
+    // xvrrp::Error when the priority or CPU cannot be had.
+    std::shared_ptr<tx::AdvertThread> advert_thread(int rt_priority, int cpu);
     // Detaches XDP and removes the pins (clean exit). Without it, pins stay for the next run.
     void release();
 
@@ -48,6 +56,11 @@ private:
     dataplane::LeaseTable leases_;
     dataplane::EventRing events_;
     std::unique_ptr<tx::FrameSender> oneoff_;
+    struct AdvertPath {
+        std::unique_ptr<tx::FrameSender> sender;
+        std::shared_ptr<tx::AdvertThread> thread;  // declared last: stops before its sender goes
+    };
+    std::map<std::pair<int, int>, AdvertPath> advert_paths_;  // by (rt_priority, cpu)
 };
 
 }  // namespace xvrrp::daemon

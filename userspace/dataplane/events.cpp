@@ -2,6 +2,8 @@
 
 #include <bpf/libbpf.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 #include "common/fd.h"
@@ -17,10 +19,17 @@ EventRing::~EventRing() { ring_buffer__free(rb_); }
 
 int EventRing::epoll_fd() const { return ring_buffer__epoll_fd(rb_); }
 
-int EventRing::poll(int timeout_ms) {
+namespace {
+// What on_sample returns to make libbpf stop: it has consumed that sample already.
+constexpr int kEnough = -ECANCELED;
+}  // namespace
+
+int EventRing::poll(int timeout_ms, int max_events) {
+    handled_ = 0;
+    limit_ = max_events;
     int n = ring_buffer__poll(rb_, timeout_ms);
-    if (n < 0 && n != -EINTR) throw sys_error("poll the events ring buffer", -n);
-    return n < 0 ? 0 : n;
+    if (n < 0 && n != -EINTR && n != kEnough) throw sys_error("poll the events ring buffer", -n);
+    return handled_;
 }
 
 int EventRing::on_sample(void *ctx, void *data, size_t size) {
@@ -28,7 +37,7 @@ int EventRing::on_sample(void *ctx, void *data, size_t size) {
     xvrrp_event ev{};
     std::memcpy(&ev, data, std::min(size, sizeof ev));
     self->handler_(ev);
-    return 0;
+    return ++self->handled_ >= self->limit_ ? kEnough : 0;
 }
 
 const char *event_type_name(uint32_t type) {

@@ -19,16 +19,23 @@ public:
     EventRing(const EventRing &) = delete;
     EventRing &operator=(const EventRing &) = delete;
 
-    // An fd for epoll: readable when events are waiting.
+    // At most this many events per poll(): a storm of events (255 VRIDs flapping) must not
+    // keep the daemon's loop from its signals, timers and control socket. libbpf alone would
+    // go on handling events for as long as new ones arrive.
+    static constexpr int kMaxPerPoll = 64;
+
+    // An fd for epoll: readable while events are waiting.
     int epoll_fd() const;
-    // Waits up to timeout_ms (0: no wait) and hands every waiting event to the handler.
-    // Returns how many were handled.
-    int poll(int timeout_ms);
+    // Waits up to timeout_ms (0: no wait) and hands waiting events to the handler, at most
+    // max_events of them; the rest stay in the ring (its fd stays readable). Returns how many
+    // were handled.
+    int poll(int timeout_ms, int max_events = kMaxPerPoll);
 
 private:
     static int on_sample(void *ctx, void *data, size_t size);
     ring_buffer *rb_ = nullptr;
     Handler handler_;
+    int handled_ = 0, limit_ = 0;  // of the poll() under way
 };
 
 const char *event_type_name(uint32_t type);

@@ -1,9 +1,13 @@
 #include "net/address.h"
 
 #include <linux/if_addr.h>
+#include <linux/netlink.h>
 #include <netlink/errno.h>
+#include <netlink/msg.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 #include "net/link.h"
@@ -79,7 +83,12 @@ struct AddressEditor::Socket {
 AddressEditor::AddressEditor(std::string ifname)
     : ifname_(std::move(ifname)),
       ifindex_(link_info(ifname_).ifindex),
-      sock_(std::make_unique<Socket>(Socket{connect_route("addresses on " + ifname_)})) {}
+      sock_(std::make_unique<Socket>(Socket{connect_route("addresses on " + ifname_)})) {
+    // add_all/remove_all read their acknowledgements themselves, past libnl's expected
+    // sequence number. Every request on this socket is answered before the next one is sent,
+    // so an answer cannot be taken for another's.
+    nl_socket_disable_seq_check(sock_->sock.get());
+}
 
 AddressEditor::AddressEditor(AddressEditor &&) noexcept = default;
 AddressEditor::~AddressEditor() = default;
@@ -106,6 +115,99 @@ bool AddressEditor::remove(const AddressPrefix &prefix) {
     if (err == 0) return true;
     if (is_absent(err)) return remove_address(ifname_, prefix);  // maybe recreated: by name
     throw nl_error(what, err);
+}
+
+std::vector<int> AddressEditor::exchange(bool add, std::span<const AddressPrefix> prefixes) {
+    const std::string what = std::string(add ? "add" : "remove") + " addresses on " + ifname_;
+    std::vector<int> result(prefixes.size(), EIO);  // EIO: no answer came
+    nl_sock *sock = sock_->sock.get();
+    std::vector<uint8_t> train;
+    for (size_t first = 0; first < prefixes.size(); first += kBatch) {
+        const size_t n = std::min(kBatch, prefixes.size() - first);
+        train.clear();
+        uint32_t first_seq = 0;
+        for (size_t i = 0; i < n; ++i) {
+            auto addr = build_addr(ifindex_, prefixes[first + i], what);
+            nl_msg *raw = nullptr;
+            int err = add ? rtnl_addr_build_add_request(addr.get(), NLM_F_EXCL, &raw)
+                          : rtnl_addr_build_delete_request(addr.get(), 0, &raw);
+            if (err < 0) throw nl_error(what, err);
+            std::unique_ptr<nl_msg, void (*)(nl_msg *)> msg(raw, nlmsg_free);
+            nl_complete_msg(sock, msg.get());  // port, sequence number, NLM_F_REQUEST | ACK
+            const nlmsghdr *h = nlmsg_hdr(msg.get());
+            if (i == 0) first_seq = h->nlmsg_seq;
+            const auto *bytes = reinterpret_cast<const uint8_t *>(h);
+            train.insert(train.end(), bytes, bytes + NLMSG_ALIGN(h->nlmsg_len));
+        }
+        if (int err = nl_sendto(sock, train.data(), train.size()); err < 0)
+            throw nl_error(what, err);
+        // The kernel handled the whole train inside that call: every answer is queued.
+        size_t answered = 0;
+        alignas(nlmsghdr) uint8_t buf[16384];
+        while (answered < n) {
+            ssize_t len = recv(nl_socket_get_fd(sock), buf, sizeof buf, 0);
+            if (len < 0 && errno == EINTR) continue;
+            if (len <= 0) {
+                // Answers lost (ENOBUFS) or the socket broke: start over on a new socket, so
+                // that no late answer is read as another request's.
+                int err = len < 0 ? errno : EIO;
+                sock_->sock = connect_route("addresses on " + ifname_);
+                nl_socket_disable_seq_check(sock_->sock.get());
+                throw sys_error(what, err);
+            }
+            int left = static_cast<int>(len);
+            for (auto *h = reinterpret_cast<nlmsghdr *>(buf); NLMSG_OK(h, left);
+                 h = NLMSG_NEXT(h, left)) {
+                if (h->nlmsg_type != NLMSG_ERROR) continue;
+                const uint32_t k = h->nlmsg_seq - first_seq;
+                if (k >= n) continue;  // not ours
+                result[first + k] = -static_cast<const nlmsgerr *>(NLMSG_DATA(h))->error;
+                ++answered;
+            }
+        }
+    }
+    return result;
+}
+
+std::vector<AddressChange> AddressEditor::add_all(std::span<const AddressPrefix> prefixes) {
+    std::vector<AddressChange> out(prefixes.size());
+    auto errs = exchange(true, prefixes);
+    for (size_t i = 0; i < prefixes.size(); ++i) {
+        if (errs[i] == 0) {
+            out[i].changed = true;
+        } else if (errs[i] == ENODEV) {  // recreated: add() looks the interface up again
+            try {
+                out[i].changed = add(prefixes[i]);
+            } catch (const std::exception &e) {
+                out[i].error = e.what();
+            }
+        } else if (errs[i] != EEXIST) {
+            out[i].error =
+                sys_error("add " + prefixes[i].to_string() + " to " + ifname_, errs[i]).what();
+        }
+    }
+    return out;
+}
+
+std::vector<AddressChange> AddressEditor::remove_all(std::span<const AddressPrefix> prefixes) {
+    std::vector<AddressChange> out(prefixes.size());
+    auto errs = exchange(false, prefixes);
+    for (size_t i = 0; i < prefixes.size(); ++i) {
+        if (errs[i] == 0) {
+            out[i].changed = true;
+        } else if (errs[i] == ENODEV) {  // recreated: by name
+            try {
+                out[i].changed = remove_address(ifname_, prefixes[i]);
+                if (auto link = find_link(ifname_)) ifindex_ = link->ifindex;
+            } catch (const std::exception &e) {
+                out[i].error = e.what();
+            }
+        } else if (errs[i] != EADDRNOTAVAIL) {
+            out[i].error =
+                sys_error("remove " + prefixes[i].to_string() + " from " + ifname_, errs[i]).what();
+        }
+    }
+    return out;
 }
 
 std::vector<InterfaceAddress> list_addresses(const std::string &ifname) {

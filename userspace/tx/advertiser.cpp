@@ -55,8 +55,159 @@ std::string lock_process_memory() {
            "faults under memory pressure";
 }
 
+// ---- AdvertThread ---------------------------------------------------------------------------
+
+AdvertThread::AdvertThread(FrameSender &sender, int rt_priority, int cpu)
+    : sender_(sender), rt_priority_(rt_priority), cpu_(cpu), epoch_ns_(monotonic_ns()) {
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    // Under mlockall(MCL_FUTURE) a new thread's whole stack is faulted in and locked when the
+    // thread is created: glibc's default 8 MiB took ~3.5 ms. The loop needs little: 128 KiB.
+    pthread_attr_setstacksize(&attr, kStackBytes);
+    if (rt_priority > 0) {
+        sched_param param{};
+        param.sched_priority = rt_priority;
+        pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
+        pthread_attr_setschedpolicy(&attr, SCHED_FIFO);
+        pthread_attr_setschedparam(&attr, &param);
+    }
+    if (cpu >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(cpu, &set);
+        pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+    }
+    int err = pthread_create(&thread_, &attr, &AdvertThread::thread_main, this);
+    pthread_attr_destroy(&attr);
+    if (err != 0) {
+        std::string what = "start advertiser thread";
+        if (rt_priority > 0) what += " (SCHED_FIFO priority " + std::to_string(rt_priority) + ")";
+        if (cpu >= 0) what += " on CPU " + std::to_string(cpu);
+        if (err == EPERM) what += " (SCHED_FIFO needs CAP_SYS_NICE or RLIMIT_RTPRIO)";
+        if (err == EINVAL && cpu >= 0) what += " (no such CPU, or not allowed)";
+        throw sys_error(what, err);
+    }
+    pthread_setname_np(thread_, "xvrrp-advert");
+}
+
+AdvertThread::~AdvertThread() {
+    stop_.store(true);
+    wake();
+    pthread_join(thread_, nullptr);
+}
+
+size_t AdvertThread::advertisers() const {
+    std::lock_guard lock(mu_);
+    return members_.size();
+}
+
+void AdvertThread::attach(Advertiser &a) {
+    {
+        std::lock_guard lock(mu_);
+        a.deadline_ = 0;  // due at once
+        a.extras_done_ = a.extra_requests_.load();
+        a.resumes_done_ = a.resumes_.load();
+        members_.push_back(&a);
+        // The thread's scratch space grows here, not while it sends.
+        due_.reserve(members_.size());
+        frames_.reserve(members_.size());
+        results_.reserve(members_.size());
+    }
+    wake();
+}
+
+void AdvertThread::detach(Advertiser &a) {
+    std::lock_guard lock(mu_);
+    std::erase(members_, &a);
+}
+
+void AdvertThread::wake() noexcept {
+    wakeups_.fetch_add(1);
+    syscall(SYS_futex, reinterpret_cast<uint32_t *>(&wakeups_), FUTEX_WAKE_PRIVATE, 1, nullptr,
+            nullptr, 0);
+}
+
+void *AdvertThread::thread_main(void *self) {
+    static_cast<AdvertThread *>(self)->run();
+    return nullptr;
+}
+
+void AdvertThread::run() noexcept {
+    // Timers of a SCHED_OTHER thread fire up to 50 us late by default (timer slack); adverts at
+    // sub-millisecond intervals want the deadline itself.
+    prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+
+    for (;;) {
+        const uint32_t seen = wakeups_.load();
+        if (stop_.load()) break;
+        uint64_t next = 0;  // the earliest deadline of an advertiser not parked; 0: none
+        {
+            std::lock_guard lock(mu_);
+            const uint64_t now = monotonic_ns();
+            due_.clear();
+            for (Advertiser *a : members_) {
+                if (a->parked_.load()) {
+                    // Parked (a backup): no deadline, no wake-ups until resume() or stop().
+                    a->extras_done_ = a->extra_requests_.load();
+                    a->idle_.store(true);
+                    continue;
+                }
+                a->idle_.store(false);
+                if (const uint32_t r = a->resumes_.load(); r != a->resumes_done_) {
+                    a->resumes_done_ = r;
+                    a->deadline_ = 0;  // a new master advertises at once (RFC 5798 6.4.2)
+                }
+                bool extra = false;
+                if (const uint32_t x = a->extra_requests_.load(); x != a->extras_done_) {
+                    a->extras_done_ = x;  // several send_now() before we ran: one advert
+                    extra = true;
+                }
+                const bool periodic = now >= a->deadline_;
+                if (periodic) a->next_deadline(now, epoch_ns_);
+                if (periodic || extra) due_.push_back({a, !periodic});
+                if (next == 0 || a->deadline_ < next) next = a->deadline_;
+            }
+            send_batch();
+        }
+        wait_until(wakeups_, seen, next);
+    }
+}
+
+// Sends the frames of due_ in one call to the sender, then accounts for each.
+void AdvertThread::send_batch() noexcept {
+    if (due_.empty()) return;
+    frames_.clear();
+    for (Due &d : due_) {
+        d.slot = d.a->pin_slot();
+        const auto &s = d.a->slots_[size_t(d.slot)];
+        if (s.size == 0) {  // no frame yet: nothing to send for it
+            d.a->unpin_slot();
+            d.slot = -1;
+            continue;
+        }
+        frames_.emplace_back(s.bytes.data(), s.size);
+    }
+    results_.assign(frames_.size(), 0);  // within the capacity reserved by attach()
+    sender_.send_batch(frames_, results_);
+    const uint64_t now = monotonic_ns();
+    size_t i = 0;
+    for (Due &d : due_) {
+        if (d.slot < 0) continue;
+        d.a->unpin_slot();
+        d.a->account(results_[i++], d.extra, now);
+    }
+}
+
+// ---- Advertiser -----------------------------------------------------------------------------
+
 Advertiser::Advertiser(FrameSender &sender, AdvertiserOptions options)
-    : sender_(sender), options_(std::move(options)) {}
+    : sender_(sender), options_(std::move(options)), own_thread_(true) {}
+
+Advertiser::Advertiser(std::shared_ptr<AdvertThread> thread, AdvertiserOptions options)
+    : sender_(thread->sender()),
+      options_(std::move(options)),
+      thread_(std::move(thread)),
+      own_thread_(false) {}
 
 Advertiser::~Advertiser() {
     stop();
@@ -65,59 +216,28 @@ Advertiser::~Advertiser() {
 void Advertiser::start(vrrp::Duration interval, bool parked) {
     if (running_) throw Error("advertiser on " + std::string(sender_.name()) + ": already running");
     if (interval.count() <= 0) throw Error("advertiser: the interval must be positive");
+    if (own_thread_)
+        thread_ = std::make_shared<AdvertThread>(sender_, options_.rt_priority, options_.cpu);
     interval_ns_.store(interval.count());
-    stop_.store(false);
     parked_.store(parked);
     idle_.store(false);
-
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    // Under mlockall(MCL_FUTURE) a new thread's whole stack is faulted in and locked when the
-    // thread is created: glibc's default 8 MiB took ~3.5 ms, which a takeover waited for before
-    // its first advert. The loop needs little: 128 KiB.
-    pthread_attr_setstacksize(&attr, kStackBytes);
-    if (options_.rt_priority > 0) {
-        sched_param param{};
-        param.sched_priority = options_.rt_priority;
-        pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
-        pthread_attr_setschedpolicy(&attr, SCHED_FIFO);
-        pthread_attr_setschedparam(&attr, &param);
-    }
-    if (options_.cpu >= 0) {
-        cpu_set_t set;
-        CPU_ZERO(&set);
-        CPU_SET(options_.cpu, &set);
-        pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
-    }
-    int err = pthread_create(&thread_, &attr, &Advertiser::thread_main, this);
-    pthread_attr_destroy(&attr);
-    if (err != 0) {
-        std::string what = "start advertiser thread";
-        if (options_.rt_priority > 0)
-            what += " (SCHED_FIFO priority " + std::to_string(options_.rt_priority) + ")";
-        if (options_.cpu >= 0) what += " on CPU " + std::to_string(options_.cpu);
-        if (err == EPERM) what += " (SCHED_FIFO needs CAP_SYS_NICE or RLIMIT_RTPRIO)";
-        if (err == EINVAL && options_.cpu >= 0) what += " (no such CPU, or not allowed)";
-        throw sys_error(what, err);
-    }
-    pthread_setname_np(thread_, "xvrrp-advert");
+    thread_->attach(*this);
     running_ = true;
 }
 
 void Advertiser::stop() {
     if (!running_) return;
-    stop_.store(true);
-    wake();
-    pthread_join(thread_, nullptr);
+    thread_->detach(*this);
     running_ = false;
+    if (own_thread_) thread_.reset();  // joins it
 }
 
 void Advertiser::set_frame(std::span<const uint8_t> frame) {
     if (frame.size() > kMaxFrameSize)
         throw Error("advertiser: frame of " + std::to_string(frame.size()) +
                     " bytes exceeds the Ethernet maximum of " + std::to_string(kMaxFrameSize));
-    // Write the slot the sender thread is not reading. It may still be copying out of it for
-    // one send that started before the previous publish: wait for that (microseconds).
+    // Write the slot the sender thread is not reading. It may still be sending out of it for
+    // a batch that started before the previous publish: wait for that (microseconds).
     const int slot = 1 - published_.load();
     while (reading_.load() == slot) sched_yield();
     Slot &s = slots_[size_t(slot)];
@@ -128,15 +248,19 @@ void Advertiser::set_frame(std::span<const uint8_t> frame) {
 
 void Advertiser::park() {
     parked_.store(true);
-    wake();
-    // Return only once the thread is idle, so that no on_sent() (a lease renewal) can follow.
-    while (running_ && !idle_.load()) sched_yield();
+    if (!running_) return;
+    thread_->wake();
+    // Return only once the thread is idle for us, so that no on_sent() (a lease renewal) can
+    // follow.
+    while (!idle_.load()) sched_yield();
 }
 
 void Advertiser::resume() {
+    // Not idle from now on: a park() right after this must wait for the thread to see it.
+    idle_.store(false);
     resumes_.fetch_add(1);
     parked_.store(false);
-    wake();
+    if (running_) thread_->wake();
 }
 
 void Advertiser::set_interval(vrrp::Duration interval) {
@@ -146,13 +270,7 @@ void Advertiser::set_interval(vrrp::Duration interval) {
 
 void Advertiser::send_now() {
     extra_requests_.fetch_add(1);
-    wake();
-}
-
-void Advertiser::wake() noexcept {
-    wakeups_.fetch_add(1);
-    syscall(SYS_futex, reinterpret_cast<uint32_t *>(&wakeups_), FUTEX_WAKE_PRIVATE, 1, nullptr,
-            nullptr, 0);
+    if (running_) thread_->wake();
 }
 
 AdvertiserStats Advertiser::stats() const {
@@ -167,24 +285,37 @@ AdvertiserStats Advertiser::stats() const {
     return s;
 }
 
-void *Advertiser::thread_main(void *self) {
-    static_cast<Advertiser *>(self)->run();
-    return nullptr;
-}
-
-void Advertiser::send_current(bool extra) noexcept {
-    // Pin a slot: announce it, then check that it is still the published one (the writer only
-    // writes the other slot, and waits while we announce that one). All seq_cst.
+int Advertiser::pin_slot() noexcept {
+    // Announce a slot, then check that it is still the published one (the writer only writes
+    // the other slot, and waits while we announce that one). All seq_cst.
     int slot;
     do {
         slot = published_.load();
         reading_.store(slot);
     } while (published_.load() != slot);
-    const Slot &s = slots_[size_t(slot)];
-    int err = s.size == 0 ? -1 : sender_.send(std::span<const uint8_t>(s.bytes.data(), s.size));
-    reading_.store(-1);
+    return slot;
+}
 
-    if (err < 0) return;  // no frame yet
+// The deadline `now` met has passed: the next one is the first grid point after now. On time,
+// that is the deadline plus one interval (no drift). More than one interval late (a stall, a
+// preempted VM): the missed adverts are skipped, not sent in a burst, and counted. Right after
+// start or resume (deadline 0), the first grid point may be closer than an interval: one early
+// advert, so that from then on this advertiser shares the thread's wake-ups.
+void Advertiser::next_deadline(uint64_t now, uint64_t epoch) noexcept {
+    const uint64_t interval = uint64_t(interval_ns_.load());
+    if (deadline_ != 0) {
+        const uint64_t lateness = now - deadline_;
+        if (lateness > max_lateness_ns_.load(std::memory_order_relaxed))
+            max_lateness_ns_.store(lateness, std::memory_order_relaxed);
+        if (lateness >= interval) {
+            bump(late_wakeups_);
+            bump(skipped_, lateness / interval);
+        }
+    }
+    deadline_ = epoch + ((now - epoch) / interval + 1) * interval;
+}
+
+void Advertiser::account(int err, bool extra, uint64_t now) noexcept {
     if (err != 0) {
         bump(send_errors_);
         last_error_.store(err, std::memory_order_relaxed);
@@ -192,62 +323,7 @@ void Advertiser::send_current(bool extra) noexcept {
     }
     bump(sent_);
     if (extra) bump(extra_sent_);
-    if (options_.on_sent) options_.on_sent(monotonic_ns());
-}
-
-void Advertiser::run() noexcept {
-    // Timers of a SCHED_OTHER thread fire up to 50 us late by default (timer slack); adverts at
-    // sub-millisecond intervals want the deadline itself.
-    prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
-
-    uint32_t extras_done = extra_requests_.load();
-    uint32_t resumes_done = resumes_.load();
-    uint64_t deadline = monotonic_ns();  // the first advert goes out at once
-    for (;;) {
-        const uint32_t seen = wakeups_.load();
-        if (stop_.load()) break;
-        if (parked_.load()) {
-            // Parked (a backup): no deadline, no wake-ups, no CPU until resume() or stop().
-            extras_done = extra_requests_.load();
-            idle_.store(true);
-            wait_until(wakeups_, seen, 0);
-            continue;
-        }
-        idle_.store(false);
-        if (const uint32_t r = resumes_.load(); r != resumes_done) {
-            resumes_done = r;
-            deadline = monotonic_ns();  // a new master advertises at once (RFC 5798 6.4.2)
-        }
-
-        const uint32_t extras = extra_requests_.load();
-        if (extras != extras_done) {
-            extras_done = extras;  // several send_now() before we ran: one advert answers all
-            send_current(true);
-        }
-
-        const uint64_t now = monotonic_ns();
-        if (now < deadline) {
-            wait_until(wakeups_, seen, deadline);
-            continue;
-        }
-        const uint64_t lateness = now - deadline;
-        if (lateness > max_lateness_ns_.load(std::memory_order_relaxed))
-            max_lateness_ns_.store(lateness, std::memory_order_relaxed);
-        send_current(false);
-
-        // Next deadline = previous deadline + interval: no drift. When we fell more than one
-        // interval behind (a stall, a preempted VM), do not burst the missed adverts out:
-        // keep the phase, skip to the next deadline in the future, and count it.
-        const uint64_t interval = uint64_t(interval_ns_.load());
-        if (lateness >= interval) {
-            const uint64_t missed = lateness / interval;
-            bump(late_wakeups_);
-            bump(skipped_, missed);
-            deadline += (missed + 1) * interval;
-        } else {
-            deadline += interval;
-        }
-    }
+    if (options_.on_sent) options_.on_sent(now);
 }
 
 }  // namespace xvrrp::tx

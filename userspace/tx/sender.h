@@ -22,6 +22,13 @@ class FrameSender {
     // value (EAGAIN/ENOBUFS: transmit queue or buffers full, ENETDOWN: link down, EMSGSIZE).
     virtual int send(std::span<const uint8_t> frame) noexcept = 0;
 
+    // Queues several frames at once (the adverts of many instances due at one instant);
+    // errors[i] gets what send() would have returned for frames[i]. The same size, both.
+    virtual void send_batch(std::span<const std::span<const uint8_t>> frames,
+                            std::span<int> errors) noexcept {
+        for (size_t i = 0; i < frames.size(); ++i) errors[i] = send(frames[i]);
+    }
+
     // "af_xdp" or "af_packet", for logs and status.
     virtual std::string_view name() const = 0;
     // One line for the log: "af_xdp on eth0 queue 0 (copy mode)".
