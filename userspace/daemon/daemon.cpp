@@ -245,8 +245,12 @@ void Daemon::start_up() {
         info("", "event loop runs SCHED_FIFO at priority " + std::to_string(prio));
     }
 
-    auto now = monotonic_now();
     for (auto &inst : instances_) {
+        // Each instance's own start time: its kernel entry is written now, and only from now
+        // can the kernel hear its master. Starting 255 instances takes milliseconds, which one
+        // time taken before them all would have cut from the last ones' first
+        // Master_Down_Interval (7 ms at 2 ms adverts).
+        auto now = monotonic_now();
         Tracking t = tracking(inst->config(), link_up_);
         inst->on_priority(static_cast<uint8_t>(t.priority), now);
         inst->start(now, link_up_[inst->config().interface] && !t.fault);
