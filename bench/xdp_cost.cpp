@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "bpf/packets.h"
+#include "dataplane/control.h"
 #include "dataplane/dataplane.h"
 #include "dataplane/tables.h"
 #include "xvrrp_bench.skel.h"
@@ -113,17 +114,45 @@ int main(int argc, char **argv) {
                           .events = bpf_map__fd(bench->maps.events)};
     dataplane::ControlTables tables(fds);
     dataplane::LeaseTable leases(fds.leases);
-    const uint8_t vrid = 51;
-    xvrrp_instance inst{};
-    inst.flags = XVRRP_INST_MASTER | XVRRP_INST_PREEMPT;
-    inst.version = 3;
-    inst.priority = 100;
-    tables.set_instance(vrid, inst);
-    xvrrp_vip vip{};
-    std::copy(kServerMac.begin(), kServerMac.end(), vip.mac);
-    vip.vrid = vrid;
-    tables.set_vip(ip("192.0.2.100"), vip);
-    leases.renew(vrid, now_ns() + 3600'000'000'000ull);
+    dataplane::ControlProgram control(bpf_program__fd(bench->progs.xvrrp_control));
+    // VRID 51: master, lease fresh, the kernel's timer watching it (the production path).
+    // VRID 52: master, but its lease checked against the clock on every request: the path a
+    // VRID takes when the kernel has no timer for it, and the path every request took before
+    // the timer watched the lease.
+    for (uint8_t vrid : {51, 52}) {
+        xvrrp_instance inst{};
+        inst.version = 3;
+        inst.priority = 100;
+        inst.advert_interval_ns = 1'000'000'000;
+        tables.set_instance(vrid, inst);
+        leases.renew(vrid, now_ns() + 3600'000'000'000ull);
+        if (control.set_role(vrid, XVRRP_ROLE_MASTER | XVRRP_ROLE_PREEMPT, 100).error) {
+            fprintf(stderr, "VRID %u: set role failed\n", vrid);
+            return 1;
+        }
+        xvrrp_vip vip{};
+        std::copy(kServerMac.begin(), kServerMac.end(), vip.mac);
+        vip.vrid = vrid;
+        tables.set_vip(ip(vrid == 51 ? "192.0.2.100" : "192.0.2.101"), vip);
+    }
+    {
+        // "Answer while the clock says the lease is fresh" (answering = 2, see bpf/answering.h).
+        uint32_t key = 52;
+        xvrrp_lease by_clock{};
+        by_clock.expires_ns = now_ns() + 3600'000'000'000ull;
+        by_clock.answering = 2;
+        bpf_map_update_elem(fds.leases, &key, &by_clock, BPF_ANY);
+    }
+    // A backup's advert path: VRID 53 watches its master (the Master_Down_Timer armed).
+    {
+        xvrrp_instance inst{};
+        inst.version = 3;
+        inst.priority = 100;
+        inst.advert_interval_ns = 1'000'000'000;
+        tables.set_instance(53, inst);
+        control.set_role(53, XVRRP_ROLE_PREEMPT | XVRRP_ROLE_TAKEOVER_ARMED, 100);
+        control.arm_master_down(53, 3600'000'000'000ull);
+    }
 
     Ipv4Fields tcp;
     tcp.proto = 6;
@@ -131,6 +160,7 @@ int main(int argc, char **argv) {
     tcp.dst = ip("192.0.2.100");
     Bytes foreign = cat({eth(kServerMac, kClientMac, 0x0800), ipv4(tcp, Bytes(20 + 6, 0))});
     VrrpFields v;  // master 192.0.2.11, priority 150 >= ours: accepted, re-arms the timer
+    v.vrid = 53;
     VrrpFields bad = v;
     bad.csum = Csum::Wrong;
     Ipv4Fields ttl;
@@ -144,6 +174,8 @@ int main(int argc, char **argv) {
         {"foreign IPv4/TCP (pass)", xvrrp, foreign, XDP_PASS, pass},
         {"ARP request for VIP (reply, XDP_TX)", restore_xvrrp, arp_request_frame(), XDP_TX,
          restore_pass},
+        {"ARP reply, lease checked by the clock", restore_xvrrp,
+         arp_request_frame({.tpa = ip("192.0.2.101")}), XDP_TX, restore_pass},
         {"ARP for another IP (pass)", xvrrp, arp_request_frame({.tpa = ip("192.0.2.12")}), XDP_PASS,
          pass},
         {"valid advert (consume, move deadline)", xvrrp, advert_frame(v), XDP_DROP, pass},

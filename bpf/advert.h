@@ -15,20 +15,6 @@
 #define IP_MF 0x2000
 #define IP_OFFSET 0x1fff
 
-/* Gaps of accepted adverts in log2(microseconds) buckets. */
-static __always_inline __u32 gap_bucket(__u64 gap_ns)
-{
-    __u64 us = gap_ns / 1000;
-    __u32 b = 0;
-
-    if (us >= (1ULL << 16)) b += 16, us >>= 16;
-    if (us >= (1ULL << 8)) b += 8, us >>= 8;
-    if (us >= (1ULL << 4)) b += 4, us >>= 4;
-    if (us >= (1ULL << 2)) b += 2, us >>= 2;
-    if (us >= (1ULL << 1)) b += 1;
-    return b < XVRRP_GAP_BUCKETS ? b : XVRRP_GAP_BUCKETS - 1;
-}
-
 /*
  * RFC 5798 5.2.8 / RFC 3768 5.3.8. VRRPv3 over IPv4 is accepted with the pseudo-header
  * (keepalived, FRR, Wireshark) and without it (RFC 9568's note, Cisco); v2 never has one.
@@ -53,13 +39,13 @@ static __always_inline __u32 advert_event(const struct xvrrp_instance *inst,
                                           const struct xvrrp_rx_state *rx, __be32 src,
                                           __u8 prio, __u16 interval_field, int accepted)
 {
-    if (inst->flags & XVRRP_INST_MASTER)
+    if (inst->role & XVRRP_ROLE_MASTER)
         return XVRRP_EV_ADVERT_WHILE_MASTER;
     if (prio == 0)
         return XVRRP_EV_PRIORITY_ZERO;
     /* The stopping controller waits for the next master's first advert to let go of the
      * service IPs; that master may be the one rx_state already holds (nothing "changed"). */
-    if (inst->flags & XVRRP_INST_RELEASING)
+    if (inst->role & XVRRP_ROLE_RELEASING)
         return XVRRP_EV_ADVERT_WHILE_RELEASING;
     if (!accepted)
         return (src != rx->master_addr || prio != rx->master_priority) ? XVRRP_EV_LOWER_PRIORITY
@@ -73,27 +59,33 @@ static __always_inline __u32 advert_event(const struct xvrrp_instance *inst,
     return 0;
 }
 
-static __always_inline struct xvrrp_rx_state *rx_state_get(struct xvrrp_vrid_key *key)
+/*
+ * Adverts heard while master or releasing are reported at most once per advert interval
+ * unless their sender or priority changed: the controller's answer (an advert of its own, or
+ * letting the service IPs go) is the same each time, and a flood of them must not become a
+ * flood of wake-ups.
+ */
+static __always_inline int advert_event_limited(const struct xvrrp_instance *inst,
+                                                const struct xvrrp_rx_state *rx, __u32 ev,
+                                                __be32 src, __u8 prio, __u64 now)
 {
-    struct xvrrp_rx_state *rx = bpf_map_lookup_elem(&rx_state, key);
-    struct xvrrp_rx_state init = {};
-
-    if (rx)
-        return rx;
-    /* First advert for this VRID: create the entry (BPF_NOEXIST never touches a live one). */
-    bpf_map_update_elem(&rx_state, key, &init, BPF_NOEXIST);
-    return bpf_map_lookup_elem(&rx_state, key);
+    if (ev != XVRRP_EV_ADVERT_WHILE_MASTER && ev != XVRRP_EV_ADVERT_WHILE_RELEASING)
+        return 0;
+    if (ev != rx->last_event_type || src != rx->master_addr || prio != rx->master_priority)
+        return 0;
+    return now - rx->last_event_ns < inst->advert_interval_ns;
 }
 
 /*
- * A valid advert from src: apply RFC 5798 6.4.2's rules for which adverts reset the
- * master-down timer, record the sender, and emit an event if the election must know.
+ * A valid advert from src: apply RFC 5798 6.4.2's rules for which adverts restart the
+ * Master_Down_Timer, record the sender, and emit an event if the election must know.
  */
 static __always_inline void advert_accept(struct xvrrp_vrid_key *key,
                                           const struct xvrrp_instance *inst, __be32 src,
                                           const struct vrrp_hdr *vrrp, __u8 version,
                                           __u16 interval_field)
 {
+    struct event_fields f = {};
     __u8 prio = vrrp->priority;
     struct xvrrp_rx_state *rx;
     __u64 now, mai, timeout = 0;
@@ -101,36 +93,41 @@ static __always_inline void advert_accept(struct xvrrp_vrid_key *key,
     int accepted;
 
     now = bpf_ktime_get_ns();
-    rx = rx_state_get(key);
-    if (!rx) {
-        count(timer_error);
+    /* Created by the controller (XVRRP_CTL_ARM_MASTER_DOWN, SET_ROLE) before the instance
+     * can hear anything; an advert racing the creation is simply not recorded. */
+    rx = bpf_map_lookup_elem(&rx_state, key);
+    if (!rx)
         return;
-    }
 
     mai = master_adver_interval_ns(inst, version, interval_field);
     if (prio == 0) {
         /* The master resigned: take over after Skew_Time only. */
         count(vrrp_prio_zero);
-        timeout = skew_time_ns(inst, mai);
+        timeout = xvrrp_skew_time_ns(version, inst->priority, mai);
         accepted = 1;
-    } else if (!(inst->flags & XVRRP_INST_PREEMPT) || prio >= inst->priority) {
-        timeout = 3 * mai + skew_time_ns(inst, mai); /* Master_Down_Interval */
+    } else if (!(inst->role & XVRRP_ROLE_PREEMPT) || prio >= inst->priority) {
+        timeout = xvrrp_master_down_interval_ns(version, inst->priority, mai);
         accepted = 1;
     } else {
         /* Preempt: a lower-priority master's adverts are discarded, the timer runs out. */
         count(vrrp_ignored_lower_prio);
         accepted = 0;
     }
-    if (inst->flags & XVRRP_INST_MASTER)
+    if (inst->role & XVRRP_ROLE_MASTER)
         count(vrrp_while_master);
 
     ev = advert_event(inst, rx, src, prio, interval_field, accepted);
+    if (ev && advert_event_limited(inst, rx, ev, src, prio, now)) {
+        count(event_rate_limited);
+        ev = 0;
+    }
     if (accepted) {
         count(vrrp_accepted);
         if (src == rx->master_addr && rx->last_advert_ns)
-            __sync_fetch_and_add(&rx->gap_hist[gap_bucket(now - rx->last_advert_ns)], 1);
+            __sync_fetch_and_add(&rx->gap_hist[log2_us_bucket(now - rx->last_advert_ns)], 1);
         __sync_fetch_and_add(&rx->accepted, 1);
-        master_down_arm(rx, now, timeout);
+        if (rx->flags & XVRRP_RX_WATCHING)
+            master_down_restart(rx, inst, lease_of(key->vrid), now, timeout);
     }
     __sync_fetch_and_add(&rx->adverts, 1);
     rx->last_advert_ns = now;
@@ -138,9 +135,16 @@ static __always_inline void advert_accept(struct xvrrp_vrid_key *key,
     rx->master_priority = prio;
     rx->version = version;
     rx->interval_field = interval_field;
-    if (ev)
-        emit_event(ev, key->vrid, now, src, prio, version, interval_field,
-                   accepted ? timeout : rx->master_down_interval_ns);
+    if (ev) {
+        rx->last_event_ns = now;
+        rx->last_event_type = ev;
+        f.src = src;
+        f.priority = prio;
+        f.version = version;
+        f.interval_field = interval_field;
+        f.master_down_interval_ns = accepted ? timeout : rx->master_down_interval_ns;
+        emit_event(ev, key->vrid, now, &f, 0);
+    }
 }
 
 /* IPv4 protocol 112. Everything that is ours and invalid is counted by reason and dropped. */
@@ -213,7 +217,9 @@ static __always_inline int handle_vrrp(struct hdr_cursor *nh, void *data_end)
     }
     /* v3: 4 reserved bits + 12-bit Max Adver Int (cs); v2: Auth Type byte + Adver Int (s). */
     interval_field = bpf_ntohs(vrrp->rsvd_intvl) & (version == 2 ? 0x00ff : 0x0fff);
-    if (interval_field == 0) {
+    /* RFC 3768 7.1: a VRRPv2 advert whose interval is not ours MUST be discarded. */
+    if (interval_field == 0 ||
+        (version == 2 && interval_field * XVRRP_NSEC_PER_SEC != inst->advert_interval_ns)) {
         count(vrrp_drop_interval);
         return XDP_DROP;
     }

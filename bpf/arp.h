@@ -3,13 +3,14 @@
  * The ARP responder: a request for a service IP (VIP) is turned into a reply in place and
  * sent back out of the same port (XDP_TX), only when this server is master for the VIP's
  * VRID and the controller's liveness lease is fresh (or the master-down timer just fired
- * while armed). A request for a VIP that we must not answer is dropped, so the kernel never
- * answers for a service IP on its own. ARP that is not about a VIP goes to the kernel.
+ * while armed): leases[vrid].answering, see answering.h. A request for a VIP that we must not
+ * answer is dropped, so the kernel never answers for a service IP on its own. ARP that is
+ * not about a VIP goes to the kernel.
  */
 #ifndef XVRRP_BPF_ARP_H
 #define XVRRP_BPF_ARP_H
 
-#include "maps.h"
+#include "answering.h"
 #include "parsing.h"
 
 enum arp_verdict {
@@ -19,34 +20,43 @@ enum arp_verdict {
     ARP_NO_INSTANCE,
 };
 
-/* May this server answer for a VIP of this VRID right now? Reads the clock only here. */
-static __always_inline enum arp_verdict vrid_may_answer(__u32 vrid)
+/*
+ * The slow path: leases[vrid].answering said no (or "by the clock"). Says why, for the
+ * counters, and repairs the verdict when the lease was renewed after it had run out (an advert
+ * thread that stalled longer than the lease: the VRID's timer had stopped watching it).
+ */
+static __attribute__((noinline)) enum arp_verdict vrid_arp_verdict_slow(__u32 vrid,
+                                                                        struct xvrrp_lease *lease)
 {
     struct xvrrp_vrid_key key = {.vrid = vrid};
     struct xvrrp_instance *inst;
     struct xvrrp_rx_state *rx;
-    struct xvrrp_lease *lease;
     __u64 now;
 
     inst = bpf_map_lookup_elem(&instances, &key);
     if (!inst)
         return ARP_NO_INSTANCE;
-    if (!(inst->flags & (XVRRP_INST_MASTER | XVRRP_INST_TAKEOVER_ARMED)))
+    rx = bpf_map_lookup_elem(&rx_state, &key);
+    if (!role_may_answer(inst->role, rx ? rx->flags : 0))
         return ARP_NOT_MASTER;
-
     now = bpf_ktime_get_ns();
-    if (inst->flags & XVRRP_INST_MASTER) {
-        lease = bpf_map_lookup_elem(&leases, &vrid);
-        if (lease && now < *(volatile __u64 *)&lease->expires_ns)
-            return ARP_ANSWER;
-    }
-    /* The master-down timer fired while armed: answer until the controller takes over. */
-    if (inst->flags & XVRRP_INST_TAKEOVER_ARMED) {
-        rx = bpf_map_lookup_elem(&rx_state, &key);
-        if (rx && (rx->flags & XVRRP_RX_TOOK_OVER) && now < rx->takeover_until_ns)
-            return ARP_ANSWER;
-    }
-    return (inst->flags & XVRRP_INST_MASTER) ? ARP_LEASE_EXPIRED : ARP_NOT_MASTER;
+    if (now >= *(volatile __u64 *)&lease->expires_ns)
+        return ARP_LEASE_EXPIRED;
+    if (lease->answering == ANSWER_NO)
+        answering_refresh(inst->role, rx, lease, now);
+    return ARP_ANSWER;
+}
+
+/* May this server answer for a VIP of this VRID right now? One array lookup, no clock. */
+static __always_inline enum arp_verdict vrid_arp_verdict(__u32 vrid)
+{
+    struct xvrrp_lease *lease = lease_of(vrid);
+
+    if (!lease)
+        return ARP_NO_INSTANCE;
+    if (lease->answering == ANSWER_YES)
+        return ARP_ANSWER;
+    return vrid_arp_verdict_slow(vrid, lease);
 }
 
 /* RFC 826 reply, in place: swap the roles, answer with the VIP's hardware address. */
@@ -85,6 +95,12 @@ static __always_inline int handle_arp(struct hdr_cursor *nh, void *data_end, str
         count(arp_pass);
         return XDP_PASS;
     }
+    /* Sent to another host's MAC (we see it in promiscuous mode, or as a bridge port): not
+     * ours to answer; the kernel drops it or forwards it, as it would without us. */
+    if (!mac_is_broadcast(eth->h_dest) && !mac_equal(eth->h_dest, vip->mac)) {
+        count(arp_pass_other_host);
+        return XDP_PASS;
+    }
 
     /* From here on the request is about a service IP: answered by us or by nobody. */
     if (arp->spa == arp->tpa) {
@@ -95,7 +111,7 @@ static __always_inline int handle_arp(struct hdr_cursor *nh, void *data_end, str
         count(arp_drop_bad_sender);
         return XDP_DROP;
     }
-    switch (vrid_may_answer(vip->vrid)) {
+    switch (vrid_arp_verdict(vip->vrid)) {
     case ARP_ANSWER:
         break;
     case ARP_LEASE_EXPIRED:

@@ -5,8 +5,24 @@
 
 #include "maps.h"
 
-static __always_inline void emit_event(__u32 type, __u32 vrid, __u64 now, __be32 src, __u8 priority,
-                                       __u8 version, __u16 interval_field, __u64 mdi_ns)
+/* What an event says besides its type; filled by the caller. */
+struct event_fields {
+    __be32 src;
+    __u8 priority;
+    __u8 version;
+    __u16 interval_field;
+    __u64 master_down_interval_ns;
+    __u64 deadline_ns;
+    __u32 flags;
+};
+
+/*
+ * ring_flags 0 lets the ring decide whether to wake the controller (it does when the
+ * controller has read everything before this event). BPF_RB_FORCE_WAKEUP wakes every waiter
+ * whatever the ring holds: the advert threads wait on the ring without reading it (a takeover).
+ */
+static __always_inline void emit_event(__u32 type, __u32 vrid, __u64 now,
+                                       const struct event_fields *f, __u64 ring_flags)
 {
     struct xvrrp_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
@@ -17,12 +33,15 @@ static __always_inline void emit_event(__u32 type, __u32 vrid, __u64 now, __be32
     e->ts_ns = now;
     e->type = type;
     e->vrid = vrid;
-    e->src = src;
-    e->priority = priority;
-    e->version = version;
-    e->interval_field = interval_field;
-    e->master_down_interval_ns = mdi_ns;
-    bpf_ringbuf_submit(e, 0);
+    e->src = f->src;
+    e->priority = f->priority;
+    e->version = f->version;
+    e->interval_field = f->interval_field;
+    e->master_down_interval_ns = f->master_down_interval_ns;
+    e->deadline_ns = f->deadline_ns;
+    e->flags = f->flags;
+    e->pad = 0;
+    bpf_ringbuf_submit(e, ring_flags);
     count(event_sent);
 }
 

@@ -32,7 +32,7 @@ struct {
     __type(value, struct xvrrp_allowed_src);
 } allowed_srcs SEC(".maps");
 
-/* controller-written through mmap: one slot per VRID */
+/* shared through mmap: one slot per VRID (the lease, the ARP verdict) */
 struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);
     __uint(max_entries, XVRRP_LEASE_SLOTS);
@@ -41,7 +41,7 @@ struct {
     __type(value, struct xvrrp_lease);
 } leases SEC(".maps");
 
-/* BPF-written only: holds the master-down bpf_timer */
+/* BPF-written only (the XDP program, the VRID's timer, xvrrp_control): holds the timer */
 struct {
     __uint(type, BPF_MAP_TYPE_HASH);
     __uint(max_entries, XVRRP_MAX_INSTANCES);

@@ -1,17 +1,22 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * The master-down timer in the kernel (RFC 5798 6.4.2): one bpf_timer per VRID, living in
- * rx_state, which only BPF writes (a user-space update of the element would cancel it).
- * Every accepted advert moves its deadline; when it passes, the master is presumed dead.
+ * The Master_Down_Timer in the kernel (RFC 5798 6.2, 6.4.2), run on the VRID's timer
+ * (vrid_timer.h). The controller starts it when its election enters Backup and stops it when
+ * it leaves (XVRRP_CTL_ARM_MASTER_DOWN / DISARM, control.h); in between, every accepted advert
+ * restarts it here, at line rate, and only its expiry wakes the controller.
+ *
+ * A late expiry. When the host stalls (a VM paused, an SMI, every vCPU held at once), the
+ * timer fires late on resume, before the adverts that queued meanwhile have been received: a
+ * live master would be declared dead. So an expiry more than late_threshold_ns after its
+ * deadline gives the wire late_grace_ns (about one advert interval) first; an advert accepted
+ * in that time cancels it (grace_rescued), none declares the master down (grace_expired). An
+ * expiry on time declares at once. The lateness of every expiry goes into late_hist.
  */
 #ifndef XVRRP_BPF_MASTER_DOWN_H
 #define XVRRP_BPF_MASTER_DOWN_H
 
+#include "answering.h"
 #include "events.h"
-
-#define NSEC_PER_SEC 1000000000ULL
-#define NSEC_PER_CSEC 10000000ULL
-#define CLOCK_MONOTONIC 1
 
 /*
  * Master_Adver_Interval: fixed in fast mode, else what the master carries (RFC 5798 6.4.2:
@@ -22,95 +27,101 @@ static __always_inline __u64 master_adver_interval_ns(const struct xvrrp_instanc
 {
     if (inst->fixed_interval_ns)
         return inst->fixed_interval_ns;
-    return interval_field * (version == 2 ? NSEC_PER_SEC : NSEC_PER_CSEC);
-}
-
-/* Skew_Time = ((256 - Priority) * Master_Adver_Interval) / 256 (RFC 5798 6.1);
- * RFC 3768 (v2): (256 - Priority) / 256 seconds. */
-static __always_inline __u64 skew_time_ns(const struct xvrrp_instance *inst, __u64 mai_ns)
-{
-    __u64 base = (inst->version == 2 && !inst->fixed_interval_ns) ? NSEC_PER_SEC : mai_ns;
-    return ((256 - (__u64)inst->priority) * base) >> 8;
+    return interval_field * (version == 2 ? XVRRP_NSEC_PER_SEC : XVRRP_NSEC_PER_CSEC);
 }
 
 /*
- * The hrtimer fired. Adverts only move master_down_deadline_ns (master_down_arm), so first
- * check it: if an advert came since the timer was started, sleep for what is left. Otherwise
- * no acceptable advert came for Master_Down_Interval: mark the entry and tell the controller.
- * If the controller armed "take over on timeout", ARP for this VRID's VIPs is answered from
- * this instant (see vrid_may_answer), for takeover_grace_ns at most unless the controller
- * confirms by becoming master.
+ * An accepted advert (6.4.2): the master must be declared down timeout_ns from now unless
+ * another one comes. Only while the controller has the timer armed (Backup).
  */
-static int master_down_fired(void *map, struct xvrrp_vrid_key *key, struct xvrrp_rx_state *rx)
+static __always_inline void master_down_restart(struct xvrrp_rx_state *rx,
+                                                const struct xvrrp_instance *inst,
+                                                struct xvrrp_lease *lease, __u64 now,
+                                                __u64 timeout_ns)
 {
-    __u64 now = bpf_ktime_get_ns();
+    __u64 deadline = now + timeout_ns;
+    __u32 old;
+
+    rx->master_down_interval_ns = timeout_ns;
+    rx->master_down_deadline_ns = deadline;
+    old = __sync_fetch_and_and(&rx->flags,
+                               ~(XVRRP_RX_MASTER_DOWN | XVRRP_RX_TOOK_OVER | XVRRP_RX_GRACE));
+    if (old & XVRRP_RX_GRACE) {
+        __sync_fetch_and_add(&rx->grace_rescued, 1);
+        count(timer_grace_rescued);
+    }
+    /* The master we presumed dead is back: a takeover the controller has not confirmed ends. */
+    if ((old & XVRRP_RX_TOOK_OVER) && lease)
+        answering_refresh(inst->role, rx, lease, now);
+    vrid_timer_schedule(rx, now, deadline);
+}
+
+/*
+ * The timer fired while watching. Returns when to look again, or 0 once the master has been
+ * declared down (the controller re-arms, or an accepted advert restarts it).
+ */
+static __always_inline __u64 master_down_expiry(struct xvrrp_vrid_key *key,
+                                                struct xvrrp_rx_state *rx, __u64 now)
+{
     __u64 deadline = rx->master_down_deadline_ns;
+    struct event_fields f = {};
     struct xvrrp_instance *inst;
+    struct xvrrp_lease *lease;
     __u32 type = XVRRP_EV_MASTER_DOWN;
+    __u64 ring_flags = 0, late;
 
     if (now < deadline) {
-        rx->timer_expires_ns = deadline;
-        __sync_fetch_and_add(&rx->timer_rearms, 1);
-        if (bpf_timer_start(&rx->timer, deadline - now, 0)) {
-            rx->flags &= ~XVRRP_RX_TIMER_RUNNING;
-            count(timer_error);
+        /* An advert moved it. One that came after a late expiry's grace began rescued it. */
+        if (__sync_fetch_and_and(&rx->flags, ~XVRRP_RX_GRACE) & XVRRP_RX_GRACE) {
+            __sync_fetch_and_add(&rx->grace_rescued, 1);
+            count(timer_grace_rescued);
         }
-        return 0;
+        __sync_fetch_and_add(&rx->timer_rearms, 1);
+        return deadline;
     }
-    rx->flags &= ~XVRRP_RX_TIMER_RUNNING;
     inst = bpf_map_lookup_elem(&instances, key);
+    late = now - deadline;
+    if (rx->flags & XVRRP_RX_GRACE) {
+        if (now < rx->grace_until_ns)
+            return rx->grace_until_ns;
+        f.flags = XVRRP_EVF_AFTER_GRACE;
+        __sync_fetch_and_add(&rx->grace_expired, 1);
+        count(timer_grace_expired);
+    } else if (inst && inst->late_grace_ns && late > inst->late_threshold_ns) {
+        rx->grace_until_ns = now + inst->late_grace_ns;
+        __sync_fetch_and_or(&rx->flags, XVRRP_RX_GRACE);
+        __sync_fetch_and_add(&rx->late_expiries, 1);
+        count(timer_late);
+        return rx->grace_until_ns;
+    }
+
+    /* RFC 5798 6.4.2: Master_Down_Timer fires. */
+    __sync_fetch_and_and(&rx->flags, ~XVRRP_RX_GRACE);
     rx->master_down_at_ns = now;
     __sync_fetch_and_add(&rx->timer_fires, 1);
     count(timer_master_down);
-    if (inst && (inst->flags & XVRRP_INST_TAKEOVER_ARMED)) {
-        rx->takeover_until_ns = now + inst->takeover_grace_ns;
-        rx->flags |= XVRRP_RX_MASTER_DOWN | XVRRP_RX_TOOK_OVER;
+    lease = lease_of(key->vrid);
+    if (inst && lease && (inst->role & XVRRP_ROLE_TAKEOVER_ARMED)) {
+        /* Take over now, before the controller runs: a lease of takeover_grace_ns that the
+         * advert threads renew as soon as they send, the controller once it confirms. */
+        __sync_fetch_and_or(&rx->flags, XVRRP_RX_MASTER_DOWN | XVRRP_RX_TOOK_OVER);
+        lease->expires_ns = now + inst->takeover_grace_ns;
+        lease->took_over_ns = now;
+        answering_refresh(inst->role, rx, lease, now);
         count(timer_takeover);
         type = XVRRP_EV_TAKEOVER;
+        ring_flags = BPF_RB_FORCE_WAKEUP; /* the advert threads wait on the ring too */
     } else {
-        rx->flags |= XVRRP_RX_MASTER_DOWN;
+        __sync_fetch_and_or(&rx->flags, XVRRP_RX_MASTER_DOWN);
     }
-    emit_event(type, key->vrid, now, rx->master_addr, rx->master_priority, rx->version,
-               rx->interval_field, rx->master_down_interval_ns);
+    f.src = rx->master_addr;
+    f.priority = rx->master_priority;
+    f.version = rx->version;
+    f.interval_field = rx->interval_field;
+    f.master_down_interval_ns = rx->master_down_interval_ns;
+    f.deadline_ns = deadline;
+    emit_event(type, key->vrid, now, &f, ring_flags);
     return 0;
-}
-
-/*
- * The master must be declared down timeout_ns after now, unless another accepted advert comes.
- * Lazily: most adverts only move the deadline (a store); the hrtimer is (re)started only when
- * it is not running or would fire later than the new deadline (priority 0 sets Skew_Time; a
- * shorter interval). The expiry then sleeps again for what is left, so the master is declared
- * down exactly at its deadline, at the cost of one expiry per Master_Down_Interval instead of
- * an hrtimer restart per advert.
- */
-static __always_inline void master_down_arm(struct xvrrp_rx_state *rx, __u64 now,
-                                            __u64 timeout_ns)
-{
-    __u64 deadline = now + timeout_ns;
-
-    if (!(rx->flags & XVRRP_RX_TIMER_READY)) {
-        int err = bpf_timer_init(&rx->timer, &rx_state, CLOCK_MONOTONIC);
-        if (err && err != -16 /* -EBUSY: another CPU got there first */) {
-            count(timer_error);
-            return;
-        }
-        if (bpf_timer_set_callback(&rx->timer, master_down_fired)) {
-            count(timer_error);
-            return;
-        }
-        rx->flags |= XVRRP_RX_TIMER_READY;
-    }
-    rx->master_down_interval_ns = timeout_ns;
-    rx->master_down_deadline_ns = deadline;
-    rx->flags &= ~(XVRRP_RX_MASTER_DOWN | XVRRP_RX_TOOK_OVER);
-    if ((rx->flags & XVRRP_RX_TIMER_RUNNING) && rx->timer_expires_ns <= deadline)
-        return; /* it fires no later than needed and will sleep again for the rest */
-    rx->timer_expires_ns = deadline;
-    rx->flags |= XVRRP_RX_TIMER_RUNNING;
-    if (bpf_timer_start(&rx->timer, timeout_ns, 0)) {
-        rx->flags &= ~XVRRP_RX_TIMER_RUNNING;
-        count(timer_error);
-    }
 }
 
 #endif /* XVRRP_BPF_MASTER_DOWN_H */

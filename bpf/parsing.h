@@ -122,4 +122,15 @@ static __always_inline int mac_is_multicast(const __u8 *mac)
     return mac[0] & 1; /* group bit; the broadcast address has it too */
 }
 
+static __always_inline int mac_is_broadcast(const __u8 *mac)
+{
+    return (mac[0] & mac[1] & mac[2] & mac[3] & mac[4] & mac[5]) == 0xff;
+}
+
+static __always_inline int mac_equal(const __u8 *a, const __u8 *b)
+{
+    return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3] && a[4] == b[4] &&
+           a[5] == b[5];
+}
+
 #endif /* XVRRP_BPF_PARSING_H */

@@ -6,6 +6,9 @@
  *   IPv4 protocol 112 (VRRP)      -> advert.h: validated, recorded, timer re-armed, consumed
  *   everything else               -> XDP_PASS after a few instructions
  *
+ * xvrrp_control (control.h) is the controller's command channel into the per-VRID state, run
+ * with BPF_PROG_TEST_RUN at state changes; it installs the VRID timer's callback.
+ *
  * Maps (maps.h) and their key/value layouts (include/xvrrp/abi.h) are shared with xvrrpd.
  */
 #include <linux/bpf.h>
@@ -15,6 +18,7 @@
 #include "maps.h"
 #include "arp.h"
 #include "advert.h"
+#include "control.h"
 
 static __always_inline int xvrrp_process(struct xdp_md *ctx)
 {

@@ -1,4 +1,5 @@
-# Compile a BPF C file with clang and generate its libbpf skeleton with bpftool,
+# Compile a BPF C file with clang (-mcpu=v3: 32-bit atomic fetch-and/or, kernel 5.12 and later)
+# and generate its libbpf skeleton with bpftool,
 # in the shape of libbpf-bootstrap's FindBpfObject.cmake. The skeleton embeds the
 # object, so binaries carry the BPF program and no .o is installed.
 #
@@ -24,12 +25,13 @@ function(bpf_object)
   # Debian's multiarch include dir holds asm/types.h (FACTS.md).
   add_custom_command(
     OUTPUT ${obj}
-    COMMAND ${BPF_CLANG} -g -O2 -target bpf -D__TARGET_ARCH_${BPF_TARGET_ARCH}
+    COMMAND ${BPF_CLANG} -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_${BPF_TARGET_ARCH}
             -Wall -Werror -Wno-unused-function
             -I${CMAKE_SOURCE_DIR}/include -I${CMAKE_SOURCE_DIR}/bpf -I${CMAKE_CURRENT_SOURCE_DIR}
             -I/usr/include/${BPF_HOST_ARCH}-linux-gnu
             -c ${CMAKE_CURRENT_SOURCE_DIR}/${ARG_SOURCE} -o ${obj}
     DEPENDS ${ARG_SOURCE} ${ARG_DEPENDS} ${CMAKE_SOURCE_DIR}/include/xvrrp/abi.h
+            ${CMAKE_SOURCE_DIR}/include/xvrrp/timing.h
     COMMENT "BPF ${ARG_SOURCE}"
     VERBATIM)
   add_custom_command(

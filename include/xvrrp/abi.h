@@ -1,29 +1,47 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * xvrrp kernel/user ABI: THE one definition of every BPF map key and value, ring-buffer event,
- * counter and flag. Included by bpf/xvrrp.bpf.c and by the C++ controller; nothing is copied.
+ * counter, flag and control command. Included by bpf/xvrrp.bpf.c and by the C++ controller;
+ * nothing is copied. In the controller only userspace/dataplane/ includes it: everything else
+ * speaks in protocol terms (dataplane/vrid_binding.h).
  *
- * Who writes which map (a user-space write to an element cancels its bpf_timer, so the
- * timer lives in a map only BPF writes):
+ * Who writes which map. A user-space update of an element cancels its bpf_timer, so the timer
+ * lives in a map the controller never updates; the controller changes per-VRID kernel state
+ * through the xvrrp_control program (BPF_PROG_TEST_RUN), which writes fields in place.
  *
  *   map           key                 value                 written by
  *   ------------  ------------------  --------------------  --------------------------------
- *   instances     xvrrp_vrid_key      xvrrp_instance        controller (config, role, arming)
+ *   instances     xvrrp_vrid_key      xvrrp_instance        controller creates and removes the
+ *                                                           entry; its role changes through
+ *                                                           xvrrp_control (XVRRP_CTL_SET_ROLE)
  *   vips          xvrrp_vip_key       xvrrp_vip             controller (service IP -> VRID)
  *   allowed_srcs  xvrrp_src_key       xvrrp_allowed_src     controller (advert source allow-list)
- *   leases        u32 vrid (array)    xvrrp_lease           controller, through mmap (no syscall)
- *   rx_state      xvrrp_vrid_key      xvrrp_rx_state        BPF only (adverts, master-down timer)
+ *   leases        u32 vrid (array)    xvrrp_lease           expires_ns: controller, through mmap
+ *                                                           (no syscall); answering and
+ *                                                           took_over_ns: BPF
+ *   rx_state      xvrrp_vrid_key      xvrrp_rx_state        BPF only (adverts, the VRID's timer,
+ *                                                           xvrrp_control)
  *   counters      u32 0 (percpu)      xvrrp_counters        BPF only
  *   events        ring buffer         xvrrp_event           BPF -> controller
  *   meta          u32 0 (array)       xvrrp_meta            controller (schema version of pins)
  *
  * One copy of the program and its maps serves one interface, so keys carry no ifindex.
  * Addresses are kept in network byte order (__be32) exactly as they sit in the packet.
+ *
+ * Concurrency. XDP runs on every CPU at once, the timer callback on one, xvrrp_control in the
+ * controller's thread. rx_state.flags and leases.answering are changed only with atomic
+ * or/and/xchg, so no writer loses another's bit. The other rx_state fields are each written
+ * by one path at a time in practice (the adverts of one VRID arrive on one receive queue; the
+ * timer callback never runs twice at once) and each is read whole (aligned 64-bit loads), so
+ * a reader sees an older or a newer value, never a torn one; no decision needs two of them to
+ * agree (a deadline read just before an advert moves it only makes the timer sleep again).
  */
 #ifndef XVRRP_ABI_H
 #define XVRRP_ABI_H
 
 #include <linux/types.h>
+
+#include "xvrrp/timing.h"
 
 #ifdef __cplusplus
 #include <cstddef>
@@ -31,7 +49,7 @@
 #endif
 
 /* Bump when any struct below changes layout: the controller refuses pins of another version. */
-#define XVRRP_SCHEMA_VERSION 3
+#define XVRRP_SCHEMA_VERSION 4
 
 /* Per interface (one copy of the program and its maps per uplink). Sized for every VRID in use
  * with 16 service IPs and 16 allowed advert sources each; the configuration is checked against
@@ -48,41 +66,61 @@
 #define XVRRP_VRRP_MCAST_BE_BYTES {224, 0, 0, 18}
 #define XVRRP_MAX_VRRP_ADDRS 255 /* 8-bit Count IPvX Addr */
 
+/* Error numbers the BPF side returns or stores, named (the kernel's values). */
+#define XVRRP_ENOENT 2
+#define XVRRP_ENOMEM 12
+#define XVRRP_EBUSY 16
+#define XVRRP_EINVAL 22
+
 /* ---- controller-written: instance configuration and role ---------------------------- */
 
 struct xvrrp_vrid_key {
     __u32 vrid; /* 1..255 */
 };
 
+/* What the controller configured for a VRID (set when the entry is created). */
 enum xvrrp_instance_flags {
-    /* This server is Master for the VRID: answer ARP for its VIPs while the lease is fresh. */
-    XVRRP_INST_MASTER = 1u << 0,
-    /* "I take over on timeout": when the master-down timer fires, answer ARP at once,
-     * before the controller has run, for takeover_grace_ns. */
-    XVRRP_INST_TAKEOVER_ARMED = 1u << 1,
-    /* RFC 5798 6.4.2: with preempt, adverts of lower priority than ours are discarded
-     * (they do not re-arm the master-down timer). */
-    XVRRP_INST_PREEMPT = 1u << 2,
     /* Only adverts whose source is in allowed_srcs for this VRID are valid. */
-    XVRRP_INST_ALLOWLIST = 1u << 3,
+    XVRRP_INST_ALLOWLIST = 1u << 0,
     /* Let valid adverts continue to the kernel stack (tcpdump sees them); default: consumed. */
-    XVRRP_INST_PASS_ADVERTS = 1u << 4,
+    XVRRP_INST_PASS_ADVERTS = 1u << 1,
+};
+
+/* The VRID's role, as the controller's election last decided (XVRRP_CTL_SET_ROLE). */
+enum xvrrp_role_flags {
+    /* This server is Master for the VRID: answer ARP for its VIPs while the lease is fresh. */
+    XVRRP_ROLE_MASTER = 1u << 0,
+    /* "I take over on timeout": when the master-down timer fires, answer ARP at once, before
+     * the controller has run, on a lease of takeover_grace_ns that the advert threads renew. */
+    XVRRP_ROLE_TAKEOVER_ARMED = 1u << 1,
+    /* RFC 5798 6.4.2: with preempt, adverts of lower priority than ours are discarded (they do
+     * not restart the master-down timer). Off during a preempt_delay hold. */
+    XVRRP_ROLE_PREEMPT = 1u << 2,
     /* The controller stopped being master and keeps the service IPs on the host until another
      * router advertises: report every advert (ARP stays unanswered: MASTER is off). */
-    XVRRP_INST_RELEASING = 1u << 5,
+    XVRRP_ROLE_RELEASING = 1u << 3,
 };
 
 struct xvrrp_instance {
-    __u32 flags;       /* enum xvrrp_instance_flags */
-    __u8 version;      /* accepted VRRP version: 2 or 3 */
-    __u8 priority;     /* our own priority, 1..255 (for acceptance and Skew_Time) */
-    __u8 pad[2];
+    __u32 flags;    /* enum xvrrp_instance_flags: configuration */
+    __u32 role;     /* enum xvrrp_role_flags: written in place by xvrrp_control */
+    __u8 version;   /* accepted VRRP version: 2 or 3 */
+    __u8 priority;  /* our own priority, 1..255 (acceptance and Skew_Time); xvrrp_control */
+    __u8 pad[6];
     /* Fast mode (interval below 10 ms, xvrrp peers only): the fixed Master_Adver_Interval.
      * 0 = standard mode: learn it from each advert's interval field (RFC 5798 6.4.2). */
     __u64 fixed_interval_ns;
-    /* How long ARP stays answered after an armed master-down expiry with no word from the
-     * controller (the controller refreshes its lease well before this runs out). */
+    /* Our own advert interval: adverts seen while master or releasing wake the controller at
+     * most once per interval unless their sender or priority changes. */
+    __u64 advert_interval_ns;
+    /* The lease the kernel grants itself when the master-down timer fires while armed: ARP is
+     * answered that long unless the advert threads (or the controller) renew it. */
     __u64 takeover_grace_ns;
+    /* An expiry this much later than its deadline means this host stalled: adverts may wait in
+     * a receive queue. Such an expiry gives the wire late_grace_ns before the master is
+     * declared down, and any accepted advert in that time cancels it. 0 grace: never. */
+    __u64 late_threshold_ns;
+    __u64 late_grace_ns;
 };
 
 /* ---- controller-written: service IPs ------------------------------------------------- */
@@ -108,12 +146,22 @@ struct xvrrp_allowed_src {
     __u32 unused; /* presence is what counts */
 };
 
-/* ---- controller-written through mmap: the liveness lease ------------------------------ */
+/* ---- shared through mmap: the liveness lease and the ARP verdict ---------------------- */
 
 struct xvrrp_lease {
     /* CLOCK_MONOTONIC (= bpf_ktime_get_ns) ns until which the controller vouches for this
-     * VRID. Refreshed with every advert it sends; if the controller dies, ARP stops. */
+     * VRID: renewed with every advert it sends (a plain store), 0 revokes. If the controller
+     * dies, the VRID's timer finds it expired and ARP stops. BPF writes it only when the
+     * master-down timer fires while armed (now + takeover_grace_ns). */
     __u64 expires_ns;
+    /* BPF: when the master-down timer last fired while armed (0: never). The advert threads
+     * watch it to send the takeover's first frames without waiting for the controller. */
+    __u64 took_over_ns;
+    /* BPF: 1 while ARP for this VRID's VIPs is answered (role allows it and the lease is
+     * fresh); the ARP path reads only this. Kept by xvrrp_control, the VRID's timer (lease
+     * expiry, takeover) and the advert path. */
+    __u32 answering;
+    __u32 pad;
 };
 
 /* ---- controller-written: what the pins were made by ---------------------------------- */
@@ -122,15 +170,18 @@ struct xvrrp_meta {
     __u32 schema_version; /* XVRRP_SCHEMA_VERSION of the controller that created the pins */
 };
 
-/* ---- BPF-written: per-VRID receive state and the master-down timer -------------------- */
+/* ---- BPF-written: per-VRID receive state and the VRID's timer ------------------------- */
 
 #define XVRRP_GAP_BUCKETS 24 /* log2(us) buckets: [0]=<2us, [i]=[2^i, 2^(i+1)) us, last=rest */
 
 enum xvrrp_rx_flags {
-    XVRRP_RX_TIMER_READY = 1u << 0, /* bpf_timer initialised */
-    XVRRP_RX_MASTER_DOWN = 1u << 1, /* timer fired; cleared by the next accepted advert */
-    XVRRP_RX_TOOK_OVER = 1u << 2,   /* it fired while armed: ARP answered until grace ends */
+    XVRRP_RX_TIMER_READY = 1u << 0,   /* bpf_timer initialised (by xvrrp_control) */
+    XVRRP_RX_MASTER_DOWN = 1u << 1,   /* the master was declared down; cleared by an advert */
+    XVRRP_RX_TOOK_OVER = 1u << 2,     /* ... while armed: the kernel took over on its own */
     XVRRP_RX_TIMER_RUNNING = 1u << 3, /* the hrtimer is started (it fires at timer_expires_ns) */
+    XVRRP_RX_WATCHING = 1u << 4,      /* Master_Down_Timer armed: accepted adverts restart it */
+    XVRRP_RX_GRACE = 1u << 5,         /* a late expiry gave the wire late_grace_ns */
+    XVRRP_RX_LEASE_WATCH = 1u << 6,   /* the timer checks the lease: ARP is being answered */
 };
 
 struct xvrrp_rx_state {
@@ -139,23 +190,59 @@ struct xvrrp_rx_state {
 #else
     struct bpf_timer timer;
 #endif
-    __u32 flags; /* enum xvrrp_rx_flags */
-    __be32 master_addr;        /* source of the last accepted advert */
+    __u32 flags;               /* enum xvrrp_rx_flags */
+    __be32 master_addr;        /* source of the last valid advert */
     __u8 master_priority;
     __u8 version;
     __u16 interval_field;      /* as carried: v3 centiseconds, v2 seconds */
-    __u32 pad;
+    __u32 last_event_type;     /* enum xvrrp_event_type of the last advert event sent */
     __u64 last_advert_ns;      /* arrival of the last valid advert (any source) */
-    __u64 master_down_interval_ns; /* what the timer was last armed with */
+    __u64 last_event_ns;       /* ... of the last advert event sent to the controller */
+    __u64 master_down_interval_ns; /* what the Master_Down_Timer was last armed with */
     __u64 master_down_deadline_ns; /* master down at this instant unless an advert moves it */
     __u64 timer_expires_ns;    /* when the hrtimer fires next (it may then sleep again) */
     __u64 master_down_at_ns;   /* when the master was last declared down */
-    __u64 takeover_until_ns;   /* ARP answered on our own until then (XVRRP_RX_TOOK_OVER) */
+    __u64 grace_until_ns;      /* XVRRP_RX_GRACE: declared down at this instant unless an
+                                * advert comes first */
     __u64 adverts;             /* valid adverts received */
-    __u64 accepted;            /* of which re-armed the timer */
+    __u64 accepted;            /* of which restarted the Master_Down_Timer */
     __u64 timer_fires;         /* master-down declarations */
     __u64 timer_rearms;        /* expiries that found a later deadline and slept again */
-    __u32 gap_hist[XVRRP_GAP_BUCKETS]; /* inter-arrival gaps of accepted adverts */
+    __u64 late_expiries;       /* Master_Down_Timer expiries later than late_threshold_ns */
+    __u64 grace_rescued;       /* ... in whose grace an advert came: no takeover */
+    __u64 grace_expired;       /* ... after whose grace the master was declared down */
+    __u64 lease_expiries;      /* the lease ran out while ARP was answered */
+    __u32 gap_hist[XVRRP_GAP_BUCKETS];  /* inter-arrival gaps of accepted adverts */
+    __u32 late_hist[XVRRP_GAP_BUCKETS]; /* every expiry of the timer: how late it fired */
+};
+
+/* ---- the controller's command channel: the xvrrp_control program ---------------------- */
+
+/* Run with BPF_PROG_TEST_RUN, this struct as ctx_in; the kernel copies it back (outputs). */
+enum xvrrp_control_op {
+    /* Write role and priority into the instances entry and recompute leases.answering (and
+     * watch the lease with the VRID's timer while answering). */
+    XVRRP_CTL_SET_ROLE = 1,
+    /* Start Master_Down_Timer (RFC 5798 6.4.1/6.4.3: entering Backup): deadline = now +
+     * interval_ns; from then on every accepted advert restarts it (6.4.2). error = -ENOMEM
+     * (or another bpf_timer_init error) when the kernel has no timer for it: the deadline is
+     * kept all the same, for the controller to watch. */
+    XVRRP_CTL_ARM_MASTER_DOWN = 2,
+    /* Stop it (leaving Backup). */
+    XVRRP_CTL_DISARM_MASTER_DOWN = 3,
+};
+
+struct xvrrp_control {
+    __u32 op;          /* enum xvrrp_control_op */
+    __u32 vrid;
+    __u32 role;        /* SET_ROLE: enum xvrrp_role_flags */
+    __u8 priority;     /* SET_ROLE */
+    __u8 pad[3];
+    __u64 interval_ns; /* ARM_MASTER_DOWN: Master_Down_Interval */
+    /* outputs */
+    __u64 now_ns;      /* bpf_ktime_get_ns() when the command ran */
+    __s32 error;       /* 0, or -errno: what failed */
+    __u32 answering;   /* leases.answering afterwards */
 };
 
 /* ---- BPF-written: counters, one field per decision ------------------------------------ */
@@ -171,9 +258,10 @@ struct xvrrp_rx_state {
     X(arp_drop_bad_sender, "ARP request with broadcast/multicast sender MAC: dropped")        \
     X(arp_drop_malformed, "ARP truncated or not Ethernet/IPv4 (htype/ptype/hlen/plen)")        \
     X(arp_pass, "ARP not asking for a VIP (or a reply): passed to the kernel")              \
+    X(arp_pass_other_host, "ARP request for a VIP sent to another host's MAC: passed")       \
     X(vlan_too_deep, "more than two VLAN tags: passed unparsed")                             \
     X(vrrp_valid, "valid VRRP advert")                                                       \
-    X(vrrp_accepted, "valid advert that re-armed the master-down timer")                     \
+    X(vrrp_accepted, "valid advert that restarted the master-down timer")                    \
     X(vrrp_ignored_lower_prio, "valid advert below our priority with preempt: not accepted")   \
     X(vrrp_prio_zero, "valid advert with priority 0 (master resigning)")                     \
     X(vrrp_while_master, "valid advert received while this server is master")                \
@@ -186,12 +274,17 @@ struct xvrrp_rx_state {
     X(vrrp_drop_type, "VRRP type not ADVERTISEMENT (1): dropped")                            \
     X(vrrp_drop_length, "VRRP length inconsistent with its address count: dropped")          \
     X(vrrp_drop_checksum, "VRRP checksum wrong (with and without pseudo-header): dropped")   \
-    X(vrrp_drop_interval, "VRRP max advert interval zero: dropped")                           \
+    X(vrrp_drop_interval, "VRRP interval zero, or VRRPv2 interval not ours (RFC 3768 7.1)")   \
     X(vrrp_drop_source, "VRRP source not in the allow-list: dropped")                        \
-    X(timer_master_down, "master-down timer fired")                                          \
+    X(timer_master_down, "master-down timer fired: master declared down")                    \
     X(timer_takeover, "master-down timer fired while armed: ARP answering on at once")       \
+    X(timer_late, "master-down expiry later than its threshold: grace given to the wire")    \
+    X(timer_grace_rescued, "an advert came within the grace of a late expiry: no takeover")  \
+    X(timer_grace_expired, "no advert within the grace of a late expiry: master down")      \
     X(timer_error, "bpf_timer init/start failed")                                             \
+    X(lease_expired, "the controller's lease ran out while ARP was answered")                \
     X(event_sent, "ring-buffer event sent")                                                  \
+    X(event_rate_limited, "advert while master/releasing not reported: one per interval")   \
     X(event_dropped, "ring buffer full: event lost")
 
 struct xvrrp_counters {
@@ -215,27 +308,35 @@ enum xvrrp_event_type {
     XVRRP_EV_ADVERT_WHILE_RELEASING = 9, /* a non-zero priority advert while RELEASING */
 };
 
+enum xvrrp_event_flags {
+    XVRRP_EVF_AFTER_GRACE = 1u << 0, /* declared at the end of a late expiry's grace */
+};
+
 struct xvrrp_event {
     __u64 ts_ns;   /* bpf_ktime_get_ns() of the advert or the expiry */
     __u32 type;    /* enum xvrrp_event_type */
     __u32 vrid;
-    __be32 src;    /* advert source (0 for timer events) */
+    __be32 src;    /* advert source; for timer events the last master heard */
     __u8 priority; /* advert priority */
     __u8 version;
     __u16 interval_field; /* as carried */
     __u64 master_down_interval_ns; /* the interval the timer is (or was) armed with */
+    __u64 deadline_ns; /* timer events: the deadline that passed (ts_ns - deadline_ns = late) */
+    __u32 flags;       /* enum xvrrp_event_flags */
+    __u32 pad;
 };
 
 #ifdef __cplusplus
 static_assert(sizeof(xvrrp_vrid_key) == 4);
-static_assert(sizeof(xvrrp_instance) == 24);
+static_assert(sizeof(xvrrp_instance) == 56);
 static_assert(sizeof(xvrrp_vip_key) == 4);
 static_assert(sizeof(xvrrp_vip) == 8);
 static_assert(sizeof(xvrrp_src_key) == 8);
-static_assert(sizeof(xvrrp_lease) == 8);
-static_assert(sizeof(xvrrp_rx_state) == 16 + 16 + 10 * 8 + 4 * XVRRP_GAP_BUCKETS);
+static_assert(sizeof(xvrrp_lease) == 24);
+static_assert(sizeof(xvrrp_rx_state) == 16 + 16 + 15 * 8 + 8 * XVRRP_GAP_BUCKETS);
 static_assert(offsetof(xvrrp_rx_state, flags) == 16);
-static_assert(sizeof(xvrrp_event) == 32);
+static_assert(sizeof(xvrrp_control) == 40);
+static_assert(sizeof(xvrrp_event) == 48);
 static_assert(sizeof(xvrrp_meta) == 4);
 static_assert(sizeof(xvrrp_counters) % 8 == 0);
 #endif

@@ -1,4 +1,6 @@
 // VRRP advert handling (bpf/advert.h): RFC 5798 7.1 validation, receive state, events.
+#include <cstring>
+
 #include "xdp_fixture.h"
 
 namespace xvrrp::test {
@@ -7,19 +9,29 @@ namespace {
 constexpr uint64_t kCs = 10'000'000;  // one centisecond in ns
 
 class Advert : public XdpTest {
-protected:
+  protected:
     void SetUp() override {
         XdpTest::SetUp();
-        set_instance(XVRRP_INST_PREEMPT | XVRRP_INST_TAKEOVER_ARMED);
+        set_instance(kPreempt | kTakeoverArmed);
     }
-    // Runs an invalid advert and checks it was dropped for exactly `reason`.
+    // Runs an invalid advert and checks it was dropped for exactly `reason`, leaving the
+    // receive state as it was.
     void expect_dropped(const Bytes &frame, const std::string &reason) {
+        auto before = state_->rx_state(kVrid);
+        ASSERT_TRUE(before);
         EXPECT_EQ(run(frame).action, XDP_DROP);
         EXPECT_EQ(counter_delta(), (CounterDelta{{reason, 1}}));
-        EXPECT_FALSE(state_->rx_state(kVrid).has_value()) << "an invalid advert changed rx_state";
+        auto after = state_->rx_state(kVrid);
+        ASSERT_TRUE(after);
+        // The timer's bytes are the kernel's; everything else must be untouched.
+        EXPECT_EQ(std::memcmp(reinterpret_cast<const char *>(&*before) + 16,
+                              reinterpret_cast<const char *>(&*after) + 16, sizeof *after - 16),
+                  0)
+            << "an invalid advert changed rx_state";
         EXPECT_TRUE(drain_events().empty());
     }
-    // RFC 5798 6.1 with our priority kOwnPriority.
+    // RFC 5798 6.1 with our priority kOwnPriority, written out (master_down_interval_test.cpp
+    // checks the shared formula against the controller's).
     static uint64_t master_down_ns(uint64_t interval_ns) {
         return 3 * interval_ns + ((256 - kOwnPriority) * interval_ns) / 256;
     }
@@ -29,8 +41,8 @@ TEST_F(Advert, ValidV3AdvertIsConsumedRecordedAndReportedOnce) {
     VrrpFields v;  // priority 150 from 192.0.2.11, interval 100 cs
     auto r = run(advert_frame(v));
     EXPECT_EQ(r.action, XDP_DROP);  // consumed: the controller reads rx_state and events
-    EXPECT_EQ(counter_delta(), (CounterDelta{{"vrrp_valid", 1}, {"vrrp_accepted", 1},
-                                             {"event_sent", 1}}));
+    EXPECT_EQ(counter_delta(),
+              (CounterDelta{{"vrrp_valid", 1}, {"vrrp_accepted", 1}, {"event_sent", 1}}));
     auto rx = state_->rx_state(kVrid);
     ASSERT_TRUE(rx);
     EXPECT_EQ(rx->master_addr, ip("192.0.2.11"));
@@ -71,7 +83,7 @@ TEST_F(Advert, ChecksumWithoutPseudoHeaderIsAlsoAccepted) {
 }
 
 TEST_F(Advert, ValidV2AdvertIsAcceptedOnAV2Instance) {
-    set_instance(XVRRP_INST_PREEMPT, 2);
+    set_instance(kPreempt, 2);
     VrrpFields v;
     v.version = 2;
     v.interval = 1;  // seconds
@@ -84,7 +96,7 @@ TEST_F(Advert, ValidV2AdvertIsAcceptedOnAV2Instance) {
 }
 
 TEST_F(Advert, V2AdvertWithPseudoHeaderChecksumIsDropped) {
-    set_instance(XVRRP_INST_PREEMPT, 2);
+    set_instance(kPreempt, 2);
     VrrpFields v;
     v.version = 2;
     v.interval = 1;
@@ -93,7 +105,7 @@ TEST_F(Advert, V2AdvertWithPseudoHeaderChecksumIsDropped) {
 }
 
 TEST_F(Advert, AdvertIsPassedToTheStackWhenConfiguredSoTcpdumpSeesIt) {
-    set_instance(XVRRP_INST_PREEMPT | XVRRP_INST_PASS_ADVERTS);
+    set_instance(kPreempt | kPassAdverts);
     auto in = advert_frame();
     auto r = run(in);
     EXPECT_EQ(r.action, XDP_PASS);
@@ -220,13 +232,13 @@ TEST_F(Advert, LaterFragmentIsDropped) {
 }
 
 TEST_F(Advert, SourceOutsideTheAllowListIsDropped) {
-    set_instance(XVRRP_INST_PREEMPT | XVRRP_INST_ALLOWLIST);
+    set_instance(kPreempt | kAllowlist);
     tables_->allow_source(kVrid, ip("192.0.2.12"));
     expect_dropped(advert_frame(), "vrrp_drop_source");
 }
 
 TEST_F(Advert, SourceInTheAllowListIsAccepted) {
-    set_instance(XVRRP_INST_PREEMPT | XVRRP_INST_ALLOWLIST);
+    set_instance(kPreempt | kAllowlist);
     tables_->allow_source(kVrid, ip("192.0.2.11"));
     EXPECT_EQ(run(advert_frame()).action, XDP_DROP);
     EXPECT_EQ(counter_delta()["vrrp_valid"], 1u);
@@ -257,7 +269,7 @@ TEST_F(Advert, IntervalChangeOfTheMasterIsReportedAndRelearned_Rfc5798_6_4_2) {
 }
 
 TEST_F(Advert, FastModeUsesTheConfiguredIntervalNotTheField) {
-    set_instance(XVRRP_INST_PREEMPT, 3, 1'000'000);  // 1 ms between xvrrp peers
+    set_instance(kPreempt, 3, 1'000'000);  // 1 ms between xvrrp peers
     VrrpFields v;
     v.interval = 1;  // nearest legal value on the wire
     run(advert_frame(v));
@@ -283,8 +295,10 @@ TEST_F(Advert, PriorityZeroSetsTheTimerToSkewTimeAndIsReported_Rfc5798_6_4_2) {
     VrrpFields v;
     v.priority = 0;
     run(advert_frame(v));
-    EXPECT_EQ(counter_delta(), (CounterDelta{{"vrrp_valid", 1}, {"vrrp_accepted", 1},
-                                             {"vrrp_prio_zero", 1}, {"event_sent", 1}}));
+    EXPECT_EQ(
+        counter_delta(),
+        (CounterDelta{
+            {"vrrp_valid", 1}, {"vrrp_accepted", 1}, {"vrrp_prio_zero", 1}, {"event_sent", 1}}));
     auto ev = drain_events();
     ASSERT_EQ(ev.size(), 1u);
     EXPECT_EQ(ev[0].type, XVRRP_EV_PRIORITY_ZERO);
@@ -296,8 +310,8 @@ TEST_F(Advert, LowerPriorityWithPreemptDoesNotRearmTheTimer_Rfc5798_6_4_2) {
     VrrpFields v;
     v.priority = 50;  // below our 100
     run(advert_frame(v));
-    EXPECT_EQ(counter_delta(), (CounterDelta{{"vrrp_valid", 1}, {"vrrp_ignored_lower_prio", 1},
-                                             {"event_sent", 1}}));
+    EXPECT_EQ(counter_delta(),
+              (CounterDelta{{"vrrp_valid", 1}, {"vrrp_ignored_lower_prio", 1}, {"event_sent", 1}}));
     EXPECT_EQ(state_->rx_state(kVrid)->accepted, 0u);
     auto ev = drain_events();
     ASSERT_EQ(ev.size(), 1u);
@@ -314,35 +328,90 @@ TEST_F(Advert, LowerPriorityWithoutPreemptIsAccepted_Rfc5798_6_4_2) {
     EXPECT_EQ(state_->rx_state(kVrid)->accepted, 1u);
 }
 
-TEST_F(Advert, AdvertWhileMasterIsReportedEveryTime) {
+// A flood of adverts while master must not become a flood of wake-ups: the controller's answer
+// is the same each time. Reported once per advert interval (1 s here), at once when the
+// sender or its priority changes.
+TEST_F(Advert, AdvertsWhileMasterAreReportedOncePerIntervalUnlessTheSenderChanges) {
     become_master();
-    for (int i = 0; i < 2; i++) {
-        run(advert_frame());
-        auto ev = drain_events();
-        ASSERT_EQ(ev.size(), 1u);
-        EXPECT_EQ(ev[0].type, XVRRP_EV_ADVERT_WHILE_MASTER);
-    }
-    EXPECT_EQ(counter_delta()["vrrp_while_master"], 2u);
+    run(advert_frame());
+    auto ev = drain_events();
+    ASSERT_EQ(ev.size(), 1u);
+    EXPECT_EQ(ev[0].type, XVRRP_EV_ADVERT_WHILE_MASTER);
+    for (int i = 0; i < 100; i++) run(advert_frame());
+    EXPECT_TRUE(drain_events().empty());
+    Ipv4Fields other;
+    other.src = ip("192.0.2.13");
+    run(advert_frame({}, other));
+    ev = drain_events();
+    ASSERT_EQ(ev.size(), 1u);
+    EXPECT_EQ(ev[0].src, ip("192.0.2.13"));
+    VrrpFields higher;
+    higher.priority = 200;
+    run(advert_frame(higher, other));
+    EXPECT_EQ(drain_events().size(), 1u) << "a new priority is news at once";
+    auto d = counter_delta();
+    EXPECT_EQ(d["vrrp_while_master"], 103u);
+    EXPECT_EQ(d["event_rate_limited"], 100u);
 }
 
-TEST_F(Advert, EveryAdvertFromTheNextMasterIsReportedWhileReleasing) {
+TEST_F(Advert, AdvertsWhileMasterAreReportedAgainAfterAnInterval) {
+    set_instance(kMaster | kPreempt, 3, 0, 50'000'000, kVrid,
+                 Timing{.advert_interval_ns = 1'000'000});
+    leases_->renew(kVrid, monotonic_ns() + 60 * kSecond);
+    run(advert_frame());
+    EXPECT_EQ(drain_events().size(), 1u);
+    uint64_t t0 = monotonic_ns();
+    while (monotonic_ns() < t0 + 2'000'000) {
+    }
+    run(advert_frame());
+    EXPECT_EQ(drain_events().size(), 1u);
+}
+
+TEST_F(Advert, TheNextMastersFirstAdvertIsReportedWhileReleasing) {
     run(advert_frame());  // 192.0.2.11 at 150, already known as the master: no news
     drain_events();
-    set_instance(XVRRP_INST_RELEASING | XVRRP_INST_PREEMPT);
-    for (int i = 0; i < 2; i++) {
-        run(advert_frame());
-        auto ev = drain_events();
-        ASSERT_EQ(ev.size(), 1u);
-        EXPECT_EQ(ev[0].type, XVRRP_EV_ADVERT_WHILE_RELEASING);
-        EXPECT_EQ(ev[0].src, ip("192.0.2.11"));
-        EXPECT_EQ(ev[0].priority, 150);
-    }
+    set_instance(kReleasing | kPreempt);
+    run(advert_frame());
+    auto ev = drain_events();
+    ASSERT_EQ(ev.size(), 1u);
+    EXPECT_EQ(ev[0].type, XVRRP_EV_ADVERT_WHILE_RELEASING);
+    EXPECT_EQ(ev[0].src, ip("192.0.2.11"));
+    EXPECT_EQ(ev[0].priority, 150);
+    run(advert_frame());
+    EXPECT_TRUE(drain_events().empty()) << "once per interval";
     VrrpFields zero;
     zero.priority = 0;
     run(advert_frame(zero));
-    auto ev = drain_events();
+    ev = drain_events();
     ASSERT_EQ(ev.size(), 1u);
     EXPECT_EQ(ev[0].type, XVRRP_EV_PRIORITY_ZERO);
+}
+
+TEST_F(Advert, V2AdvertWithAnotherIntervalIsDropped_Rfc3768_7_1) {
+    set_instance(kPreempt, 2);  // ours: 1 s
+    VrrpFields v;
+    v.version = 2;
+    v.interval = 2;
+    v.csum = Csum::Plain;
+    expect_dropped(advert_frame(v), "vrrp_drop_interval");
+}
+
+// Master_Down_Timer runs only between the controller's arm and disarm (Backup): an advert
+// heard meanwhile restarts it, one heard otherwise is recorded and restarts nothing.
+TEST_F(Advert, AdvertsRestartTheMasterDownTimerOnlyWhileItIsArmed) {
+    disarm();
+    run(advert_frame());
+    auto rx = state_->rx_state(kVrid);
+    EXPECT_EQ(rx->accepted, 1u);
+    EXPECT_FALSE(rx->flags & XVRRP_RX_WATCHING);
+    uint64_t deadline = rx->master_down_deadline_ns;
+    run(advert_frame());
+    EXPECT_EQ(state_->rx_state(kVrid)->master_down_deadline_ns, deadline);
+    arm(60 * kSecond);
+    run(advert_frame());
+    rx = state_->rx_state(kVrid);
+    EXPECT_TRUE(rx->flags & XVRRP_RX_WATCHING);
+    EXPECT_EQ(rx->master_down_deadline_ns, rx->last_advert_ns + master_down_ns(100 * kCs));
 }
 
 TEST_F(Advert, FullRingBufferIsCountedAndNeverBlocks) {

@@ -5,7 +5,7 @@ namespace xvrrp::test {
 namespace {
 
 class Arp : public XdpTest {
-protected:
+  protected:
     void SetUp() override {
         XdpTest::SetUp();
         add_vip("192.0.2.100");
@@ -68,7 +68,7 @@ TEST_F(Arp, ProbeWithZeroSenderIpIsAnsweredToTheProber) {
 }
 
 TEST_F(Arp, RequestForVipWhileBackupIsDroppedSoTheKernelCannotAnswer) {
-    set_instance(XVRRP_INST_PREEMPT);
+    set_instance(kPreempt);
     auto in = arp_request_frame();
     auto r = run(in);
     EXPECT_EQ(r.action, XDP_DROP);
@@ -78,23 +78,55 @@ TEST_F(Arp, RequestForVipWhileBackupIsDroppedSoTheKernelCannotAnswer) {
 TEST_F(Arp, RequestForVipWhileReleasingIsDroppedThoughTheVipIsStillOnTheHost) {
     // A stopping master keeps the VIP on dummy0 (the kernel would answer for it) and its VIP
     // entry here, so that this drop, not the kernel, decides: the next master answers alone.
-    set_instance(XVRRP_INST_RELEASING | XVRRP_INST_PREEMPT);
+    set_instance(kReleasing | kPreempt);
     leases_->renew(kVrid, monotonic_ns() + 60'000'000'000ull);  // even with a lease left over
     EXPECT_EQ(run(arp_request_frame()).action, XDP_DROP);
     EXPECT_EQ(counter_delta(), (CounterDelta{{"arp_drop_backup", 1}}));
 }
 
 TEST_F(Arp, RequestForVipWhileArmedButTimerNotFiredIsDropped) {
-    set_instance(XVRRP_INST_TAKEOVER_ARMED);
+    set_instance(kTakeoverArmed);
     EXPECT_EQ(run(arp_request_frame()).action, XDP_DROP);
     EXPECT_EQ(counter_delta(), (CounterDelta{{"arp_drop_backup", 1}}));
 }
 
 TEST_F(Arp, RequestForVipWhileMasterWithExpiredLeaseIsDropped) {
-    set_instance(XVRRP_INST_MASTER);
+    set_instance(kMaster);
     leases_->renew(kVrid, monotonic_ns() - 1);
     EXPECT_EQ(run(arp_request_frame()).action, XDP_DROP);
     EXPECT_EQ(counter_delta(), (CounterDelta{{"arp_drop_lease", 1}}));
+}
+
+// Linux confirms a cached neighbour with a unicast request to the MAC it has cached.
+TEST_F(Arp, UnicastRequestToTheVipsMacIsAnswered) {
+    become_master();
+    ArpFields req;
+    auto r = run(cat({eth(kServerMac, kClientMac, 0x0806), arp(req)}));
+    EXPECT_EQ(r.action, XDP_TX);
+    EXPECT_EQ(r.out, expected_reply(req));
+}
+
+// Seen in promiscuous mode or as a bridge port: another host's business. Passed, so that the
+// kernel drops it (or a bridge forwards it) as it would without us.
+TEST_F(Arp, RequestSentToAnotherHostsMacIsPassedUnanswered) {
+    become_master();
+    const Mac other = {0x02, 0x00, 0x00, 0x00, 0x00, 0x99};
+    auto in = cat({eth(other, kClientMac, 0x0806), arp(ArpFields{})});
+    auto r = run(in);
+    EXPECT_EQ(r.action, XDP_PASS);
+    EXPECT_EQ(r.out, in);
+    EXPECT_EQ(counter_delta(), (CounterDelta{{"arp_pass_other_host", 1}}));
+}
+
+// An advert thread that stalled longer than the lease renews it late: the kernel had stopped
+// answering (and stopped watching the lease); the next request finds the fresh lease.
+TEST_F(Arp, ALeaseRenewedAfterItRanOutIsAnsweredAgain) {
+    become_master(1);  // runs out at once
+    EXPECT_EQ(run(arp_request_frame()).action, XDP_DROP);
+    leases_->renew(kVrid, monotonic_ns() + 60 * kSecond);
+    EXPECT_EQ(run(arp_request_frame()).action, XDP_TX);
+    EXPECT_TRUE(leases_->slot(kVrid).answering()) << "the fast path answers the next one";
+    EXPECT_EQ(counter_delta(), (CounterDelta{{"arp_drop_lease", 1}, {"arp_reply", 1}}));
 }
 
 TEST_F(Arp, RequestForVipWhoseVridHasNoInstanceIsDropped) {
@@ -218,7 +250,7 @@ TEST_F(Arp, ForeignTcpPacketIsPassedWithoutTouchingAnyCounter) {
 TEST_F(Arp, ClearingTheControlTablesForgetsEveryVip) {
     become_master();
     tables_->allow_source(kVrid, ip("192.0.2.11"));
-    EXPECT_EQ(tables_->clear(), 3u);  // the instance, the VIP, the allowed source
+    EXPECT_EQ(tables_->clear(), 4u);  // the instance, its receive state, the VIP, the source
     auto in = arp_request_frame();
     EXPECT_EQ(run(in).action, XDP_PASS) << "no longer a service IP: the kernel decides";
     EXPECT_EQ(counter_delta(), (CounterDelta{{"arp_pass", 1}}));

@@ -51,8 +51,7 @@ TEST_F(Limits, MapsAreSizedAsTheAbiSays) {
 
 TEST_F(Limits, AFullVipMapAnswersItsLastServiceIpAndStillTakesUpdates) {
     for (int vrid = 1; vrid <= XVRRP_MAX_INSTANCES; ++vrid) {
-        set_instance(XVRRP_INST_MASTER | XVRRP_INST_PREEMPT, 3, 0, 50'000'000,
-                     static_cast<uint8_t>(vrid));
+        set_instance(kMaster | kPreempt, 3, 0, 50'000'000, static_cast<uint8_t>(vrid));
         leases_->renew(static_cast<uint8_t>(vrid), monotonic_ns() + 60'000'000'000ull);
     }
     fill_vips(XVRRP_MAX_VIPS);
@@ -72,7 +71,9 @@ TEST_F(Limits, AFullVipMapAnswersItsLastServiceIpAndStillTakesUpdates) {
         auto r = run(arp_request_frame(req));
         EXPECT_EQ(r.action, XDP_TX) << "service IP #" << k;
     }
-    EXPECT_EQ(counter_delta(), (CounterDelta{{"arp_reply", 3}}));
+    auto d = counter_delta();
+    d.erase("timer_error");  // masters whose lease timer could not be created: clock-checked
+    EXPECT_EQ(d, (CounterDelta{{"arp_reply", 3}}));
 }
 
 // An ordinary allocation of kernel memory by this process (a pipe, opened and closed).
@@ -83,22 +84,21 @@ void allocate_some_kernel_memory() {
     }
 }
 
-// bpf_timer_init() allocates with kmalloc_nolock() on 6.18, which fails (ENOMEM, counted as
-// timer_error) when many VRIDs hear their first advert at once, and keeps failing in a process
-// that does nothing else until an ordinary allocation refills the per-CPU caches (measured:
-// up to seconds when idle, one or two rounds with the pipes below). A VRID whose init failed
-// has no TIMER_READY flag, which is how the controller knows to keep its own timer for it, and
-// its next advert tries again. Each round here is one advert (40.95 s interval) per VRID
-// still without a timer.
+// bpf_timer_init() allocates with kmalloc_nolock() on 6.18, which has been seen to fail
+// (ENOMEM) when many VRIDs got their timer at once, and to keep failing in a process that does
+// nothing else until an ordinary allocation refills the per-CPU caches. The controller creates
+// each VRID's timer when it arms the Master_Down_Timer (xvrrp_control, in process context); a
+// VRID whose timer could not be created reports the error, keeps its deadline for the
+// controller to watch, and gets its timer when the controller arms it again.
 TEST_F(Limits, EveryVridGetsItsOwnMasterDownTimer) {
-    for (int vrid = 1; vrid <= XVRRP_MAX_INSTANCES; ++vrid)
-        set_instance(XVRRP_INST_PREEMPT, 3, 0, 50'000'000, static_cast<uint8_t>(vrid));
+    const uint32_t running = XVRRP_RX_TIMER_READY | XVRRP_RX_TIMER_RUNNING;
     auto timer_of = [&](int vrid) {
         auto rx = state_->rx_state(static_cast<uint8_t>(vrid));
-        return rx ? rx->flags & (XVRRP_RX_TIMER_READY | XVRRP_RX_TIMER_RUNNING) : 0u;
+        return rx ? rx->flags & running : 0u;
     };
-    const uint32_t running = XVRRP_RX_TIMER_READY | XVRRP_RX_TIMER_RUNNING;
-    int rounds = 0, missing = XVRRP_MAX_INSTANCES;
+    for (int vrid = 1; vrid <= XVRRP_MAX_INSTANCES; ++vrid)
+        set_instance(kPreempt | kNotWatching, 3, 0, 50'000'000, static_cast<uint8_t>(vrid));
+    int rounds = 0, missing = XVRRP_MAX_INSTANCES, first_missing = -1;
     for (; rounds < 300 && missing > 0; ++rounds) {
         if (rounds > 0) {
             usleep(10'000);
@@ -107,28 +107,25 @@ TEST_F(Limits, EveryVridGetsItsOwnMasterDownTimer) {
         missing = 0;
         for (int vrid = 1; vrid <= XVRRP_MAX_INSTANCES; ++vrid) {
             if (timer_of(vrid) == running) continue;
-            VrrpFields v;
-            v.vrid = static_cast<uint8_t>(vrid);
-            v.interval = 4095;
-            EXPECT_EQ(run(advert_frame(v)).action, XDP_DROP) << "VRID " << vrid;
-            uint32_t t = timer_of(vrid);
-            EXPECT_TRUE(t == running || t == 0) << "VRID " << vrid << " timer flags " << t;
-            if (t != running) ++missing;
+            auto r = arm(3'600 * kSecond, static_cast<uint8_t>(vrid));
+            EXPECT_TRUE(r.error == 0 || r.error == -ENOMEM) << "VRID " << vrid << ": " << r.error;
+            auto rx = state_->rx_state(static_cast<uint8_t>(vrid));
+            ASSERT_TRUE(rx);
+            EXPECT_TRUE(rx->flags & XVRRP_RX_WATCHING) << "armed, with a timer or without";
+            EXPECT_EQ(rx->master_down_deadline_ns, r.now_ns + 3'600 * kSecond);
+            if (timer_of(vrid) != running) ++missing;
         }
+        if (first_missing < 0) first_missing = missing;
     }
     EXPECT_EQ(missing, 0) << "VRIDs without a running timer after " << rounds << " rounds";
-    auto d = counter_delta();
-    EXPECT_EQ(d["vrrp_accepted"], d["vrrp_valid"]);
-    EXPECT_EQ(d["vrrp_accepted"] - d["timer_error"], uint64_t{XVRRP_MAX_INSTANCES});
-    // One NEW_MASTER event per VRID however many adverts it took: the ring holds them all.
-    EXPECT_EQ(drain_events().size(), size_t{XVRRP_MAX_INSTANCES});
+    RecordProperty("vrids_without_timer_at_first", first_missing);
 }
 
 // 255 events at once (every VRID's first advert): one poll() hands out at most kMaxPerPoll,
 // the ring keeps the rest for the next, and nothing is lost.
 TEST_F(Limits, AStormOfEventsIsHandedOutInBoundedBatches) {
     for (int vrid = 1; vrid <= XVRRP_MAX_INSTANCES; ++vrid) {
-        set_instance(XVRRP_INST_PREEMPT, 3, 0, 50'000'000, static_cast<uint8_t>(vrid));
+        set_instance(kPreempt, 3, 0, 50'000'000, static_cast<uint8_t>(vrid));
         VrrpFields v;
         v.vrid = static_cast<uint8_t>(vrid);
         v.interval = 4095;

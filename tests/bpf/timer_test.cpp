@@ -15,14 +15,21 @@ using namespace std::chrono_literals;
 constexpr uint64_t kMs = 1'000'000;
 
 class MasterDownTimer : public XdpTest {
-protected:
+  protected:
     void SetUp() override {
         XdpTest::SetUp();
         add_vip("192.0.2.100");
     }
     // Fast mode with a 5 ms interval: Master_Down_Interval = 15 ms + skew.
     void configure(uint32_t flags, uint64_t grace_ns = 10'000 * kMs) {
-        set_instance(flags | XVRRP_INST_PREEMPT, 3, 5 * kMs, grace_ns);
+        set_instance(flags | kPreempt, 3, 5 * kMs, grace_ns);
+    }
+    // Polls (up to 5 s, so a loaded machine cannot fail the test) until the kernel's verdict
+    // for the VRID is "not answering".
+    bool wait_until_not_answering() {
+        for (int i = 0; i < 500 && leases_->slot(kVrid).answering(); i++)
+            std::this_thread::sleep_for(10ms);
+        return !leases_->slot(kVrid).answering();
     }
     // Waits (up to 5 s, so a loaded machine cannot fail the test) for an event of that type.
     std::optional<xvrrp_event> wait_for_event(uint32_t type) {
@@ -58,7 +65,7 @@ TEST_F(MasterDownTimer, NotArmedExpiryLeavesArpUnanswered) {
 }
 
 TEST_F(MasterDownTimer, ArmedExpiryAnswersArpAtOnceBeforeTheController) {
-    configure(XVRRP_INST_TAKEOVER_ARMED);
+    configure(kTakeoverArmed);
     run(advert_frame());
     EXPECT_EQ(run(arp_request_frame()).action, XDP_DROP) << "master alive: not ours yet";
     auto ev = wait_for_event(XVRRP_EV_TAKEOVER);
@@ -70,17 +77,35 @@ TEST_F(MasterDownTimer, ArmedExpiryAnswersArpAtOnceBeforeTheController) {
     EXPECT_EQ(d["arp_reply"], 1u);
 }
 
-TEST_F(MasterDownTimer, TakeoverGraceRunsOutIfTheControllerNeverConfirms) {
-    configure(XVRRP_INST_TAKEOVER_ARMED, 20 * kMs);
+// The kernel took over on a lease of takeover_grace_ns; nobody renews it (no advert thread,
+// no controller): its timer ends the answering.
+TEST_F(MasterDownTimer, TakeoverLeaseRunsOutIfNobodyRenewsIt) {
+    configure(kTakeoverArmed, 20 * kMs);
+    run(advert_frame());
+    auto ev = wait_for_event(XVRRP_EV_TAKEOVER);
+    ASSERT_TRUE(ev);
+    EXPECT_EQ(leases_->slot(kVrid).took_over_ns(), ev->ts_ns);
+    EXPECT_EQ(leases_->expires(kVrid), ev->ts_ns + 20 * kMs);
+    EXPECT_TRUE(wait_until_not_answering());
+    EXPECT_EQ(run(arp_request_frame()).action, XDP_DROP);
+    EXPECT_EQ(counter_delta()["lease_expired"], 1u);
+}
+
+// The advert threads renew the kernel's takeover lease as they send: ARP stays answered.
+TEST_F(MasterDownTimer, TakeoverLeaseRenewedByTheAdvertThreadsKeepsAnswering) {
+    configure(kTakeoverArmed, 20 * kMs);
     run(advert_frame());
     ASSERT_TRUE(wait_for_event(XVRRP_EV_TAKEOVER));
-    auto rx = state_->rx_state(kVrid);
-    while (monotonic_ns() < rx->takeover_until_ns) std::this_thread::sleep_for(1ms);
-    EXPECT_EQ(run(arp_request_frame()).action, XDP_DROP);
+    for (int i = 0; i < 10; i++) {
+        leases_->renew(kVrid, monotonic_ns() + 20 * kMs);
+        std::this_thread::sleep_for(5ms);
+    }
+    EXPECT_TRUE(leases_->slot(kVrid).answering());
+    EXPECT_EQ(run(arp_request_frame()).action, XDP_TX);
 }
 
 TEST_F(MasterDownTimer, DisarmingAfterExpiryStopsAnswering) {
-    configure(XVRRP_INST_TAKEOVER_ARMED);
+    configure(kTakeoverArmed);
     run(advert_frame());
     ASSERT_TRUE(wait_for_event(XVRRP_EV_TAKEOVER));
     configure(0);  // the controller decided to stay backup
@@ -88,7 +113,7 @@ TEST_F(MasterDownTimer, DisarmingAfterExpiryStopsAnswering) {
 }
 
 TEST_F(MasterDownTimer, AcceptedAdvertAfterTakeoverStopsAnswering) {
-    configure(XVRRP_INST_TAKEOVER_ARMED);
+    configure(kTakeoverArmed);
     run(advert_frame());
     ASSERT_TRUE(wait_for_event(XVRRP_EV_TAKEOVER));
     ASSERT_EQ(run(arp_request_frame()).action, XDP_TX);
@@ -100,7 +125,7 @@ TEST_F(MasterDownTimer, AcceptedAdvertAfterTakeoverStopsAnswering) {
 TEST_F(MasterDownTimer, KeepsQuietWhileAdvertsKeepComing) {
     // 100 ms interval: Master_Down_Interval is over 300 ms; adverts every 10 ms keep the timer
     // from firing unless this machine stalls for 300 ms between two of them.
-    set_instance(XVRRP_INST_PREEMPT, 3, 100 * kMs);
+    set_instance(kPreempt, 3, 100 * kMs);
     for (int i = 0; i < 40; i++) {
         run(advert_frame());
         std::this_thread::sleep_for(10ms);
@@ -116,7 +141,7 @@ TEST_F(MasterDownTimer, KeepsQuietWhileAdvertsKeepComing) {
 
 TEST_F(MasterDownTimer, PriorityZeroAdvertMakesItFireAfterSkewTimeOnly) {
     // Standard mode, 1 s interval: a full Master_Down_Interval would be 3.6 s, Skew_Time 0.6 s.
-    set_instance(XVRRP_INST_PREEMPT | XVRRP_INST_TAKEOVER_ARMED);
+    set_instance(kPreempt | kTakeoverArmed);
     run(advert_frame());
     VrrpFields resign;
     resign.priority = 0;
@@ -134,21 +159,125 @@ TEST_F(MasterDownTimer, PriorityZeroAdvertMakesItFireAfterSkewTimeOnly) {
     EXPECT_GE(rx->master_down_at_ns - rx->last_advert_ns, rx->master_down_interval_ns);
 }
 
+// ---- a late expiry gives the wire a grace period (bpf/master_down.h) -----------------------
+
+class LateExpiry : public MasterDownTimer {
+  protected:
+    // Fast mode, 5 ms adverts: Master_Down_Interval 15 ms + skew. threshold 0: every real
+    // expiry is late by something (the timer runs after its deadline), so the test does not
+    // depend on this host's stalls; a huge threshold makes every expiry count as on time.
+    void configure_late(uint64_t threshold_ns, uint64_t grace_ns, uint32_t role = 0) {
+        Timing t;
+        t.late_threshold_ns = threshold_ns;
+        t.late_grace_ns = grace_ns;
+        set_instance(role | kPreempt, 3, 5 * kMs, 10'000 * kMs, kVrid, t);
+    }
+    bool wait_for_grace() {
+        for (int i = 0; i < 500; i++) {
+            if (state_->rx_state(kVrid)->flags & XVRRP_RX_GRACE) return true;
+            std::this_thread::sleep_for(1ms);
+        }
+        return false;
+    }
+};
+
+TEST_F(LateExpiry, AnAdvertWithinTheGraceMeansNoTakeover) {
+    configure_late(0, 2'000 * kMs, kTakeoverArmed);  // 2 s of grace: time for the test
+    run(advert_frame());
+    ASSERT_TRUE(wait_for_grace()) << "the late expiry never began a grace period";
+    EXPECT_EQ(run(arp_request_frame()).action, XDP_DROP) << "no takeover during the grace";
+    run(advert_frame());  // what the stalled host had waiting in its receive queue
+    auto rx = state_->rx_state(kVrid);
+    EXPECT_FALSE(rx->flags & XVRRP_RX_GRACE);
+    EXPECT_EQ(rx->grace_rescued, 1u);
+    EXPECT_EQ(rx->timer_fires, 0u);
+    drain_events();
+    std::this_thread::sleep_for(50ms);  // past where the grace would have ended
+    for (const auto &e : drain_events()) EXPECT_NE(e.type, XVRRP_EV_TAKEOVER);
+    auto d = counter_delta();
+    EXPECT_GE(d["timer_late"], 1u);  // the next expiry (15 ms on) is "late" again, with threshold 0
+    EXPECT_EQ(d["timer_grace_rescued"], 1u);
+    EXPECT_EQ(d["timer_takeover"], 0u);
+}
+
+TEST_F(LateExpiry, AnExpiryOnTimeDeclaresAtOnce) {
+    configure_late(10'000 * kMs, 2'000 * kMs, kTakeoverArmed);
+    run(advert_frame());
+    auto ev = wait_for_event(XVRRP_EV_TAKEOVER);
+    ASSERT_TRUE(ev);
+    EXPECT_FALSE(ev->flags & XVRRP_EVF_AFTER_GRACE);
+    EXPECT_LT(ev->ts_ns - ev->deadline_ns, 2'000 * kMs) << "declared before any grace could end";
+    auto rx = state_->rx_state(kVrid);
+    EXPECT_EQ(rx->late_expiries, 0u);
+    EXPECT_EQ(rx->timer_fires, 1u);
+}
+
+TEST_F(LateExpiry, ALateExpiryWithNoAdvertDeclaresOneGraceLater) {
+    configure_late(0, 30 * kMs, kTakeoverArmed);
+    run(advert_frame());
+    auto ev = wait_for_event(XVRRP_EV_TAKEOVER);
+    ASSERT_TRUE(ev);
+    EXPECT_TRUE(ev->flags & XVRRP_EVF_AFTER_GRACE);
+    EXPECT_GE(ev->ts_ns - ev->deadline_ns, 30 * kMs) << "declared before the grace ended";
+    auto rx = state_->rx_state(kVrid);
+    EXPECT_EQ(rx->late_expiries, 1u);
+    EXPECT_EQ(rx->grace_expired, 1u);
+    EXPECT_EQ(rx->timer_fires, 1u);
+    EXPECT_EQ(run(arp_request_frame()).action, XDP_TX);
+}
+
+TEST_F(LateExpiry, PriorityZeroStillPullsTheTimerInToSkewTime) {
+    configure_late(0, 30 * kMs);
+    run(advert_frame());
+    VrrpFields resign;
+    resign.priority = 0;
+    run(advert_frame(resign));
+    auto rx = state_->rx_state(kVrid);
+    uint64_t skew = (256 - kOwnPriority) * 5 * kMs / 256;
+    EXPECT_EQ(rx->master_down_interval_ns, skew);
+    EXPECT_EQ(rx->timer_expires_ns, rx->master_down_deadline_ns);
+    EXPECT_EQ(rx->master_down_deadline_ns, rx->last_advert_ns + skew);
+}
+
+// Every expiry of the VRID's timer lands in the lateness histogram (status and bpftool show
+// how late this host fires timers).
+TEST_F(LateExpiry, EveryExpiryIsCountedInTheLatenessHistogram) {
+    configure_late(10'000 * kMs, 0);
+    for (int i = 0; i < 10; i++) {
+        run(advert_frame());
+        std::this_thread::sleep_for(2ms);
+    }
+    ASSERT_TRUE(wait_for_event(XVRRP_EV_MASTER_DOWN));
+    auto rx = state_->rx_state(kVrid);
+    uint64_t counted = 0;
+    for (uint32_t n : rx->late_hist) counted += n;
+    EXPECT_EQ(counted, rx->timer_fires + rx->timer_rearms);
+    EXPECT_GE(rx->timer_fires, 1u);
+}
+
 class Lease : public XdpTest {};
 
+// The ARP path reads no clock: the VRID's timer watches the lease and ends the answering when
+// it runs out (a dead controller stops being answered within its lease plus the timer's
+// lateness).
 TEST_F(Lease, MasterAnswersWhileTheLeaseIsFreshAndStopsWhenItRunsOut) {
     add_vip("192.0.2.100");
     become_master(30 * kMs);
     uint64_t expires = leases_->expires(kVrid);
     ASSERT_EQ(run(arp_request_frame()).action, XDP_TX);
-    while (monotonic_ns() <= expires) std::this_thread::sleep_for(1ms);
+    for (int i = 0; i < 500 && leases_->slot(kVrid).answering(); i++)
+        std::this_thread::sleep_for(10ms);
+    EXPECT_FALSE(leases_->slot(kVrid).answering());
+    EXPECT_GE(monotonic_ns(), expires);
     EXPECT_EQ(run(arp_request_frame()).action, XDP_DROP);
-    EXPECT_EQ(counter_delta(), (CounterDelta{{"arp_reply", 1}, {"arp_drop_lease", 1}}));
+    EXPECT_EQ(counter_delta(),
+              (CounterDelta{{"arp_reply", 1}, {"arp_drop_lease", 1}, {"lease_expired", 1}}));
+    EXPECT_EQ(state_->rx_state(kVrid)->lease_expiries, 1u);
 }
 
 TEST_F(Lease, RenewingThroughTheMappingNeedsNoSyscallAndTakesEffectAtOnce) {
     add_vip("192.0.2.100");
-    set_instance(XVRRP_INST_MASTER);
+    set_instance(kMaster);  // no lease yet
     leases_->renew(kVrid, 0);
     ASSERT_EQ(run(arp_request_frame()).action, XDP_DROP);
     leases_->renew(kVrid, monotonic_ns() + 60'000 * kMs);  // a plain store into the map

@@ -9,10 +9,12 @@
 #include <time.h>
 
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "dataplane/control.h"
 #include "dataplane/dataplane.h"
 #include "dataplane/events.h"
 #include "dataplane/tables.h"
@@ -28,10 +30,32 @@ inline uint64_t monotonic_ns() {
     return uint64_t(ts.tv_sec) * 1000000000ull + ts.tv_nsec;
 }
 
+// What set_instance() configures: the role bits (enum xvrrp_role_flags, written through
+// xvrrp_control) and configuration bits of the instances entry, in one word for the tests.
+enum TestFlags : uint32_t {
+    kMaster = XVRRP_ROLE_MASTER,
+    kTakeoverArmed = XVRRP_ROLE_TAKEOVER_ARMED,
+    kPreempt = XVRRP_ROLE_PREEMPT,
+    kReleasing = XVRRP_ROLE_RELEASING,
+    kAllowlist = 1u << 16,
+    kPassAdverts = 1u << 17,
+    // Leave the Master_Down_Timer unarmed (by default a VRID that is not master watches: the
+    // controller arms it on entering Backup, and only then do adverts restart it).
+    kNotWatching = 1u << 18,
+};
+
+// The instance's timing, as the controller configures it.
+struct Timing {
+    uint64_t advert_interval_ns = 1'000'000'000;  // ours: rate of master/releasing events, v2
+    uint64_t late_threshold_ns = 0;
+    uint64_t late_grace_ns = 0;  // 0: a late expiry gets no grace
+};
+
 class XdpTest : public ::testing::Test {
-protected:
+  protected:
     static constexpr uint8_t kVrid = 51;
     static constexpr uint8_t kOwnPriority = 100;
+    static constexpr uint64_t kSecond = 1'000'000'000ull;
 
     void SetUp() override {
         dp_ = std::make_unique<dataplane::Dataplane>();
@@ -42,6 +66,7 @@ protected:
         leases_ = std::make_unique<dataplane::LeaseTable>(fds.leases);
         events_ = std::make_unique<dataplane::EventRing>(
             fds.events, [this](const xvrrp_event &e) { received_.push_back(e); });
+        control_ = std::make_unique<dataplane::ControlProgram>(dp_->control_prog_fd());
         baseline_ = state_->counters();
     }
 
@@ -80,15 +105,40 @@ protected:
         return std::exchange(received_, {});
     }
 
+    // The instances entry (configuration) and the role, as the controller writes them; a VRID
+    // that is not master gets its Master_Down_Timer armed (once, with a long interval that
+    // the first accepted advert replaces) unless kNotWatching.
     void set_instance(uint32_t flags, uint8_t version = 3, uint64_t fixed_interval_ns = 0,
-                      uint64_t grace_ns = 50'000'000, uint8_t vrid = kVrid) {
+                      uint64_t grace_ns = 50'000'000, uint8_t vrid = kVrid, Timing timing = {}) {
         xvrrp_instance inst{};
-        inst.flags = flags;
+        if (flags & kAllowlist) inst.flags |= XVRRP_INST_ALLOWLIST;
+        if (flags & kPassAdverts) inst.flags |= XVRRP_INST_PASS_ADVERTS;
         inst.version = version;
         inst.priority = kOwnPriority;
         inst.fixed_interval_ns = fixed_interval_ns;
+        inst.advert_interval_ns = fixed_interval_ns ? fixed_interval_ns : timing.advert_interval_ns;
         inst.takeover_grace_ns = grace_ns;
+        inst.late_threshold_ns = timing.late_threshold_ns;
+        inst.late_grace_ns = timing.late_grace_ns;
         tables_->set_instance(vrid, inst);
+        set_role(flags, vrid);
+        if (!(flags & (kMaster | kNotWatching)) && !armed_.count(vrid)) arm(60 * kSecond, vrid);
+    }
+
+    dataplane::ControlProgram::Result set_role(uint32_t flags, uint8_t vrid = kVrid) {
+        auto r = control_->set_role(vrid, flags & 0xffff, kOwnPriority);
+        // -ENOMEM: no timer to watch the lease (seen with 255 masters at once on 6.18); the
+        // ARP path then checks the lease against the clock.
+        EXPECT_TRUE(r.error == 0 || r.error == -ENOMEM) << "set role of VRID " << int(vrid);
+        return r;
+    }
+    dataplane::ControlProgram::Result arm(uint64_t interval_ns, uint8_t vrid = kVrid) {
+        armed_.insert(vrid);
+        return control_->arm_master_down(vrid, interval_ns);
+    }
+    void disarm(uint8_t vrid = kVrid) {
+        armed_.erase(vrid);
+        control_->disarm_master_down(vrid);
     }
 
     void add_vip(const char *addr, const Mac &mac = kServerMac, uint8_t vrid = kVrid) {
@@ -100,8 +150,8 @@ protected:
 
     // Master with a lease that stays fresh for the test (or a given number of ns).
     void become_master(uint64_t lease_ns = 60'000'000'000ull) {
-        set_instance(XVRRP_INST_MASTER | XVRRP_INST_PREEMPT);
-        leases_->renew(kVrid, monotonic_ns() + lease_ns);
+        leases_->renew(kVrid, monotonic_ns() + lease_ns);  // the lease first, then the role
+        set_instance(kMaster | kPreempt);
     }
 
     std::unique_ptr<dataplane::Dataplane> dp_;
@@ -109,6 +159,8 @@ protected:
     std::unique_ptr<dataplane::StateReader> state_;
     std::unique_ptr<dataplane::LeaseTable> leases_;
     std::unique_ptr<dataplane::EventRing> events_;
+    std::unique_ptr<dataplane::ControlProgram> control_;
+    std::set<uint8_t> armed_;
     std::vector<xvrrp_event> received_;
     xvrrp_counters baseline_{};
 };

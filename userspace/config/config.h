@@ -106,6 +106,11 @@ struct Instance {
     AdvertThread advert_thread;
     // How long the XDP program keeps answering ARP after the last advert the controller sent.
     Duration lease = std::chrono::seconds(3);  // default: 3 x advert_interval
+    // A Master_Down_Timer expiry later than the threshold after its deadline (the host
+    // stalled) gives the wire the grace to deliver queued adverts before the master is
+    // declared down; zero grace: never. Defaults from the interval (vrrp::late_expiry_*).
+    Duration late_expiry_threshold{};
+    Duration late_expiry_grace{};
     uint32_t source_line = 0;  // line of the [[instance]] header, for later runtime messages
 
     Family family() const { return virtual_ips.front().address.family; }

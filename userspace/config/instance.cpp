@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "config/duration.h"
+#include "vrrp/state_params.h"
 
 namespace xvrrp::config {
 
@@ -12,15 +13,31 @@ using namespace std::string_literals;
 
 namespace {
 
-const std::vector<std::string_view> kInstanceKeys = {
-    "name",        "interface",       "vrid",
-    "priority",    "version",         "advert_interval",
-    "preempt",     "preempt_delay",   "accept",
-    "virtual_ips", "unicast_peers",   "allowed_sources",
-    "checksum",    "use_vmac",        "pass_adverts",        "garp_delay",
-    "garp_count",  "garp_interval",   "garp_refresh",
-    "notify",      "track_interface", "advert_thread",
-    "lease"};
+const std::vector<std::string_view> kInstanceKeys = {"name",
+                                                     "interface",
+                                                     "vrid",
+                                                     "priority",
+                                                     "version",
+                                                     "advert_interval",
+                                                     "preempt",
+                                                     "preempt_delay",
+                                                     "accept",
+                                                     "virtual_ips",
+                                                     "unicast_peers",
+                                                     "allowed_sources",
+                                                     "checksum",
+                                                     "use_vmac",
+                                                     "pass_adverts",
+                                                     "garp_delay",
+                                                     "garp_count",
+                                                     "garp_interval",
+                                                     "garp_refresh",
+                                                     "notify",
+                                                     "track_interface",
+                                                     "advert_thread",
+                                                     "lease",
+                                                     "late_expiry_threshold",
+                                                     "late_expiry_grace"};
 
 constexpr Duration kMaxV3Interval = 40950ms;  // 4095 centiseconds, RFC 5798 5.2.7
 constexpr Duration kMinFastInterval = 100us;
@@ -241,6 +258,23 @@ void set(std::optional<T> v, T &out) {
     if (v) out = *v;
 }
 
+// "auto" (keep `out`, the default computed from the interval) or a duration within [lo, hi].
+void read_auto_duration(TableReader &r, std::string_view key, Duration lo, Duration hi,
+                        std::string_view zero_means, Duration &out) {
+    const toml::node *n = r.node(key);
+    if (!n) return;
+    if (auto text = n->value<std::string>(); text && *text == "auto") return;
+    if (auto text = n->value<std::string>()) {
+        std::string ignored;
+        if (!parse_duration(*text, &ignored)) {
+            r.diag().error(*n, r.name(key) + " must be \"auto\" or a duration such as \"500us\"" +
+                                   std::string(zero_means) + ", got \"" + *text + "\"");
+            return;
+        }
+    }
+    set(r.duration(key, lo, hi), out);
+}
+
 }  // namespace
 
 std::string advert_interval_problem(Duration d, int version) {
@@ -345,6 +379,13 @@ ParsedInstance parse_instance(const toml::table &table, Diagnostics &diag) {
         else
             inst.lease = *v;
     }
+    // What a late Master_Down_Timer expiry forgives (bpf/master_down.h); "auto" derives both
+    // from the interval (vrrp::late_expiry_threshold/grace, state_params.h).
+    inst.late_expiry_threshold = vrrp::late_expiry_threshold(inst.advert_interval);
+    inst.late_expiry_grace = vrrp::late_expiry_grace(inst.version, inst.advert_interval);
+    read_auto_duration(r, "late_expiry_threshold", 10us, 60s, "", inst.late_expiry_threshold);
+    read_auto_duration(r, "late_expiry_grace", 0s, 60s, " (\"0s\": no grace)",
+                       inst.late_expiry_grace);
 
     p.valid = diag.count() == errors_before;
     return p;

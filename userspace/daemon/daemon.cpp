@@ -127,7 +127,6 @@ class Daemon {
     void on_stop_signal(int signo);
     bool releasing() const;
     void release();
-    void dispatch(size_t uplink, const xvrrp_event &ev);
     void on_links(const net::LinkChanges &changes, TimePoint now);
     void apply_tracking(Instance &inst, TimePoint now);
     void arm_timer();
@@ -209,8 +208,7 @@ void Daemon::start_up() {
     // 3. The XDP program on each uplink, maps pinned under pin_dir/<ifname>/.
     route_library_logs();
     for (size_t i = 0; i < links.size(); i++)
-        uplinks_.push_back(std::make_unique<Uplink>(
-            links[i], cfg_.daemon.pin_dir, [this, i](const xvrrp_event &ev) { dispatch(i, ev); }));
+        uplinks_.push_back(std::make_unique<Uplink>(links[i], cfg_.daemon.pin_dir));
     for (const auto &c : cfg_.instances) {
         auto it = std::find_if(uplinks_.begin(), uplinks_.end(),
                                [&](const auto &u) { return u->name() == c.interface; });
@@ -232,7 +230,7 @@ void Daemon::start_up() {
     watch(epoll_.get(), links_->fd(), kLinks);
     watch(epoll_.get(), control_->fd(), kControl);
     for (size_t i = 0; i < uplinks_.size(); i++)
-        watch(epoll_.get(), uplinks_[i]->events().epoll_fd(), kRing, i);
+        watch(epoll_.get(), uplinks_[i]->port().events_epoll_fd(), kRing, i);
 
     if (int prio = cfg_.daemon.sched_priority; prio > 0) {
         // After the advert threads exist: they have their own policy (advert_thread).
@@ -257,13 +255,6 @@ void Daemon::start_up() {
     }
     info("", "running: " + std::to_string(instances_.size()) + " instance(s); control socket " +
                  cfg_.daemon.control_socket);
-}
-
-void Daemon::dispatch(size_t uplink, const xvrrp_event &ev) {
-    auto now = monotonic_now();
-    for (auto &inst : instances_)
-        if (&inst->uplink() == uplinks_[uplink].get() && inst->config().vrid == ev.vrid)
-            inst->on_kernel_event(ev, now);
 }
 
 void Daemon::apply_tracking(Instance &inst, TimePoint now) {
@@ -380,7 +371,7 @@ void Daemon::loop() {
                     control_->serve_one();
                     break;
                 case kRing:
-                    uplinks_[index]->events().poll(0);
+                    uplinks_[index]->port().poll_events();
                     break;
             }
         }

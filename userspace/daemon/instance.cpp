@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 
 #include "daemon/log.h"
 #include "net/address.h"
@@ -19,6 +20,12 @@ struct overloaded : Ts... {
 
 uint64_t ns(vrrp::Duration d) {
     return static_cast<uint64_t>(d.count());
+}
+
+TimePoint monotonic_now() {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return TimePoint(int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec);
 }
 
 vrrp::InstanceParams params_of(const config::Instance &c, const vrrp::IpAddress &primary,
@@ -49,6 +56,22 @@ std::string ms(vrrp::Duration d) {
     return buf;
 }
 
+dataplane::VridConfig binding_config(const config::Instance &c, const vrrp::MacAddress &mac) {
+    dataplane::VridConfig b;
+    b.vrid = c.vrid;
+    b.version = c.version;
+    b.advert_interval = c.advert_interval;
+    b.fast_mode = c.fast_mode();
+    b.lease = c.lease;
+    b.late_threshold = c.late_expiry_threshold;
+    b.late_grace = c.late_expiry_grace;
+    b.pass_adverts = c.pass_adverts;
+    for (const auto &v : c.virtual_ips) b.virtual_ips.push_back(v.address);
+    b.answer_mac = mac;
+    b.allowed_sources = c.allowed_sources;
+    return b;
+}
+
 }  // namespace
 
 Instance::Instance(const config::Instance &cfg, Uplink &uplink, net::AddressEditor &vip_addresses,
@@ -60,12 +83,17 @@ Instance::Instance(const config::Instance &cfg, Uplink &uplink, net::AddressEdit
       vip_interface_(std::move(vip_interface)),
       notify_(notify),
       sm_(params_of(cfg, uplink.primary_address(), release_hold)) {
+    // The VRID in the kernel: its service IPs (answered with the uplink's MAC), allow-list and
+    // lease slot; no role yet, nothing answered.
+    binding_ = std::make_unique<dataplane::VridBinding>(
+        uplink_.port(), binding_config(cfg_, uplink_.mac()),
+        [this](const dataplane::KernelReport &r) { on_kernel_report(r); });
+
     tx::AdvertiserOptions opts;
-    const uint8_t vrid = cfg_.vrid;
     const uint64_t lease = ns(cfg_.lease);
-    auto *leases = &uplink_.leases();
+    const dataplane::LeaseSlot slot = binding_->lease();
     // Runs on the advert thread after each advert: a plain store into the mmap'ed lease.
-    opts.on_sent = [leases, vrid, lease](uint64_t now_ns) { leases->renew(vrid, now_ns + lease); };
+    opts.on_sent = [slot, lease](uint64_t now_ns) { slot.renew_until(now_ns + lease); };
     // One thread sends the adverts of every instance of the uplink (scheduled alike): a
     // thread per instance cost a context switch per advert, a whole vCPU for 255 instances at
     // 10 ms. It exists from the start, and the advertiser is parked (no CPU) while not master:
@@ -74,19 +102,10 @@ Instance::Instance(const config::Instance &cfg, Uplink &uplink, net::AddressEdit
     advertiser_ = std::make_unique<tx::Advertiser>(
         uplink_.advert_thread(cfg_.advert_thread.sched_priority, cfg_.advert_thread.cpu), opts);
     advertiser_->start(cfg_.advert_interval, /*parked=*/true);
-
-    // The ARP responder's table: this instance's service IPs, answered with the uplink's MAC.
-    xvrrp_vip vip{};
-    std::memcpy(vip.mac, uplink_.mac().data(), 6);
-    vip.vrid = vrid;
-    for (const auto &v : cfg_.virtual_ips) uplink_.tables().set_vip(v.address.to_be32(), vip);
-    for (const auto &src : cfg_.allowed_sources) uplink_.tables().allow_source(vrid, src.to_be32());
-    uplink_.leases().renew(vrid, 0);
 }
 
 Instance::~Instance() {
     advertiser_->stop();
-    uplink_.leases().renew(cfg_.vrid, 0);
 }
 
 void Instance::start(TimePoint now, bool link_up) {
@@ -117,10 +136,7 @@ void Instance::stop_now(TimePoint now, const std::string &why) {
 void Instance::clean_up_after_stop() {
     if (sm_.release()) log_release();
     advertiser_->stop();
-    uplink_.leases().renew(cfg_.vrid, 0);
-    uplink_.tables().remove_instance(cfg_.vrid);
-    written_.reset();
-    for (const auto &v : cfg_.virtual_ips) uplink_.tables().remove_vip(v.address.to_be32());
+    binding_.reset();  // every entry of the VRID leaves the kernel
     cleaned_up_ = true;
 }
 
@@ -144,34 +160,25 @@ void Instance::log_release() const {
     }
 }
 
-void Instance::on_kernel_event(const xvrrp_event &ev, TimePoint now) {
-    if (ev.type == XVRRP_EV_MASTER_DOWN || ev.type == XVRRP_EV_TAKEOVER) {
-        double react_us = (double(now.count()) - double(ev.ts_ns)) / 1000.0;
-        std::string why = ev.type == XVRRP_EV_TAKEOVER
-                              ? "kernel master-down timer fired; XDP answering ARP since then"
-                              : "kernel master-down timer fired";
-        apply(sm_.kernel_master_down(now), now,
-              why + " (" + std::to_string(int(react_us)) + " us ago)");
+void Instance::on_kernel_report(const dataplane::KernelReport &report) {
+    if (cleaned_up_) return;
+    TimePoint now = monotonic_now();
+    if (const auto *down = std::get_if<dataplane::MasterDownReport>(&report)) {
+        std::string why =
+            down->by_kernel ? "kernel master-down timer fired" : "master-down timer fired";
+        if (down->took_over) why += "; XDP answering ARP since then";
+        double react_us = double((now - down->at).count()) / 1000.0;
+        why += " (" + std::to_string(int(react_us)) + " us ago";
+        if (down->after_grace)
+            why += "; " + ms(down->late) + " late, after a grace period with no advert";
+        why += ")";
+        apply(sm_.master_down_expired(now), now, why);
         return;
     }
-    auto a = kernel_advert(ev.version, ev.priority, ev.interval_field, ev.src);
-    apply(sm_.advert_received(a, now), now,
-          std::string(dataplane::event_type_name(ev.type)) + ": advert from " +
-              a.source.to_string() + " priority " + std::to_string(a.priority));
-}
-
-// An advert as the XDP program recorded it (it validated the packet; the state machine needs
-// only these fields), for this instance's VRID and addresses.
-vrrp::Advert Instance::kernel_advert(uint8_t version, uint8_t priority, uint16_t interval_field,
-                                     uint32_t src_be) const {
-    vrrp::Advert a;
-    a.version = version;
-    a.vrid = cfg_.vrid;
-    a.priority = priority;
-    a.interval_field = interval_field;
-    a.source = vrrp::IpAddress::v4_from_be32(src_be);
-    for (const auto &v : cfg_.virtual_ips) a.addresses.push_back(v.address);
-    return a;
+    const auto &a = std::get<dataplane::AdvertReport>(report);
+    apply(sm_.advert_received(a.advert, now), now,
+          a.why + ": advert from " + a.advert.source.to_string() + " priority " +
+              std::to_string(a.advert.priority));
 }
 
 void Instance::on_link(bool up, TimePoint now) {
@@ -185,38 +192,13 @@ void Instance::on_priority(uint8_t priority, TimePoint now) {
           "tracked interfaces: priority " + std::to_string(priority));
 }
 
-// The kernel has an accepted master and its timer watches it: it will say when it dies.
-bool Instance::kernel_timer_watches(const xvrrp_rx_state &rx) {
-    return rx.accepted > 0 && (rx.flags & XVRRP_RX_TIMER_READY) &&
-           !(rx.flags & XVRRP_RX_MASTER_DOWN);
-}
-
-std::optional<xvrrp_rx_state> Instance::live_kernel_master(TimePoint now) const {
-    auto rx = uplink_.state().rx_state(cfg_.vrid);
-    if (!rx) return std::nullopt;
-    if (kernel_timer_watches(*rx)) return rx;
-    // Adverts are accepted but the kernel has no timer for them: bpf_timer_init() failed
-    // (ENOMEM: on 6.18 it allocates with kmalloc_nolock, which fails for a while when many
-    // VRIDs hear their first advert at once; every later advert tries again). The master is
-    // alive while the kernel heard it within Master_Down_Interval; the loop's own timer keeps
-    // checking meanwhile (next_wakeup), so a death is noticed within two intervals instead of
-    // one, and a live master is never declared dead for want of a kernel timer.
-    if (rx->accepted > 0 && !(rx->flags & (XVRRP_RX_MASTER_DOWN | XVRRP_RX_TIMER_READY)) &&
-        rx->last_advert_ns + ns(sm_.master_down_interval()) > uint64_t(now.count()))
-        return rx;
-    return std::nullopt;
-}
-
 std::optional<TimePoint> Instance::next_wakeup() const {
     std::optional<TimePoint> next = sm_.deadline(vrrp::TimerKind::PreemptDelay);
     auto consider = [&](std::optional<TimePoint> t) {
         if (t && (!next || *t < *next)) next = t;
     };
-    auto rx =
-        sm_.state() == vrrp::State::Backup ? uplink_.state().rx_state(cfg_.vrid) : std::nullopt;
-    if (sm_.state() == vrrp::State::Backup && !(rx && kernel_timer_watches(*rx)))
-        consider(sm_.deadline(vrrp::TimerKind::MasterDown));
     consider(sm_.deadline(vrrp::TimerKind::ReleaseHold));
+    if (binding_) consider(binding_->next_wakeup());  // Master_Down_Timer without a kernel timer
     if (!garp_due_.empty()) consider(garp_due_.front());
     consider(refresh_at_);
     return next;
@@ -232,19 +214,9 @@ void Instance::on_wakeup(TimePoint now, size_t &garp_budget) {
         apply(sm_.timer_expired(now), now, "release hold ended");
         return;
     }
-    bool master_down_due = sm_.state() == vrrp::State::Backup && due(vrrp::TimerKind::MasterDown);
-    if (!due(vrrp::TimerKind::PreemptDelay) && !master_down_due) return;
-    auto rx = sm_.state() == vrrp::State::Backup ? live_kernel_master(now) : std::nullopt;
-    if (rx) {
-        // The kernel heard the master within Master_Down_Interval: tell the state machine, so
-        // its own timer (which no steady advert reached) does not fire.
-        auto a =
-            kernel_advert(rx->version, rx->master_priority, rx->interval_field, rx->master_addr);
-        apply(sm_.advert_received(a, now), now, "master alive per kernel");
-    }
-    apply(
-        sm_.timer_expired(now), now,
-        master_down_due ? "no acceptable advert for Master_Down_Interval" : "preempt_delay ended");
+    if (due(vrrp::TimerKind::PreemptDelay))
+        apply(sm_.timer_expired(now), now, "preempt_delay ended");
+    if (binding_) binding_->on_wakeup(now);  // may report the master down
 }
 
 void Instance::apply(const vrrp::Actions &actions, TimePoint now, const std::string &why) {
@@ -259,23 +231,23 @@ void Instance::apply(const vrrp::Actions &actions, TimePoint now, const std::str
                         schedule_garps(now);
                 },
                 [&](const vrrp::SetArpAnswering &a) {
-                    if (a.on) {
-                        uplink_.leases().renew(cfg_.vrid, ns(now + cfg_.lease));
-                    } else {
-                        stop_adverts();
-                        uplink_.leases().renew(cfg_.vrid, 0);
-                    }
-                    sync_kernel(now);
+                    // Off: no advert (and no lease renewal with it) may follow.
+                    if (!a.on) stop_adverts();
+                    sync_role(now);  // now, before the actions that follow (adverts, VIPs)
                 },
-                [&](const vrrp::SetTakeoverOnTimeout &) { sync_kernel(now); },
+                [&](const vrrp::SetTakeoverOnTimeout &) { sync_role(now); },
                 [&](const vrrp::AddVips &) { set_vips(true); },
                 [&](const vrrp::RemoveVips &) { set_vips(false); },
                 [&](const vrrp::RunNotify &n) { notify_.run(cfg_, n.state, sm_.priority()); },
                 [&](const vrrp::StopTimer &t) {
                     if (t.kind == vrrp::TimerKind::Advert) stop_adverts();
                 },
-                [&](const vrrp::StartTimer &) {},     // next_wakeup() reads deadlines
-                [&](const vrrp::TimingChanged &) {},  // the kernel learns on its own
+                [&](const vrrp::StartTimer &) {},  // next_wakeup() reads deadlines
+                [&](const vrrp::ArmMasterDown &m) {
+                    sync_role(now);  // the priority the kernel computes with comes first
+                    binding_->arm_master_down(m.interval);
+                },
+                [&](const vrrp::DisarmMasterDown &) { binding_->disarm_master_down(); },
             },
             action);
     }
@@ -284,7 +256,7 @@ void Instance::apply(const vrrp::Actions &actions, TimePoint now, const std::str
         garp_due_.clear();
         refresh_at_.reset();
     }
-    sync_kernel(now);
+    sync_role(now);
     if (sm_.state() != last_state_) {
         info(cfg_.name, std::string(vrrp::to_string(last_state_)) + " -> " +
                             std::string(vrrp::to_string(sm_.state())) + " (" + why + ")");
@@ -293,23 +265,16 @@ void Instance::apply(const vrrp::Actions &actions, TimePoint now, const std::str
     if (stopped_ && !cleaned_up_ && !sm_.releasing()) clean_up_after_stop();
 }
 
-// Mirrors the state machine into the kernel's instance entry; writes only on change.
-void Instance::sync_kernel(TimePoint now) {
+// Mirrors the election into the VRID's role in the kernel; the binding writes only changes.
+void Instance::sync_role(TimePoint now) {
     if (cleaned_up_) return;  // a late event after the stop must not bring the entry back
-    xvrrp_instance e{};
-    if (sm_.arp_answering()) e.flags |= XVRRP_INST_MASTER;
-    if (sm_.releasing()) e.flags |= XVRRP_INST_RELEASING;
-    if (sm_.takeover_armed()) e.flags |= XVRRP_INST_TAKEOVER_ARMED;
-    if (sm_.discards_lower_priority(now)) e.flags |= XVRRP_INST_PREEMPT;
-    if (!cfg_.allowed_sources.empty()) e.flags |= XVRRP_INST_ALLOWLIST;
-    if (cfg_.pass_adverts) e.flags |= XVRRP_INST_PASS_ADVERTS;
-    e.version = cfg_.version;
-    e.priority = sm_.priority();
-    e.fixed_interval_ns = cfg_.fast_mode() ? ns(cfg_.advert_interval) : 0;
-    e.takeover_grace_ns = ns(cfg_.lease);
-    if (written_ && std::memcmp(&*written_, &e, sizeof e) == 0) return;
-    uplink_.tables().set_instance(cfg_.vrid, e);
-    written_ = e;
+    dataplane::VridRole role;
+    role.answering = sm_.arp_answering();
+    role.takeover_armed = sm_.takeover_armed();
+    role.discard_lower_priority = sm_.discards_lower_priority(now);
+    role.releasing = sm_.releasing();
+    role.priority = sm_.priority();
+    binding_->set_role(role);
 }
 
 std::vector<uint8_t> Instance::advert_frame(uint8_t priority) const {
@@ -442,14 +407,15 @@ InstanceStatus Instance::status(TimePoint now) const {
     s.adverts_sent = sent.sent;
     s.advert_late_wakeups = sent.late_wakeups;
     s.advert_max_lateness_ms = double(sent.max_lateness_ns) / 1e6;
-    if (auto rx = uplink_.state().rx_state(cfg_.vrid)) {
-        s.adverts_received = rx->adverts;
-        if (rx->last_advert_ns)
-            s.last_advert_age_ms = (double(now.count()) - double(rx->last_advert_ns)) / 1e6;
+    if (binding_) {
+        s.kernel = binding_->stats(now);
+        s.adverts_received = s.kernel.adverts;
+        if (s.kernel.last_advert_age)
+            s.last_advert_age_ms = double(s.kernel.last_advert_age->count()) / 1e6;
     }
     s.tx_path = std::string(advertiser_->sender_name());
     s.xdp_mode = uplink_.xdp_mode();
-    s.arp_answering = sm_.arp_answering();
+    s.arp_answering = binding_ ? s.kernel.answering : false;  // the kernel's own verdict
     s.takeover_armed = sm_.takeover_armed();
     for (const auto &v : cfg_.virtual_ips)
         s.virtual_ips.push_back(v.address.to_string() + "/" + std::to_string(v.prefix_len));

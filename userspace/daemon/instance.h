@@ -1,14 +1,13 @@
 // One VRRP instance at run time: its state machine (pure, userspace/vrrp), and the effects
-// of its decisions on the host: the kernel maps, the advert thread, gratuitous ARP, service IPs
-// on the VIP interface, notify hooks.
+// of its decisions on the host: its VRID's binding to the kernel (dataplane/vrid_binding.h),
+// the advert threads, gratuitous ARP, service IPs on the VIP interface, notify hooks.
 //
-// Who keeps time (so that an idle backup costs no CPU): in Backup, once the kernel has accepted
-// an advert, the master-down timer is the kernel's bpf_timer: the loop is woken only by its
-// events. The state machine's own Master_Down_Timer is used only while the kernel has no live
-// master (start-up, after the master resigned or died), or has no timer for it (bpf_timer_init
-// can fail for a while; see live_kernel_master). In Master, the advert thread paces the
-// adverts, not the loop. The loop wakes on timers only for a preempt_delay hold, for
-// scheduled gratuitous ARP and for the end of a release hold.
+// Who keeps time (so that an idle backup costs no CPU): the Master_Down_Timer belongs to the
+// binding, which runs it in the kernel (restarted there by every accepted advert); the loop is
+// woken only by its expiry, or keeps it itself while the kernel has no timer for the VRID. In
+// Master, the advert threads pace the adverts, not the loop. The loop wakes on its own timers
+// only for a preempt_delay hold, for scheduled gratuitous ARP and for the end of a release
+// hold.
 //
 // Stopping (SIGTERM/SIGINT): shutdown() sends the priority-0 advert with ARP already off. A
 // master then holds its service IPs on the VIP interface (releasing()) until the kernel reports
@@ -25,6 +24,7 @@
 
 #include "config/config.h"
 #include "daemon/notify.h"
+#include "dataplane/vrid_binding.h"
 #include "daemon/uplink.h"
 #include "net/address.h"
 #include "tx/advertiser.h"
@@ -44,6 +44,7 @@ struct InstanceStatus {
     std::optional<double> last_advert_age_ms;
     bool arp_answering = false, takeover_armed = false;
     std::vector<std::string> virtual_ips;
+    dataplane::ReceiveStats kernel;  // what the kernel saw for the VRID
 };
 
 class Instance {
@@ -65,7 +66,6 @@ class Instance {
     void shutdown(TimePoint now);
     void stop_now(TimePoint now, const std::string &why);
     bool releasing() const { return sm_.releasing(); }
-    void on_kernel_event(const xvrrp_event &ev, TimePoint now);
     void on_link(bool up, TimePoint now);
     // A tracked interface changed: the effective priority is recomputed by the caller.
     void on_priority(uint8_t priority, TimePoint now);
@@ -77,14 +77,9 @@ class Instance {
     InstanceStatus status(TimePoint now) const;
 
   private:
+    void on_kernel_report(const dataplane::KernelReport &report);
     void apply(const vrrp::Actions &actions, TimePoint now, const std::string &why);
-    void sync_kernel(TimePoint now);
-    // rx_state while the kernel's master-down timer watches an accepted master, or while the
-    // kernel heard one within Master_Down_Interval although it has no timer; else nullopt.
-    std::optional<xvrrp_rx_state> live_kernel_master(TimePoint now) const;
-    static bool kernel_timer_watches(const xvrrp_rx_state &rx);
-    vrrp::Advert kernel_advert(uint8_t version, uint8_t priority, uint16_t interval_field,
-                               uint32_t src_be) const;
+    void sync_role(TimePoint now);
     std::vector<uint8_t> advert_frame(uint8_t priority) const;
     void send_advert(uint8_t priority);
     void stop_adverts();
@@ -102,13 +97,13 @@ class Instance {
     std::string vip_interface_;
     NotifyRunner &notify_;
     vrrp::StateMachine sm_;
+    std::unique_ptr<dataplane::VridBinding> binding_;
     std::unique_ptr<tx::Advertiser> advertiser_;
-    std::optional<xvrrp_instance> written_;
     std::vector<TimePoint> garp_due_;      // sorted: the bursts after becoming master
     std::optional<TimePoint> refresh_at_;  // next garp_refresh round while master
     vrrp::State last_state_ = vrrp::State::Initialize;
     bool stopped_ = false;     // shutdown() ran
-    bool cleaned_up_ = false;  // and nothing of this instance is left in the kernel maps
+    bool cleaned_up_ = false;  // and nothing of this instance is left in the kernel
     std::string release_cut_;  // why a release hold was ended early, for the log
 };
 

@@ -19,27 +19,22 @@ vrrp::IpAddress primary_ipv4(const std::string &ifname) {
 
 }  // namespace
 
-Uplink::Uplink(const net::LinkInfo &link, const std::string &pin_dir,
-               dataplane::EventRing::Handler on_event)
+Uplink::Uplink(const net::LinkInfo &link, const std::string &pin_dir)
     : link_(link),
       primary_(primary_ipv4(link.name)),
       pin_dir_(pin_dir + "/" + link.name),
-      dp_(pin_dir_),
-      attachment_(std::make_unique<dataplane::XdpAttachment>(dp_, link.name)),
-      tables_(dp_.maps()),
-      state_(dp_.maps()),
-      leases_(dp_.maps().leases),
-      events_(dp_.maps().events, std::move(on_event)),
+      port_(link.name, pin_dir_),
       oneoff_(std::make_unique<tx::AfPacketSender>(link.name)) {
-    info(link.name, dp_.pin_report());
-    if (size_t stale = tables_.clear())
+    info(link.name, port_.pin_report());
+    if (size_t stale = port_.stale_entries_cleared())
         info(link.name, "cleared " + std::to_string(stale) + " entries an earlier run left");
-    if (attachment_->replaced_leftover())
+    const auto &att = port_.attachment();
+    if (att.replaced_leftover())
         warn(link.name, "detached an xvrrp XDP program left by an earlier xvrrpd");
-    if (attachment_->mode() == dataplane::XdpMode::Skb)
-        warn(link.name, "native XDP refused (" + attachment_->fallback_reason() +
+    if (att.mode() == dataplane::XdpMode::Skb)
+        warn(link.name, "native XDP refused (" + att.fallback_reason() +
                             "); attached in SKB (generic) mode: slower, still correct");
-    info(link.name, "XDP attached: " + attachment_->describe() + "; maps pinned in " + pin_dir_);
+    info(link.name, "XDP attached: " + att.describe() + "; maps pinned in " + pin_dir_);
 }
 
 Uplink::~Uplink() = default;
@@ -60,8 +55,7 @@ std::shared_ptr<tx::AdvertThread> Uplink::advert_thread(int rt_priority, int cpu
 }
 
 void Uplink::release() {
-    attachment_.reset();
-    dp_.unpin();
+    port_.release();
     std::error_code ec;
     std::filesystem::remove(pin_dir_, ec);
 }

@@ -1,6 +1,6 @@
-// One uplink interface (eth0) as the daemon holds it: the XDP program attached, its maps
-// pinned under pin_dir/<ifname>/, the lease mapping, the event ring, and a sender for one-off
-// frames (gratuitous ARP, the priority-0 advert) from the main thread.
+// One uplink interface (eth0) as the daemon holds it: its data plane (the XDP program attached,
+// its maps pinned under pin_dir/<ifname>/; VRIDs bind to it), the advert threads, and a sender
+// for one-off frames (gratuitous ARP, the priority-0 advert) from the main thread.
 #pragma once
 
 #include <functional>
@@ -9,10 +9,7 @@
 #include <string>
 #include <utility>
 
-#include "dataplane/attach.h"
-#include "dataplane/dataplane.h"
-#include "dataplane/events.h"
-#include "dataplane/tables.h"
+#include "dataplane/port.h"
 #include "net/link.h"
 #include "tx/advertiser.h"
 #include "tx/sender.h"
@@ -21,21 +18,17 @@
 namespace xvrrp::daemon {
 
 class Uplink {
-public:
-    Uplink(const net::LinkInfo &link, const std::string &pin_dir,
-           dataplane::EventRing::Handler on_event);
+  public:
+    Uplink(const net::LinkInfo &link, const std::string &pin_dir);
     ~Uplink();
 
     const std::string &name() const { return link_.name; }
     int ifindex() const { return link_.ifindex; }
     const vrrp::MacAddress &mac() const { return link_.mac; }
     const vrrp::IpAddress &primary_address() const { return primary_; }
-    std::string xdp_mode() const { return attachment_->describe(); }
+    std::string xdp_mode() const { return port_.xdp_mode(); }
 
-    dataplane::ControlTables &tables() { return tables_; }
-    const dataplane::StateReader &state() const { return state_; }
-    dataplane::LeaseTable &leases() { return leases_; }
-    dataplane::EventRing &events() { return events_; }
+    dataplane::Port &port() { return port_; }
     tx::FrameSender &oneoff_sender() { return *oneoff_; }
     // The thread that sends the periodic adverts of this uplink's instances scheduled so (all
     // of them, unless their advert_thread settings differ), with a sender of its own: AF_XDP
@@ -45,16 +38,11 @@ public:
     // Detaches XDP and removes the pins (clean exit). Without it, pins stay for the next run.
     void release();
 
-private:
+  private:
     net::LinkInfo link_;
     vrrp::IpAddress primary_;
     std::string pin_dir_;
-    dataplane::Dataplane dp_;
-    std::unique_ptr<dataplane::XdpAttachment> attachment_;
-    dataplane::ControlTables tables_;
-    dataplane::StateReader state_;
-    dataplane::LeaseTable leases_;
-    dataplane::EventRing events_;
+    dataplane::Port port_;
     std::unique_ptr<tx::FrameSender> oneoff_;
     struct AdvertPath {
         std::unique_ptr<tx::FrameSender> sender;

@@ -58,7 +58,9 @@ Dataplane::Dataplane(const std::string &pin_dir) : pin_dir_(pin_dir) {
     }
 }
 
-Dataplane::~Dataplane() { xvrrp_bpf::destroy(skel_); }
+Dataplane::~Dataplane() {
+    xvrrp_bpf::destroy(skel_);
+}
 
 void Dataplane::load() {
     if (int err = xvrrp_bpf::load(skel_))
@@ -73,7 +75,12 @@ void Dataplane::mark_loaded() {
     bpf_map_update_elem(bpf_map__fd(skel_->maps.meta), &key, &meta, BPF_ANY);
 }
 
-int Dataplane::prog_fd() const { return bpf_program__fd(skel_->progs.xvrrp_xdp); }
+int Dataplane::prog_fd() const {
+    return bpf_program__fd(skel_->progs.xvrrp_xdp);
+}
+int Dataplane::control_prog_fd() const {
+    return bpf_program__fd(skel_->progs.xvrrp_control);
+}
 
 MapFds Dataplane::maps() const {
     return MapFds{
@@ -87,8 +94,12 @@ MapFds Dataplane::maps() const {
     };
 }
 
-bpf_object *Dataplane::object() const { return skel_->obj; }
-bpf_program *Dataplane::program() const { return skel_->progs.xvrrp_xdp; }
+bpf_object *Dataplane::object() const {
+    return skel_->obj;
+}
+bpf_program *Dataplane::program() const {
+    return skel_->progs.xvrrp_xdp;
+}
 
 void Dataplane::unpin() {
     bpf_map *map;

@@ -23,7 +23,7 @@ struct MapFds {
 };
 
 class Dataplane {
-public:
+  public:
     // Opens the embedded object. With a pin_dir, every map is pinned there by name with its
     // BTF when the object is loaded; pins left by an earlier run are reused if their `meta`
     // map carries this XVRRP_SCHEMA_VERSION, and removed otherwise (pin_report() says which).
@@ -38,14 +38,15 @@ public:
     void mark_loaded();  // called by XdpAttachment once libxdp has loaded the object
 
     const std::string &pin_report() const { return pin_report_; }
-    int prog_fd() const;
+    int prog_fd() const;          // the XDP program
+    int control_prog_fd() const;  // xvrrp_control (control.h)
     MapFds maps() const;
     bpf_object *object() const;
     bpf_program *program() const;
     // Removes the pins (maps stay alive while fds are open).
     void unpin();
 
-private:
+  private:
     xvrrp_bpf *skel_ = nullptr;
     std::string pin_dir_;
     bool loaded_ = false;

@@ -33,6 +33,7 @@ void ControlTables::set_instance(uint8_t vrid, const xvrrp_instance &inst) {
 void ControlTables::remove_instance(uint8_t vrid) {
     xvrrp_vrid_key key{vrid};
     remove(fds_.instances, &key, "instances");
+    remove(fds_.rx_state, &key, "rx_state");
 }
 
 std::optional<xvrrp_instance> ControlTables::instance(uint8_t vrid) const {
@@ -81,7 +82,8 @@ size_t clear_map(int fd, const char *what) {
 size_t ControlTables::clear() {
     return clear_map<xvrrp_vrid_key>(fds_.instances, "instances") +
            clear_map<xvrrp_vip_key>(fds_.vips, "vips") +
-           clear_map<xvrrp_src_key>(fds_.allowed_srcs, "allowed_srcs");
+           clear_map<xvrrp_src_key>(fds_.allowed_srcs, "allowed_srcs") +
+           clear_map<xvrrp_vrid_key>(fds_.rx_state, "rx_state");
 }
 
 std::optional<xvrrp_rx_state> StateReader::rx_state(uint8_t vrid) const {
@@ -126,12 +128,27 @@ LeaseTable::~LeaseTable() {
     if (slots_) munmap(slots_, bytes_);
 }
 
-void LeaseTable::renew(uint8_t vrid, uint64_t expires_ns) {
-    std::atomic_ref<__u64>(slots_[vrid].expires_ns).store(expires_ns, std::memory_order_release);
+void LeaseTable::reset(uint8_t vrid) {
+    xvrrp_lease &s = slots_[vrid];
+    std::atomic_ref<__u64>(s.expires_ns).store(0);
+    std::atomic_ref<__u64>(s.took_over_ns).store(0);
+    std::atomic_ref<__u32>(s.answering).store(0);
 }
 
-uint64_t LeaseTable::expires(uint8_t vrid) const {
-    return std::atomic_ref<__u64>(slots_[vrid].expires_ns).load(std::memory_order_acquire);
+void LeaseSlot::renew_until(uint64_t expires_ns) const {
+    std::atomic_ref<__u64>(slot_->expires_ns).store(expires_ns, std::memory_order_release);
+}
+
+uint64_t LeaseSlot::expires() const {
+    return std::atomic_ref<__u64>(slot_->expires_ns).load(std::memory_order_acquire);
+}
+
+uint64_t LeaseSlot::took_over_ns() const {
+    return std::atomic_ref<__u64>(slot_->took_over_ns).load(std::memory_order_acquire);
+}
+
+bool LeaseSlot::answering() const {
+    return std::atomic_ref<__u32>(slot_->answering).load(std::memory_order_acquire) != 0;
 }
 
 }  // namespace xvrrp::dataplane

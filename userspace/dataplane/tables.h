@@ -14,12 +14,14 @@
 
 namespace xvrrp::dataplane {
 
-// Controller-written maps: instance role/config, service IPs, advert source allow-list.
+// Controller-written maps: instance configuration, service IPs, advert source allow-list.
+// (The role in an instances entry changes through ControlProgram, control.h.)
 class ControlTables {
-public:
+  public:
     explicit ControlTables(const MapFds &fds) : fds_(fds) {}
 
     void set_instance(uint8_t vrid, const xvrrp_instance &inst);
+    // Removes the entry and the VRID's rx_state (and with it its timer).
     void remove_instance(uint8_t vrid);
     std::optional<xvrrp_instance> instance(uint8_t vrid) const;
 
@@ -29,24 +31,24 @@ public:
     void allow_source(uint8_t vrid, uint32_t addr_be);
     void disallow_source(uint8_t vrid, uint32_t addr_be);
 
-    // Empties the three maps: pins reused from an earlier run may hold what its configuration
-    // had; returns how many entries were removed.
+    // Empties the three maps and rx_state: pins reused from an earlier run may hold what its
+    // configuration had (and timers still running); returns how many entries were removed.
     size_t clear();
 
-private:
+  private:
     MapFds fds_;
 };
 
 // BPF-written maps, read-only here.
 class StateReader {
-public:
+  public:
     explicit StateReader(const MapFds &fds) : fds_(fds) {}
 
     std::optional<xvrrp_rx_state> rx_state(uint8_t vrid) const;
     // Per-CPU counters summed over all possible CPUs.
     xvrrp_counters counters() const;
 
-private:
+  private:
     MapFds fds_;
 };
 
@@ -58,20 +60,43 @@ struct CounterInfo {
 };
 const std::vector<CounterInfo> &counter_infos();
 
-// The liveness lease, written through a shared mapping of the BPF_F_MMAPABLE array: renewing
-// it is a plain store, no syscall, so the advert thread can do it with every advert.
+// One VRID's slot of the leases map, as the advert threads use it: renewing the lease is a
+// plain store into the shared mapping (no syscall), and the kernel's takeover stamp a load.
+class LeaseSlot {
+  public:
+    LeaseSlot() = default;
+    explicit LeaseSlot(xvrrp_lease *slot) : slot_(slot) {}
+
+    // expires_ns on CLOCK_MONOTONIC (bpf_ktime_get_ns); 0 revokes (the kernel's timer stops
+    // ARP answering when it next looks; set the role to stop it at once).
+    void renew_until(uint64_t expires_ns) const;
+    uint64_t expires() const;
+    // When the kernel last took over for this VRID on its own (0: never).
+    uint64_t took_over_ns() const;
+    // The kernel's ARP verdict: answered right now.
+    bool answering() const;
+
+  private:
+    xvrrp_lease *slot_ = nullptr;
+};
+
+// The liveness lease and the ARP verdict of every VRID, through a shared mapping of the
+// BPF_F_MMAPABLE array.
 class LeaseTable {
-public:
+  public:
     explicit LeaseTable(int leases_fd);
     ~LeaseTable();
     LeaseTable(const LeaseTable &) = delete;
     LeaseTable &operator=(const LeaseTable &) = delete;
 
-    // expires_ns on CLOCK_MONOTONIC (bpf_ktime_get_ns); 0 revokes at once.
-    void renew(uint8_t vrid, uint64_t expires_ns);
-    uint64_t expires(uint8_t vrid) const;
+    LeaseSlot slot(uint8_t vrid) const { return LeaseSlot(&slots_[vrid]); }
+    // Zeroes the slot: no lease, no verdict, no takeover stamp (a VRID that comes or goes).
+    void reset(uint8_t vrid);
+    // Shorthands for the slot's own calls.
+    void renew(uint8_t vrid, uint64_t expires_ns) { slot(vrid).renew_until(expires_ns); }
+    uint64_t expires(uint8_t vrid) const { return slot(vrid).expires(); }
 
-private:
+  private:
     xvrrp_lease *slots_ = nullptr;
     size_t bytes_ = 0;
 };

@@ -27,8 +27,6 @@ std::string_view to_string(TimerKind kind) {
     switch (kind) {
         case TimerKind::Advert:
             return "Adver_Timer";
-        case TimerKind::MasterDown:
-            return "Master_Down_Timer";
         case TimerKind::PreemptDelay:
             return "Preempt_Delay";
         case TimerKind::ReleaseHold:
@@ -66,10 +64,8 @@ std::string describe(const Action &action) {
                        ")";
             },
             [](const StopTimer &a) { return "StopTimer(" + std::string(to_string(a.kind)) + ")"; },
-            [](const TimingChanged &a) {
-                return "TimingChanged(master_adver_interval=" + ns(a.master_adver_interval) +
-                       ", master_down_interval=" + ns(a.master_down_interval) + ")";
-            },
+            [](const ArmMasterDown &a) { return "ArmMasterDown(" + ns(a.interval) + ")"; },
+            [](const DisarmMasterDown &) { return std::string("DisarmMasterDown"); },
         },
         action);
 }

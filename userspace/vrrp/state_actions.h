@@ -68,9 +68,24 @@ struct RunNotify {
     bool operator==(const RunNotify &) const = default;
 };
 
+// RFC 5798 6.2 Master_Down_Timer (Backup): start it now with this interval. It is not one of
+// the machine's own timers: its owner (the daemon's binding of the VRID to the kernel) runs
+// it, restarts it with every advert that 6.4.2 accepts (master_down_restart() in
+// state_params.h says how), and calls StateMachine::master_down_expired() when it runs out.
+// Emitted on entering Backup.
+struct ArmMasterDown {
+    Duration interval{};
+    bool operator==(const ArmMasterDown &) const = default;
+};
+
+// Stop Master_Down_Timer (leaving Backup). Emitted only when it was armed.
+struct DisarmMasterDown {
+    bool operator==(const DisarmMasterDown &) const = default;
+};
+
+// The machine's own timers: deadlines it keeps and fires itself (timer_expired).
 enum class TimerKind : uint8_t {
     Advert,        // RFC 5798 6.2 Adver_Timer (Master)
-    MasterDown,    // RFC 5798 6.2 Master_Down_Timer (Backup)
     PreemptDelay,  // end of a keepalived preempt_delay hold (Backup)
     ReleaseHold,   // a stopping Master lets go of its service IPs (StateMachine::shutdown)
 };
@@ -90,16 +105,9 @@ struct StopTimer {
     bool operator==(const StopTimer &) const = default;
 };
 
-// Master_Adver_Interval or Master_Down_Interval changed; the daemon writes them into the BPF
-// maps (the in-kernel master-down timer uses master_down_interval).
-struct TimingChanged {
-    Duration master_adver_interval{};
-    Duration master_down_interval{};
-    bool operator==(const TimingChanged &) const = default;
-};
-
-using Action = std::variant<SendAdvert, SendGratuitousArp, SetArpAnswering, SetTakeoverOnTimeout,
-                            AddVips, RemoveVips, RunNotify, StartTimer, StopTimer, TimingChanged>;
+using Action =
+    std::variant<SendAdvert, SendGratuitousArp, SetArpAnswering, SetTakeoverOnTimeout, AddVips,
+                 RemoveVips, RunNotify, StartTimer, StopTimer, ArmMasterDown, DisarmMasterDown>;
 using Actions = std::vector<Action>;
 
 // One line per action, for logs and test failure messages.

@@ -29,7 +29,7 @@ Duration StateMachine::master_down_interval() const {
 
 std::optional<TimePoint> StateMachine::next_deadline() const {
     std::optional<TimePoint> next;
-    for (auto t : {advert_timer_, master_down_timer_, preempt_timer_, release_timer_})
+    for (auto t : {advert_timer_, preempt_timer_, release_timer_})
         if (t && (!next || *t < *next)) next = t;
     return next;
 }
@@ -115,8 +115,7 @@ Actions StateMachine::timer_expired(TimePoint now) {
     while (true) {
         std::optional<TimerKind> due;
         TimePoint due_at{};
-        for (auto kind : {TimerKind::MasterDown, TimerKind::Advert, TimerKind::PreemptDelay,
-                          TimerKind::ReleaseHold}) {
+        for (auto kind : {TimerKind::Advert, TimerKind::PreemptDelay, TimerKind::ReleaseHold}) {
             auto t = timer(kind);
             if (t && *t <= now && (!due || *t < due_at)) due = kind, due_at = *t;
         }
@@ -127,11 +126,11 @@ Actions StateMachine::timer_expired(TimePoint now) {
     return out;
 }
 
-Actions StateMachine::kernel_master_down(TimePoint now) {
+Actions StateMachine::master_down_expired(TimePoint now) {
     Actions out;
-    // Same as the Master_Down_Timer firing (RFC 5798 6.4.2); a no-op in any other state, so a
-    // late kernel event after the userspace timer already made us Master changes nothing.
-    if (state_ == State::Backup) become_master(now, out);
+    // RFC 5798 6.4.2 "If the Master_Down_Timer fires". A no-op in any other state: a report
+    // that crossed our own step out of Backup changes nothing.
+    if (state_ == State::Backup && master_down_armed_) become_master(now, out);
     return out;
 }
 
@@ -170,8 +169,8 @@ Actions StateMachine::set_priority(uint8_t priority, TimePoint now) {
         send_advert(priority_, out);
     }
     // Skew_Time depends on the local priority (6.1); a running Master_Down_Timer keeps its
-    // deadline, the next accepted advert uses the new Master_Down_Interval.
-    if (state_ == State::Master || state_ == State::Backup) report_timing(out);
+    // deadline, the next accepted advert uses the new Master_Down_Interval (the owner of the
+    // timer learns the priority with the role).
     return out;
 }
 
@@ -187,10 +186,9 @@ void StateMachine::startup(TimePoint now, Actions &out) {
     master_adver_interval_ = params_.advert_interval;
     master_address_.reset();
     master_priority_ = 0;
-    start_timer(TimerKind::MasterDown, now + master_down_interval(), out);
+    arm_master_down(out);
     if (params_.preempt && params_.preempt_delay > Duration::zero()) start_hold(now, out);
     update_takeover(now, out);
-    report_timing(out);
     notify("BACKUP", out);
 }
 
@@ -208,7 +206,6 @@ void StateMachine::become_master(TimePoint now, Actions &out) {
     send_advert(priority_, out);
     out.push_back(SendGratuitousArp{params_.virtual_addresses});
     start_timer(TimerKind::Advert, now + params_.advert_interval, out);
-    report_timing(out);
     notify("MASTER", out);
 }
 
@@ -224,9 +221,9 @@ void StateMachine::become_backup(const Advert &advert, TimePoint now, Actions &o
     leave_running_state(out);  // cancels Adver_Timer, removes VIPs, ARP off
     hold_until_.reset();       // a higher-priority master clears the hold (keepalived)
     state_ = State::Backup;
-    follow(advert, now, out);  // learn interval, set Master_Down_Timer
+    follow(advert);  // learn interval, master address and priority
+    arm_master_down(out);
     update_takeover(now, out);
-    report_timing(out);
     notify("BACKUP", out);
 }
 
@@ -243,10 +240,10 @@ void StateMachine::leave_running_state(Actions &out) {
 // RFC 5798 6.4.2 / RFC 9568 6.4.2, with keepalived's preempt_delay.
 void StateMachine::backup_receive(const Advert &advert, TimePoint now, Actions &out) {
     if (advert.priority == kReleasePriority) {
-        // The master is stopping: take over after Skew_Time, so the best backup goes first.
+        // The master is stopping: the timer's owner has set it to Skew_Time (6.4.2), so the
+        // best backup goes first.
         master_address_ = advert.source;
         master_priority_ = kReleasePriority;
-        start_timer(TimerKind::MasterDown, now + skew_time(), out);
         return;
     }
     if (!discards_lower_priority(now) || advert.priority >= priority_) {
@@ -256,9 +253,8 @@ void StateMachine::backup_receive(const Advert &advert, TimePoint now, Actions &
             else if (advert.priority < priority_ && !hold_until_)
                 start_hold(now, out);
         }
-        follow(advert, now, out);
+        follow(advert);  // its owner restarted the Master_Down_Timer (6.4.2)
         update_takeover(now, out);
-        report_timing(out);
     }
     // else: preempt and a lower priority: discard; the Master_Down_Timer will make us Master.
 }
@@ -314,9 +310,6 @@ void StateMachine::fire(TimerKind kind, TimePoint deadline, TimePoint now, Actio
             start_timer(TimerKind::Advert, next, out);
             return;
         }
-        case TimerKind::MasterDown:
-            if (state_ == State::Backup) become_master(now, out);
-            return;
         case TimerKind::PreemptDelay:
             update_takeover(now, out);  // the hold ended: re-arm
             return;
@@ -336,12 +329,23 @@ void StateMachine::learn_interval(const Advert &advert) {
 }
 
 // Accept the advert's sender as master: learn the interval, recompute Skew_Time and
-// Master_Down_Interval, set Master_Down_Timer (6.4.2 lines 430-445, 6.4.3 lines 685-700).
-void StateMachine::follow(const Advert &advert, TimePoint now, Actions &out) {
+// Master_Down_Interval (6.4.2 lines 430-445, 6.4.3 lines 685-700). Setting the
+// Master_Down_Timer is its owner's part (ArmMasterDown).
+void StateMachine::follow(const Advert &advert) {
     learn_interval(advert);
     master_address_ = advert.source;
     master_priority_ = advert.priority;
-    start_timer(TimerKind::MasterDown, now + master_down_interval(), out);
+}
+
+void StateMachine::arm_master_down(Actions &out) {
+    master_down_armed_ = true;
+    out.push_back(ArmMasterDown{master_down_interval()});
+}
+
+void StateMachine::disarm_master_down(Actions &out) {
+    if (!master_down_armed_) return;
+    master_down_armed_ = false;
+    out.push_back(DisarmMasterDown{});
 }
 
 void StateMachine::send_advert(uint8_t priority, Actions &out) const {
@@ -372,8 +376,6 @@ std::optional<TimePoint> &StateMachine::timer(TimerKind kind) {
     switch (kind) {
         case TimerKind::Advert:
             return advert_timer_;
-        case TimerKind::MasterDown:
-            return master_down_timer_;
         case TimerKind::PreemptDelay:
             return preempt_timer_;
         case TimerKind::ReleaseHold:
@@ -398,9 +400,9 @@ void StateMachine::stop_timer(TimerKind kind, Actions &out) {
 }
 
 void StateMachine::stop_all_timers(Actions &out) {
-    for (auto kind : {TimerKind::Advert, TimerKind::MasterDown, TimerKind::PreemptDelay,
-                      TimerKind::ReleaseHold})
+    for (auto kind : {TimerKind::Advert, TimerKind::PreemptDelay, TimerKind::ReleaseHold})
         stop_timer(kind, out);
+    disarm_master_down(out);
 }
 
 void StateMachine::set_arp_answering(bool on, Actions &out) {
@@ -414,13 +416,6 @@ void StateMachine::update_takeover(TimePoint now, Actions &out) {
     if (armed == takeover_armed_) return;
     takeover_armed_ = armed;
     out.push_back(SetTakeoverOnTimeout{armed});
-}
-
-void StateMachine::report_timing(Actions &out) {
-    TimingChanged timing{master_adver_interval_, master_down_interval()};
-    if (reported_timing_ == timing) return;
-    reported_timing_ = timing;
-    out.push_back(timing);
 }
 
 void StateMachine::notify(std::string_view word, Actions &out) const {

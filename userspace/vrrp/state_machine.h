@@ -4,16 +4,16 @@
 //
 // Inputs and what they do (section numbers are RFC 5798 unless noted):
 //   start(now)              6.4.1 Startup: owner (priority 255) -> Master at once; otherwise
-//                           Backup with Master_Down_Timer = Master_Down_Interval. If the link
-//                           is down, Fault instead.
+//                           Backup, ArmMasterDown(Master_Down_Interval). If the link is down,
+//                           Fault instead.
 //   advert_received(a, now) 6.4.2 (Backup) / 6.4.3 (Master). Adverts for another VRID, another
 //                           version or family, or from our own primary address are ignored.
 //                           VRRPv2 adverts with another interval are discarded (RFC 3768 7.1).
 //                           After shutdown, only while a release hold runs (below).
-//   timer_expired(now)      fires every timer whose deadline is <= now, in deadline order.
-//   kernel_master_down(now) the in-kernel master-down timer fired first: the same as the
-//                           userspace Master_Down_Timer firing; a no-op unless in Backup, so
-//                           it is idempotent with timer_expired().
+//   timer_expired(now)      fires every one of the machine's own timers (Adver_Timer, the
+//                           preempt_delay hold, the release hold) whose deadline is <= now.
+//   master_down_expired(now) 6.4.2 "If the Master_Down_Timer fires": Backup -> Master. A
+//                           no-op in any other state, or when the timer is not armed.
 //   link_down / link_up     any running state -> Fault (no adverts, ARP off, VIPs removed);
 //                           link up -> Initialize -> the Startup logic again.
 //   set_priority(p, now)    tracked objects changed the effective priority (clamped to 1..254,
@@ -22,6 +22,12 @@
 //                           advert and removes the VIPs (or holds them, below); Backup stops its
 //                           timers. Back to Initialize.
 //   end_release(now)        a release hold ends at once (the operator insists).
+//
+// Master_Down_Timer has one owner, outside the machine: the daemon's binding of the VRID to
+// the kernel, where an accepted advert restarts it at line rate. The machine says when it
+// runs (ArmMasterDown on entering Backup, DisarmMasterDown on leaving) and hears when it
+// fires (master_down_expired); master_down_restart() (state_params.h) is the rule by which
+// adverts restart it, which the kernel implements and a test checks against.
 //
 // Interval learning (6.4.2, 6.4.3): in standard VRRPv3 a Backup takes Master_Adver_Interval
 // from the advert it accepts. In fast mode (configured interval < 10 ms, see state_params.h)
@@ -70,7 +76,7 @@ class StateMachine {
     Actions end_release(TimePoint now);
     Actions advert_received(const Advert &advert, TimePoint now);
     Actions timer_expired(TimePoint now);
-    Actions kernel_master_down(TimePoint now);
+    Actions master_down_expired(TimePoint now);
     Actions link_down(TimePoint now);
     Actions link_up(TimePoint now);
     Actions set_priority(uint8_t priority, TimePoint now);
@@ -88,6 +94,8 @@ class StateMachine {
     // Earliest running timer; the daemon calls timer_expired() once it has passed.
     std::optional<TimePoint> next_deadline() const;
     std::optional<TimePoint> deadline(TimerKind kind) const { return timer(kind); }
+    // Master_Down_Timer runs (its owner was told ArmMasterDown and not yet DisarmMasterDown).
+    bool master_down_armed() const { return master_down_armed_; }
     // RFC 5798 6.4.2: would a Backup discard a lower-priority advert now (preempt, and no
     // preempt_delay hold applies)? The daemon mirrors this into the kernel's PREEMPT flag, so
     // that the in-kernel master-down timer re-arms on exactly the adverts this machine accepts.
@@ -114,7 +122,9 @@ class StateMachine {
     void fire(TimerKind kind, TimePoint deadline, TimePoint now, Actions &out);
 
     void learn_interval(const Advert &advert);
-    void follow(const Advert &advert, TimePoint now, Actions &out);
+    void follow(const Advert &advert);
+    void arm_master_down(Actions &out);
+    void disarm_master_down(Actions &out);
     void send_advert(uint8_t priority, Actions &out) const;
     bool holding(TimePoint now) const;
     void start_hold(TimePoint now, Actions &out);
@@ -127,7 +137,6 @@ class StateMachine {
     void stop_all_timers(Actions &out);
     void set_arp_answering(bool on, Actions &out);
     void update_takeover(TimePoint now, Actions &out);
-    void report_timing(Actions &out);
     void notify(std::string_view word, Actions &out) const;
 
     InstanceParams params_;
@@ -138,12 +147,12 @@ class StateMachine {
     std::optional<IpAddress> master_address_;
     uint8_t master_priority_ = 0;
 
-    std::optional<TimePoint> advert_timer_, master_down_timer_, preempt_timer_, release_timer_;
+    std::optional<TimePoint> advert_timer_, preempt_timer_, release_timer_;
+    bool master_down_armed_ = false;
     std::optional<Release> release_;
     std::optional<TimePoint> hold_until_;  // keepalived preempt_time; nullopt = not started
     bool arp_answering_ = false;
     bool takeover_armed_ = false;
-    std::optional<TimingChanged> reported_timing_;
 };
 
 }  // namespace xvrrp::vrrp

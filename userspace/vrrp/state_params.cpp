@@ -1,5 +1,7 @@
 #include "vrrp/state_params.h"
 
+#include <xvrrp/timing.h>
+
 #include <algorithm>
 
 namespace xvrrp::vrrp {
@@ -57,12 +59,31 @@ std::optional<std::string> validate(const InstanceParams &p) {
 }
 
 Duration skew_time(uint8_t version, uint8_t priority, Duration master_adver_interval) {
-    if (version == 2) return (256 - priority) * Duration(std::chrono::seconds(1)) / 256;
-    return (256 - priority) * master_adver_interval / 256;
+    return Duration(
+        int64_t(xvrrp_skew_time_ns(version, priority, uint64_t(master_adver_interval.count()))));
 }
 
 Duration master_down_interval(uint8_t version, uint8_t priority, Duration master_adver_interval) {
-    return 3 * master_adver_interval + skew_time(version, priority, master_adver_interval);
+    return Duration(int64_t(
+        xvrrp_master_down_interval_ns(version, priority, uint64_t(master_adver_interval.count()))));
+}
+
+std::optional<Duration> master_down_restart(const InstanceParams &p, uint8_t own_priority,
+                                            bool discard_lower_priority, const Advert &a) {
+    Duration mai = p.fast_mode() || p.version == 2 ? p.advert_interval : a.interval();
+    if (a.priority == kReleasePriority) return skew_time(p.version, own_priority, mai);
+    if (discard_lower_priority && a.priority < own_priority) return std::nullopt;
+    return master_down_interval(p.version, own_priority, mai);
+}
+
+Duration late_expiry_threshold(Duration advert_interval) {
+    return std::clamp<Duration>(advert_interval / 2, std::chrono::microseconds(100),
+                                std::chrono::milliseconds(1));
+}
+
+Duration late_expiry_grace(uint8_t version, Duration advert_interval) {
+    Duration mdi = master_down_interval(version, 1, advert_interval);
+    return std::max<Duration>(mdi / 3, std::chrono::microseconds(300));
 }
 
 Duration release_margin(Duration advert_interval) {

@@ -27,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "vrrp/advert.h"
 #include "vrrp/types.h"
 
 namespace xvrrp::vrrp {
@@ -73,9 +74,29 @@ struct InstanceParams {
 // nullopt when the parameters are usable; otherwise what is wrong, in words a user can act on.
 std::optional<std::string> validate(const InstanceParams &params);
 
-// RFC 5798 6.1 (v3) / RFC 3768 6.1 (v2).
+// RFC 5798 6.1 (v3) / RFC 3768 6.1 (v2): the formula of include/xvrrp/timing.h, which the XDP
+// program uses too.
 Duration skew_time(uint8_t version, uint8_t priority, Duration master_adver_interval);
 Duration master_down_interval(uint8_t version, uint8_t priority, Duration master_adver_interval);
+
+// RFC 5798 6.4.2: what an advert received in Backup does to the Master_Down_Timer. Priority 0
+// sets it to Skew_Time; an advert that is accepted (no discarding of lower priorities, or a
+// priority not below ours) restarts it with Master_Down_Interval; one of lower priority under
+// preempt leaves it running (nullopt). Master_Adver_Interval is the advert's in standard
+// VRRPv3, our configured interval in fast mode and in VRRPv2 (whose adverts of another
+// interval are discarded, RFC 3768 7.1). The kernel implements this rule at line rate
+// (bpf/advert.h); tests/bpf/master_down_interval_test.cpp checks it against this function.
+std::optional<Duration> master_down_restart(const InstanceParams &params, uint8_t own_priority,
+                                            bool discard_lower_priority, const Advert &advert);
+
+// A Master_Down_Timer expiry later than this after its deadline says the host stalled (see
+// bpf/master_down.h): half an advert interval, at least 100 us, at most 1 ms. An expiry on
+// time is rarely more than tens of microseconds late; a stall long enough to hide adverts is
+// longer than an interval.
+Duration late_expiry_threshold(Duration advert_interval);
+// What such an expiry gives the wire to deliver the adverts that queued: a third of the
+// longest Master_Down_Interval (priority 1), about one advert interval, at least 300 us.
+Duration late_expiry_grace(uint8_t version, Duration advert_interval);
 
 // How long a stopping Master keeps its service IPs after the next master's first advert: for
 // that master's gratuitous ARP (sent with the advert) to reach the clients and move their ARP

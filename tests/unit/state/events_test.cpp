@@ -1,5 +1,5 @@
-// Inputs beyond the RFC text: Fault on link down (keepalived), the in-kernel master-down timer,
-// tracked priority changes, and keepalived's preempt_delay.
+// Inputs beyond the RFC text: Fault on link down (keepalived), the Master_Down_Timer's owner
+// reporting its expiry, tracked priority changes, and keepalived's preempt_delay.
 #include <gtest/gtest.h>
 
 #include "lab.h"
@@ -12,7 +12,7 @@ constexpr TimePoint kT0 = TimePoint(1s);
 StateMachine started_master(InstanceParams p) {
     StateMachine sm(std::move(p));
     sm.start(kT0);
-    sm.timer_expired(*sm.next_deadline());
+    sm.master_down_expired(kT0 + sm.master_down_interval());
     return sm;
 }
 
@@ -34,7 +34,7 @@ TEST(Fault, LinkDownInBackupDisarmsTakeover) {
     auto out = sm.link_down(kT0 + 1s);
     EXPECT_EQ(sm.state(), State::Fault);
     EXPECT_EQ(only<SetTakeoverOnTimeout>(out), SetTakeoverOnTimeout{false});
-    EXPECT_EQ(only<StopTimer>(out), StopTimer{TimerKind::MasterDown});
+    EXPECT_EQ(only<DisarmMasterDown>(out), DisarmMasterDown{});
     EXPECT_EQ(only<RunNotify>(out).state, "FAULT");
 }
 
@@ -43,7 +43,7 @@ TEST(Fault, AdvertsAndKernelEventsAreIgnored) {
     sm.start(kT0);
     sm.link_down(kT0);
     EXPECT_TRUE(sm.advert_received(advert_from(params(200, 2)), kT0 + 1s).empty());
-    EXPECT_TRUE(sm.kernel_master_down(kT0 + 1s).empty());
+    EXPECT_TRUE(sm.master_down_expired(kT0 + 1s).empty());
     EXPECT_TRUE(sm.timer_expired(kT0 + 100s).empty());
     EXPECT_EQ(sm.state(), State::Fault);
 }
@@ -53,7 +53,7 @@ TEST(Fault, LinkUpRunsStartupAgain) {
     sm.link_down(kT0 + 10s);
     auto out = sm.link_up(kT0 + 20s);
     EXPECT_EQ(sm.state(), State::Backup);  // RFC 5798 6.4.1 for a non-owner
-    EXPECT_EQ(only<StartTimer>(out), (StartTimer{TimerKind::MasterDown, kT0 + 20s + 3609375us}));
+    EXPECT_EQ(only<ArmMasterDown>(out), (ArmMasterDown{3609375us}));
     EXPECT_EQ(only<RunNotify>(out).state, "BACKUP");
 }
 
@@ -84,30 +84,40 @@ TEST(Fault, ShutdownFromFaultNotifiesStop) {
     EXPECT_EQ(sm.state(), State::Initialize);
 }
 
-TEST(KernelMasterDown, MakesBackupMasterLikeTheTimer) {
+TEST(MasterDownExpired, MakesBackupMasterAndDisarmsTheTimer) {
     StateMachine sm(params(100, 1));
     sm.start(kT0);
-    auto out = sm.kernel_master_down(kT0 + 3s);
+    auto out = sm.master_down_expired(kT0 + 3s);
     EXPECT_EQ(sm.state(), State::Master);
     EXPECT_TRUE(has<SendAdvert>(out));
     EXPECT_TRUE(has<SendGratuitousArp>(out));
-    EXPECT_EQ(sm.deadline(TimerKind::MasterDown), std::nullopt);
+    EXPECT_EQ(only<DisarmMasterDown>(out), DisarmMasterDown{});
+    EXPECT_FALSE(sm.master_down_armed());
 }
 
-TEST(KernelMasterDown, IsIdempotentWithTheUserspaceTimer) {
+TEST(MasterDownExpired, ASecondReportChangesNothing) {
     StateMachine sm(params(100, 1));
     sm.start(kT0);
-    sm.timer_expired(*sm.next_deadline());
+    sm.master_down_expired(kT0 + 4s);
     ASSERT_EQ(sm.state(), State::Master);
-    EXPECT_TRUE(sm.kernel_master_down(kT0 + 4s).empty());
+    EXPECT_TRUE(sm.master_down_expired(kT0 + 4s).empty());
+}
 
-    StateMachine other(params(100, 1));
-    other.start(kT0);
-    auto deadline = *other.next_deadline();
-    other.kernel_master_down(deadline - 1us);
-    auto out = other.timer_expired(deadline);  // the userspace timer was stopped
-    EXPECT_FALSE(has<SendGratuitousArp>(out));
-    EXPECT_FALSE(has<RunNotify>(out));
+// Arm on entering Backup, disarm on leaving it, never twice either way.
+TEST(MasterDownExpired, ArmAndDisarmAlternate) {
+    StateMachine sm(params(100, 2));
+    Actions all = sm.start(kT0);
+    for (auto a : sm.master_down_expired(kT0 + 4s)) all.push_back(a);  // Backup -> Master
+    for (auto a : sm.advert_received(advert_from(params(200, 3)), kT0 + 5s)) all.push_back(a);
+    for (auto a : sm.link_down(kT0 + 6s)) all.push_back(a);
+    for (auto a : sm.link_up(kT0 + 7s)) all.push_back(a);
+    for (auto a : sm.shutdown(kT0 + 8s)) all.push_back(a);
+    std::string seq;
+    for (const auto &a : all) {
+        if (std::holds_alternative<ArmMasterDown>(a)) seq += "A";
+        if (std::holds_alternative<DisarmMasterDown>(a)) seq += "D";
+    }
+    EXPECT_EQ(seq, "ADADAD");
 }
 
 TEST(TrackedPriority, MasterAdvertisesANewPriorityAtOnce) {
@@ -121,9 +131,9 @@ TEST(TrackedPriority, MasterAdvertisesANewPriorityAtOnce) {
 TEST(TrackedPriority, ChangeRecomputesSkewTime) {
     StateMachine sm(params(100, 1));
     sm.start(kT0);
-    auto out = sm.set_priority(200, kT0);
+    sm.set_priority(200, kT0);
     EXPECT_EQ(sm.skew_time(), 218750us);  // (256 - 200) / 256 s, RFC 5798 6.1
-    EXPECT_EQ(only<TimingChanged>(out), (TimingChanged{1s, 3218750us}));
+    EXPECT_EQ(sm.master_down_interval(), 3218750us);
 }
 
 TEST(TrackedPriority, NonOwnerIsClampedTo1Through254) {
@@ -140,7 +150,9 @@ TEST(TrackedPriority, BackupRaisedAboveMasterPreemptsOnItsTimer) {
     sm.advert_received(advert_from(params(150, 2)), kT0 + 1s);
     sm.set_priority(200, kT0 + 1500ms);
     EXPECT_TRUE(sm.advert_received(advert_from(params(150, 2)), kT0 + 2s).empty());  // discarded
-    sm.timer_expired(*sm.next_deadline());
+    EXPECT_EQ(master_down_restart(params(200, 1), 200, true, advert_from(params(150, 2))),
+              std::nullopt);  // so nothing restarts the timer: it fires
+    sm.master_down_expired(kT0 + 5s);
     EXPECT_EQ(sm.state(), State::Master);
 }
 
@@ -157,8 +169,8 @@ TEST(PreemptDelay, BackupFollowsLowerPriorityMasterDuringHoldAfterStartup) {
     EXPECT_EQ(sm.deadline(TimerKind::PreemptDelay), kT0 + 10s);
     EXPECT_FALSE(sm.takeover_armed());
     EXPECT_FALSE(has<SetTakeoverOnTimeout>(out));
-    out = sm.advert_received(advert_from(params(100, 2)), kT0 + 2s);
-    EXPECT_EQ(only<StartTimer>(out).deadline, kT0 + 2s + sm.master_down_interval());
+    EXPECT_FALSE(sm.discards_lower_priority(kT0 + 2s));  // the owner restarts on them
+    sm.advert_received(advert_from(params(100, 2)), kT0 + 2s);
     EXPECT_EQ(sm.master_priority(), 100);
 }
 
@@ -170,8 +182,9 @@ TEST(PreemptDelay, HoldEndRearmsTakeoverAndLowerAdvertsAreThenDiscarded) {
     auto out = sm.timer_expired(kT0 + 10s);
     EXPECT_EQ(only<SetTakeoverOnTimeout>(out), SetTakeoverOnTimeout{true});
     EXPECT_EQ(sm.state(), State::Backup);
+    EXPECT_TRUE(sm.discards_lower_priority(kT0 + 10s));
     EXPECT_TRUE(sm.advert_received(advert_from(params(100, 2)), kT0 + 10s).empty());
-    sm.timer_expired(*sm.next_deadline());
+    sm.master_down_expired(kT0 + 14s);
     EXPECT_EQ(sm.state(), State::Master);
 }
 
@@ -197,7 +210,7 @@ TEST(PreemptDelay, DeadMasterDuringHoldStillFailsOver) {
     StateMachine sm(delayed(200, 1));
     sm.start(kT0);
     sm.advert_received(advert_from(params(100, 2)), kT0 + 1s);
-    sm.timer_expired(kT0 + 1s + sm.master_down_interval());
+    sm.master_down_expired(kT0 + 1s + sm.master_down_interval());
     EXPECT_EQ(sm.state(), State::Master);
 }
 

@@ -2,6 +2,9 @@
 // wire. Each router's SendAdvert actions become Adverts delivered to every other router after a
 // configurable delay; timers fire in deadline order; adverts can be dropped and links cut.
 // What a router "does" is tracked only from its Actions, as the daemon would apply them.
+// Each router's Master_Down_Timer is run here, as its owner (the kernel) runs it: started by
+// ArmMasterDown, restarted by the adverts that master_down_restart() says restart it, stopped
+// by DisarmMasterDown, reported with master_down_expired().
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,6 +12,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -78,6 +82,7 @@ struct Router {
     std::set<IpAddress> vips;
     std::vector<std::pair<TimePoint, std::string>> notifications;
     std::vector<std::pair<TimePoint, SendAdvert>> sent;
+    std::optional<TimePoint> master_down;  // the owner's Master_Down_Timer, when armed
 };
 
 class Lab {
@@ -124,14 +129,30 @@ class Lab {
                     std::tuple cand{*d, 1, uint64_t(0), i};
                     next = next ? std::min(*next, cand) : cand;
                 }
+                auto md = routers_[i].master_down;
+                if (md && *md <= t) {
+                    std::tuple cand{*md, 2, uint64_t(0), i};
+                    next = next ? std::min(*next, cand) : cand;
+                }
             }
             if (!next) break;
             auto [at, kind, seq, i] = *next;
             now_ = std::max(now_, at);
             if (kind == 0) {
                 auto node = wire_.extract({at, seq});
-                if (routers_[i].link_up)
-                    apply(i, routers_[i].sm.advert_received(node.mapped().advert, now_));
+                Router &r = routers_[i];
+                if (!r.link_up) continue;
+                const Advert &a = node.mapped().advert;
+                if (r.master_down && a.vrid == r.sm.params().vrid &&
+                    a.version == r.sm.params().version) {
+                    auto restart = master_down_restart(r.sm.params(), r.sm.priority(),
+                                                       r.sm.discards_lower_priority(now_), a);
+                    if (restart) r.master_down = now_ + *restart;
+                }
+                apply(i, r.sm.advert_received(a, now_));
+            } else if (kind == 2) {
+                routers_[i].master_down.reset();  // fired; the machine disarms or re-arms
+                apply(i, routers_[i].sm.master_down_expired(now_));
             } else {
                 apply(i, routers_[i].sm.timer_expired(now_));
             }
@@ -222,6 +243,10 @@ class Lab {
                 for (const auto &v : rm->addresses) r.vips.erase(v);
             } else if (auto *n = std::get_if<RunNotify>(&a)) {
                 r.notifications.emplace_back(now_, n->state);
+            } else if (auto *arm = std::get_if<ArmMasterDown>(&a)) {
+                r.master_down = now_ + arm->interval;
+            } else if (std::get_if<DisarmMasterDown>(&a)) {
+                r.master_down.reset();
             }
         }
         int m = masters();

@@ -14,8 +14,8 @@ struct MasterFixture : ::testing::Test {
     TimePoint t;
     void SetUp() override {
         sm.start(kT0);
-        t = *sm.next_deadline();
-        sm.timer_expired(t);
+        t = kT0 + sm.master_down_interval();
+        sm.master_down_expired(t);
         ASSERT_EQ(sm.state(), State::Master);
     }
 };
@@ -51,9 +51,9 @@ TEST_F(Rfc5798_6_4_3, HigherPriorityAdvertMakesBackup) {
     EXPECT_EQ(only<RemoveVips>(out).addresses, std::vector{kVip});
     EXPECT_EQ(only<SetArpAnswering>(out), SetArpAnswering{false});
     EXPECT_EQ(only<SetTakeoverOnTimeout>(out), SetTakeoverOnTimeout{true});
-    // Master_Adver_Interval learned (2 s), Master_Down_Timer set from it.
+    // Master_Adver_Interval learned (2 s), Master_Down_Timer armed from it.
     EXPECT_EQ(sm.master_adver_interval(), 2s);
-    EXPECT_EQ(only<StartTimer>(out), (StartTimer{TimerKind::MasterDown, t + 300ms + 7218750us}));
+    EXPECT_EQ(only<ArmMasterDown>(out), (ArmMasterDown{7218750us}));
     EXPECT_EQ(only<RunNotify>(out).state, "BACKUP");
     // One last advert at our priority: the new master may not have heard that we were master
     // (a healed partition) and answers it with gratuitous ARP (see master_receive).
@@ -104,7 +104,7 @@ TEST(Rfc5798_6_1, AcceptModeIsReportedWhenBecomingMaster) {
     p.accept_mode = true;
     StateMachine sm(p);
     sm.start(kT0);
-    auto out = sm.timer_expired(*sm.next_deadline());
+    auto out = sm.master_down_expired(kT0 + sm.master_down_interval());
     EXPECT_TRUE(only<AddVips>(out).accept);
     EXPECT_TRUE(sm.accepts_vip_traffic());
 }
@@ -113,7 +113,7 @@ TEST(Rfc9568_6_4_1, NewMasterAdvertisesItsConfiguredInterval) {
     StateMachine sm(params(100, 5, 500ms));
     sm.start(kT0);
     sm.advert_received(advert_from(params(200, 2, 2s)), kT0);  // learned 2 s as Backup
-    auto out = sm.timer_expired(*sm.next_deadline());
+    auto out = sm.master_down_expired(kT0 + sm.master_down_interval());
     EXPECT_EQ(only<SendAdvert>(out).interval_field, 50);
     EXPECT_EQ(sm.master_adver_interval(), 500ms);
 }

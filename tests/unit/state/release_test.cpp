@@ -24,7 +24,7 @@ struct ReleaseFixture : ::testing::Test {
     Actions shutdown_out;
     void SetUp() override {
         sm.start(kT0);
-        sm.timer_expired(*sm.next_deadline());
+        sm.master_down_expired(kT0 + sm.master_down_interval());
         ASSERT_EQ(sm.state(), State::Master);
         stop = *sm.next_deadline() + 300ms;
         shutdown_out = sm.shutdown(stop);
@@ -136,7 +136,7 @@ TEST(ReleaseHold, ABackupHasNothingToHold) {
 TEST(ReleaseHold, ZeroHoldRemovesTheVipsWithThePriorityZeroAdvert_Rfc5798_6_4_3) {
     StateMachine sm{params(100, 5)};  // release_hold 0
     sm.start(kT0);
-    sm.timer_expired(*sm.next_deadline());
+    sm.master_down_expired(kT0 + sm.master_down_interval());
     auto out = sm.shutdown(kT0 + 10s);
     EXPECT_EQ(only<SendAdvert>(out), (SendAdvert{0, 100}));
     EXPECT_EQ(only<RemoveVips>(out).addresses, std::vector{kVip});

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Whether ARP for a VRID's service IPs is answered: leases[vrid].answering, the one word the
+ * ARP path reads. It is 1 while the role allows it (Master, or a takeover the kernel made
+ * while armed) and the controller's lease is fresh. Nothing on the ARP path reads the clock:
+ * the VRID's timer watches the lease and clears the word when it runs out, so a dead
+ * controller stops answering within its lease plus the timer's lateness.
+ *
+ * When the kernel has no timer for the VRID (bpf_timer_init failed), the word is 2: answer
+ * while the clock says the lease is fresh (the old, slower check).
+ */
+#ifndef XVRRP_BPF_ANSWERING_H
+#define XVRRP_BPF_ANSWERING_H
+
+#include "vrid_timer.h"
+
+#define ANSWER_NO 0
+#define ANSWER_YES 1
+#define ANSWER_BY_CLOCK 2
+
+static __always_inline struct xvrrp_lease *lease_of(__u32 vrid)
+{
+    return bpf_map_lookup_elem(&leases, &vrid);
+}
+
+static __always_inline int role_may_answer(__u32 role, __u32 rx_flags)
+{
+    if (role & XVRRP_ROLE_MASTER)
+        return 1;
+    return (role & XVRRP_ROLE_TAKEOVER_ARMED) && (rx_flags & XVRRP_RX_TOOK_OVER);
+}
+
+/* Recompute the verdict after the role, TOOK_OVER or the lease changed. */
+static __always_inline __u32 answering_refresh(__u32 role, struct xvrrp_rx_state *rx,
+                                               struct xvrrp_lease *lease, __u64 now)
+{
+    __u64 expires = *(volatile __u64 *)&lease->expires_ns;
+    __u32 verdict = ANSWER_NO;
+
+    if (rx && role_may_answer(role, rx->flags) && now < expires) {
+        if (rx->flags & XVRRP_RX_TIMER_READY) {
+            verdict = ANSWER_YES;
+            __sync_fetch_and_or(&rx->flags, XVRRP_RX_LEASE_WATCH);
+            vrid_timer_schedule(rx, now, expires);
+        } else {
+            verdict = ANSWER_BY_CLOCK;
+        }
+    } else if (rx) {
+        __sync_fetch_and_and(&rx->flags, ~XVRRP_RX_LEASE_WATCH);
+    }
+    __sync_lock_test_and_set(&lease->answering, verdict);
+    return verdict;
+}
+
+/* The timer fired while watching the lease: returns when to look again (0: no more). */
+static __always_inline __u64 lease_watch_expiry(__u32 vrid, struct xvrrp_rx_state *rx, __u64 now)
+{
+    struct xvrrp_lease *lease = lease_of(vrid);
+    __u64 expires;
+
+    if (!lease)
+        return 0;
+    expires = *(volatile __u64 *)&lease->expires_ns;
+    if (now < expires)
+        return expires;
+    __sync_lock_test_and_set(&lease->answering, ANSWER_NO);
+    __sync_fetch_and_and(&rx->flags, ~XVRRP_RX_LEASE_WATCH);
+    __sync_fetch_and_add(&rx->lease_expiries, 1);
+    count(lease_expired);
+    return 0;
+}
+
+#endif /* XVRRP_BPF_ANSWERING_H */

@@ -1,0 +1,205 @@
+#include "dataplane/vrid_binding.h"
+
+#include <xvrrp/abi.h>
+
+#include <cstring>
+
+#include "common/fd.h"
+#include "dataplane/events.h"
+#include "dataplane/port.h"
+
+namespace xvrrp::dataplane {
+namespace {
+
+uint64_t ns(Duration d) {
+    return static_cast<uint64_t>(d.count());
+}
+
+TimePoint monotonic_now() {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return TimePoint(int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec);
+}
+
+uint32_t role_bits(const VridRole &r) {
+    uint32_t bits = 0;
+    if (r.answering) bits |= XVRRP_ROLE_MASTER;
+    if (r.takeover_armed) bits |= XVRRP_ROLE_TAKEOVER_ARMED;
+    if (r.discard_lower_priority) bits |= XVRRP_ROLE_PREEMPT;
+    if (r.releasing) bits |= XVRRP_ROLE_RELEASING;
+    return bits;
+}
+
+const char *why(uint32_t type) {
+    switch (type) {
+        case XVRRP_EV_NEW_MASTER:
+            return "new master";
+        case XVRRP_EV_PRIORITY_CHANGE:
+            return "priority change";
+        case XVRRP_EV_PRIORITY_ZERO:
+            return "priority 0";
+        case XVRRP_EV_INTERVAL_CHANGE:
+            return "interval change";
+        case XVRRP_EV_ADVERT_WHILE_MASTER:
+            return "advert while master";
+        case XVRRP_EV_LOWER_PRIORITY:
+            return "lower priority";
+        case XVRRP_EV_ADVERT_WHILE_RELEASING:
+            return "advert while releasing";
+    }
+    return "advert";
+}
+
+}  // namespace
+
+VridBinding::VridBinding(Port &port, VridConfig config, ReportHandler on_report)
+    : port_(port), cfg_(std::move(config)), on_report_(std::move(on_report)) {
+    if (port_.bindings_.count(cfg_.vrid))
+        throw Error("VRID " + std::to_string(cfg_.vrid) + " is already bound on this port");
+    write_instance();
+    // The ARP responder's table: this VRID's service IPs, answered with answer_mac.
+    xvrrp_vip vip{};
+    std::memcpy(vip.mac, cfg_.answer_mac.data(), 6);
+    vip.vrid = cfg_.vrid;
+    for (const auto &v : cfg_.virtual_ips)
+        if (v.family == vrrp::Family::IPv4) port_.tables_.set_vip(v.to_be32(), vip);
+    for (const auto &src : cfg_.allowed_sources)
+        port_.tables_.allow_source(cfg_.vrid, src.to_be32());
+    port_.leases_.reset(cfg_.vrid);
+    // Creates rx_state (the adverts' record) before anything can be heard for the VRID.
+    set_role(VridRole{});
+    port_.bindings_[cfg_.vrid] = this;
+}
+
+VridBinding::~VridBinding() {
+    port_.bindings_.erase(cfg_.vrid);
+    try {
+        port_.leases_.renew(cfg_.vrid, 0);
+        port_.tables_.remove_instance(cfg_.vrid);  // and rx_state, and its timer
+        for (const auto &v : cfg_.virtual_ips)
+            if (v.family == vrrp::Family::IPv4) port_.tables_.remove_vip(v.to_be32());
+        for (const auto &src : cfg_.allowed_sources)
+            port_.tables_.disallow_source(cfg_.vrid, src.to_be32());
+        port_.leases_.reset(cfg_.vrid);
+    } catch (const std::exception &) {
+        // The maps outlive us when pinned; the next run clears them at start-up.
+    }
+}
+
+void VridBinding::write_instance() {
+    xvrrp_instance e{};
+    if (!cfg_.allowed_sources.empty()) e.flags |= XVRRP_INST_ALLOWLIST;
+    if (cfg_.pass_adverts) e.flags |= XVRRP_INST_PASS_ADVERTS;
+    e.version = cfg_.version;
+    e.priority = role_.priority;
+    e.fixed_interval_ns = cfg_.fast_mode ? ns(cfg_.advert_interval) : 0;
+    e.advert_interval_ns = ns(cfg_.advert_interval);
+    e.takeover_grace_ns = ns(cfg_.lease);
+    e.late_threshold_ns = ns(cfg_.late_threshold);
+    e.late_grace_ns = ns(cfg_.late_grace);
+    port_.tables_.set_instance(cfg_.vrid, e);
+}
+
+void VridBinding::set_role(const VridRole &role) {
+    if (role_written_ && role == role_) return;
+    // The lease first: answering on needs a fresh one; answering off must not leave one that
+    // the kernel's slow path could take up again.
+    if (role.answering && !role_.answering) renew_lease(monotonic_now() + cfg_.lease);
+    if (!role.answering) port_.leases_.renew(cfg_.vrid, 0);
+    auto r = port_.control_.set_role(cfg_.vrid, role_bits(role), role.priority);
+    if (r.error && r.error != -XVRRP_ENOMEM)
+        throw sys_error("VRID " + std::to_string(cfg_.vrid) + ": set role in the kernel", -r.error);
+    role_ = role;
+    role_written_ = true;
+}
+
+void VridBinding::arm_master_down(Duration interval) {
+    auto r = port_.control_.arm_master_down(cfg_.vrid, ns(interval));
+    armed_ = true;
+    kernel_timer_ = r.error == 0;
+    // No kernel timer: the same deadline, kept by the loop (on_wakeup reads where adverts
+    // moved it).
+    fallback_deadline_.reset();
+    if (!kernel_timer_) fallback_deadline_ = TimePoint(int64_t(r.now_ns)) + interval;
+}
+
+void VridBinding::disarm_master_down() {
+    if (!armed_) return;
+    port_.control_.disarm_master_down(cfg_.vrid);
+    armed_ = false;
+    fallback_deadline_.reset();
+}
+
+LeaseSlot VridBinding::lease() const {
+    return port_.leases_.slot(cfg_.vrid);
+}
+
+void VridBinding::renew_lease(TimePoint until) {
+    port_.leases_.renew(cfg_.vrid, ns(until));
+}
+
+std::optional<TimePoint> VridBinding::next_wakeup() const {
+    return fallback_deadline_;
+}
+
+void VridBinding::on_wakeup(TimePoint now) {
+    if (!fallback_deadline_ || now < *fallback_deadline_) return;
+    auto rx = port_.state_.rx_state(cfg_.vrid);
+    if (rx && rx->master_down_deadline_ns > uint64_t(now.count())) {
+        fallback_deadline_ = TimePoint(int64_t(rx->master_down_deadline_ns));
+        return;
+    }
+    MasterDownReport down;
+    down.at = now;
+    down.late = now - *fallback_deadline_;
+    down.by_kernel = false;
+    fallback_deadline_.reset();
+    on_report_(down);
+}
+
+void VridBinding::on_event(const void *event) {
+    const auto &ev = *static_cast<const xvrrp_event *>(event);
+    if (ev.type == XVRRP_EV_MASTER_DOWN || ev.type == XVRRP_EV_TAKEOVER) {
+        MasterDownReport down;
+        down.at = TimePoint(int64_t(ev.ts_ns));
+        down.took_over = ev.type == XVRRP_EV_TAKEOVER;
+        down.late = ev.ts_ns > ev.deadline_ns ? Duration(int64_t(ev.ts_ns - ev.deadline_ns))
+                                              : Duration::zero();
+        down.after_grace = ev.flags & XVRRP_EVF_AFTER_GRACE;
+        fallback_deadline_.reset();
+        on_report_(down);
+        return;
+    }
+    AdvertReport a;
+    a.advert.version = ev.version;
+    a.advert.vrid = cfg_.vrid;
+    a.advert.priority = ev.priority;
+    a.advert.interval_field = ev.interval_field;
+    a.advert.source = vrrp::IpAddress::v4_from_be32(ev.src);
+    a.at = TimePoint(int64_t(ev.ts_ns));
+    a.why = why(ev.type);
+    on_report_(a);
+}
+
+ReceiveStats VridBinding::stats(TimePoint now) const {
+    ReceiveStats s;
+    s.kernel_timer = kernel_timer_;
+    s.answering = lease().answering();
+    auto rx = port_.state_.rx_state(cfg_.vrid);
+    if (!rx) return s;
+    s.adverts = rx->adverts;
+    s.accepted = rx->accepted;
+    if (rx->last_advert_ns && uint64_t(now.count()) >= rx->last_advert_ns)
+        s.last_advert_age = Duration(int64_t(uint64_t(now.count()) - rx->last_advert_ns));
+    s.master_down = rx->timer_fires;
+    s.late_expiries = rx->late_expiries;
+    s.grace_rescued = rx->grace_rescued;
+    s.grace_expired = rx->grace_expired;
+    s.lease_expiries = rx->lease_expiries;
+    s.gap_hist.assign(std::begin(rx->gap_hist), std::end(rx->gap_hist));
+    s.late_hist.assign(std::begin(rx->late_hist), std::end(rx->late_hist));
+    if (rx->flags & XVRRP_RX_TIMER_READY) s.kernel_timer = true;
+    return s;
+}
+
+}  // namespace xvrrp::dataplane
