@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <dirent.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <algorithm>
@@ -65,9 +67,18 @@ class AdvertiserOnVeth : public ::testing::Test {
         sender = std::move(choice.sender);
     }
 
+    void TearDown() override { thread_.reset(); }
+
+    // The advert thread the test's advertisers share (created on first use).
+    std::shared_ptr<tx::AdvertThread> thread() {
+        if (!thread_) thread_ = std::make_shared<tx::AdvertThread>(*sender);
+        return thread_;
+    }
+
     VethLab lab;
     std::unique_ptr<Capture> capture;
     std::unique_ptr<tx::FrameSender> sender;
+    std::shared_ptr<tx::AdvertThread> thread_;
 };
 
 TEST_F(AdvertiserOnVeth, SendsAboutOneAdvertPerIntervalAndCallsHookOncePerSend) {
@@ -79,7 +90,7 @@ TEST_F(AdvertiserOnVeth, SendsAboutOneAdvertPerIntervalAndCallsHookOncePerSend) 
         last_hook_ns = now_ns;
         hook_calls.fetch_add(1);
     };
-    tx::Advertiser advertiser(*sender, options);
+    tx::Advertiser advertiser(thread(), options);
     const auto frame = advert_frame(150);
     advertiser.set_frame(frame);
 
@@ -103,7 +114,7 @@ TEST_F(AdvertiserOnVeth, SendsAboutOneAdvertPerIntervalAndCallsHookOncePerSend) 
 }
 
 TEST_F(AdvertiserOnVeth, SetFrameChangesTheBytesOnTheWire) {
-    tx::Advertiser advertiser(*sender);
+    tx::Advertiser advertiser(thread());
     const auto before = advert_frame(150);
     const auto after = advert_frame(0);  // priority 0: what a master sends when it leaves
     advertiser.set_frame(before);
@@ -143,7 +154,7 @@ TEST_F(AdvertiserOnVeth, FramesReplacedWhileSendingAreNeverTorn) {
         o.source_mac = {0x02, 0, 0, 0, 0, 1};
         frames.push_back(vrrp::build_advert_frame(advert, o).value());
     }
-    tx::Advertiser advertiser(*sender);
+    tx::Advertiser advertiser(thread());
     advertiser.set_frame(frames[0]);
     advertiser.start(100us);
     for (int round = 0; round < 2000; ++round) {
@@ -160,7 +171,7 @@ TEST_F(AdvertiserOnVeth, FramesReplacedWhileSendingAreNeverTorn) {
 }
 
 TEST_F(AdvertiserOnVeth, SendNowSendsOneExtraAdvertAtOnce) {
-    tx::Advertiser advertiser(*sender);
+    tx::Advertiser advertiser(thread());
     const auto frame = advert_frame(150);
     advertiser.set_frame(frame);
     advertiser.start(1h);  // only the immediate first advert is periodic in this test
@@ -184,7 +195,7 @@ TEST_F(AdvertiserOnVeth, ParkedThreadSendsNothingUntilResumeWhichSendsAtOnce) {
     std::atomic<int> hooks{0};
     tx::AdvertiserOptions opts;
     opts.on_sent = [&](uint64_t) { hooks++; };
-    tx::Advertiser advertiser(*sender, opts);
+    tx::Advertiser advertiser(thread(), opts);
     const auto frame = advert_frame(150);
     advertiser.set_frame(frame);
     advertiser.start(1h, /*parked=*/true);  // a backup: the thread exists, nothing goes out
@@ -206,38 +217,38 @@ TEST_F(AdvertiserOnVeth, ParkedThreadSendsNothingUntilResumeWhichSendsAtOnce) {
     advertiser.stop();
 }
 
-TEST_F(AdvertiserOnVeth, StopReturnsPromptlyAndLeavesNoThreadRunning) {
+TEST_F(AdvertiserOnVeth, StopReturnsPromptlyAndTheThreadEndsWithItsLastOwner) {
     const size_t threads_before = thread_count();
     {
-        tx::Advertiser advertiser(*sender);
-        advertiser.set_frame(advert_frame(150));
-        advertiser.start(1h);  // a stop() that failed to wake the thread would hang here
+        auto t = std::make_shared<tx::AdvertThread>(*sender);
         EXPECT_EQ(thread_count(), threads_before + 1);
+        tx::Advertiser advertiser(t);
+        advertiser.set_frame(advert_frame(150));
+        advertiser.start(1h);  // a stop() that failed to reach the thread would hang here
         ASSERT_TRUE(eventually([&] { return advertiser.stats().sent == 1; }));
         advertiser.stop();
         EXPECT_FALSE(advertiser.running());
-        EXPECT_EQ(thread_count(), threads_before);
+        EXPECT_EQ(t->advertisers(), 0u);
         advertiser.stop();  // idempotent
 
         // Restartable: a backup that becomes master again reuses it.
         advertiser.start(10s);
         ASSERT_TRUE(eventually([&] { return advertiser.stats().sent == 2; }));
-    }  // the destructor stops it
+    }  // the advertiser's destructor stops it; the thread's joins it
     EXPECT_EQ(thread_count(), threads_before);
     EXPECT_EQ(capture->drain(300ms).size(), 2u);
 }
 
 TEST_F(AdvertiserOnVeth, RealtimePriorityAndCpuAreApplied) {
-    tx::AdvertiserOptions options;
-    options.rt_priority = 10;
-    options.cpu = 0;
-    tx::Advertiser advertiser(*sender, options);
-    advertiser.set_frame(advert_frame(150));
+    std::shared_ptr<tx::AdvertThread> t;
     try {
-        advertiser.start(1s);
+        t = std::make_shared<tx::AdvertThread>(*sender, 10, 0);
     } catch (const Error &e) {
         GTEST_SKIP() << "SCHED_FIFO not allowed here: " << e.what();
     }
+    tx::Advertiser advertiser(t);
+    advertiser.set_frame(advert_frame(150));
+    advertiser.start(1s);
     // Find the thread by name and read its policy (field 41 of stat) and allowed CPUs.
     std::string policy, cpus;
     DIR *d = opendir("/proc/self/task");
@@ -262,7 +273,7 @@ TEST_F(AdvertiserOnVeth, RealtimePriorityAndCpuAreApplied) {
 }
 
 TEST_F(AdvertiserOnVeth, RejectsBadArguments) {
-    tx::Advertiser advertiser(*sender);
+    tx::Advertiser advertiser(thread());
     std::vector<uint8_t> jumbo(tx::Advertiser::kMaxFrameSize + 1);
     EXPECT_THROW(advertiser.set_frame(jumbo), Error);
     EXPECT_THROW(advertiser.start(0ns), Error);
@@ -272,7 +283,7 @@ TEST_F(AdvertiserOnVeth, RejectsBadArguments) {
 }
 
 TEST_F(AdvertiserOnVeth, NoFrameMeansNothingSent) {
-    tx::Advertiser advertiser(*sender);
+    tx::Advertiser advertiser(thread());
     advertiser.start(5ms);
     std::this_thread::sleep_for(50ms);
     advertiser.stop();
@@ -373,6 +384,165 @@ TEST(AdvertThread, AdvertisersOfOneIntervalShareEveryWakeUp) {
         std::sort(tags.begin(), tags.end());
         EXPECT_EQ(tags, (std::vector<uint8_t>{1, 2, 3})) << "wake-up " << b;
     }
+}
+
+// ---- lanes: one advertiser sending from several CPUs ---------------------------------------
+
+// Counts what was sent on it; can be made to hang in send_batch() like a stalled CPU.
+class GatedSender : public tx::FrameSender {
+  public:
+    int send(std::span<const uint8_t>) noexcept override { return 0; }
+    void send_batch(std::span<const std::span<const uint8_t>> frames,
+                    std::span<int> errors) noexcept override {
+        std::lock_guard gate(gate_);
+        std::lock_guard lock(mu);
+        for (size_t i = 0; i < frames.size(); ++i) {
+            errors[i] = 0;
+            sent.emplace_back(frames[i].begin(), frames[i].end());
+        }
+    }
+    std::string_view name() const override { return "gated"; }
+    std::string describe() const override { return "gated"; }
+    size_t count(uint8_t tag) {
+        std::lock_guard lock(mu);
+        return size_t(std::count_if(sent.begin(), sent.end(),
+                                    [&](const auto &f) { return !f.empty() && f[0] == tag; }));
+    }
+
+    std::mutex gate_;  // held by a test: this "CPU" is stalled
+    std::mutex mu;
+    std::vector<std::vector<uint8_t>> sent;
+};
+
+struct TwoLanes {
+    GatedSender s0, s1;
+    int ring = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);  // stands in for the event ring
+    std::shared_ptr<tx::AdvertThread> t0 = std::make_shared<tx::AdvertThread>(s0, 0, -1, ring);
+    std::shared_ptr<tx::AdvertThread> t1 = std::make_shared<tx::AdvertThread>(s1, 0, -1, ring);
+    ~TwoLanes() {
+        t0.reset();
+        t1.reset();
+        close(ring);
+    }
+    void ring_wakes() {
+        uint64_t one = 1;
+        ASSERT_EQ(write(ring, &one, sizeof one), ssize_t(sizeof one));
+    }
+};
+
+TEST(AdvertLanes, RedundantLanesEachSendEveryInterval) {
+    TwoLanes l;
+    tx::AdvertiserOptions o;
+    o.spread = tx::Spread::Redundant;
+    tx::Advertiser a({l.t0, l.t1}, o);
+    a.set_frame(std::vector<uint8_t>{7});
+    a.start(10ms);
+    std::this_thread::sleep_for(400ms);
+    a.stop();
+    auto st = a.stats();
+    ASSERT_EQ(st.lanes.size(), 2u);
+    for (const auto &lane : st.lanes) {
+        EXPECT_GE(lane.sent, 20u);  // about 40 each
+        EXPECT_LE(lane.sent, 80u);
+    }
+    EXPECT_EQ(st.sent, l.s0.count(7) + l.s1.count(7));
+}
+
+TEST(AdvertLanes, StaggeredLanesTakeTurns) {
+    TwoLanes l;
+    tx::AdvertiserOptions o;
+    o.spread = tx::Spread::Staggered;
+    tx::Advertiser a({l.t0, l.t1}, o);
+    a.set_frame(std::vector<uint8_t>{7});
+    a.start(10ms);
+    std::this_thread::sleep_for(400ms);
+    a.stop();
+    auto st = a.stats();
+    for (const auto &lane : st.lanes) {
+        EXPECT_GE(lane.sent, 10u);  // about 20 each: every other interval
+        EXPECT_LE(lane.sent, 40u);
+    }
+}
+
+// The point of lanes: a CPU that stalls silences its lane, not the instance.
+TEST(AdvertLanes, AStalledLaneDoesNotSilenceTheOther) {
+    for (auto spread : {tx::Spread::Redundant, tx::Spread::Staggered}) {
+        TwoLanes l;
+        tx::AdvertiserOptions o;
+        o.spread = spread;
+        tx::Advertiser a({l.t0, l.t1}, o);
+        a.set_frame(std::vector<uint8_t>{7});
+        a.start(10ms);
+        ASSERT_TRUE(eventually([&] { return l.s0.count(7) >= 2 && l.s1.count(7) >= 2; }));
+        size_t before;
+        {
+            std::lock_guard stall(l.s0.gate_);  // lane 0's thread hangs in its next send
+            before = l.s1.count(7);
+            std::this_thread::sleep_for(300ms);
+            EXPECT_GE(l.s1.count(7), before + 8) << tx::to_string(spread);
+        }
+        a.stop();
+    }
+}
+
+TEST(AdvertLanes, AKernelTakeoverIsClaimedOnceAndSendsFromEveryLane) {
+    TwoLanes l;
+    std::atomic<uint64_t> stamp{0};
+    int nl[2];
+    ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, nl), 0);
+    tx::Advertiser a({l.t0, l.t1});
+    tx::TakeoverPlan plan;
+    plan.kernel_stamp = [&] { return stamp.load(); };
+    plan.garp_frames = {{9}, {9}};
+    plan.netlink_request = {1, 2, 3};
+    plan.netlink_fd = nl[0];
+    a.set_takeover(plan);
+    a.set_frame(std::vector<uint8_t>{7});
+    a.start(1h, /*parked=*/true);
+    a.arm_takeover(true);
+    stamp = 12345;
+    l.ring_wakes();
+    ASSERT_TRUE(eventually([&] { return l.s0.count(7) >= 1 && l.s1.count(7) >= 1; }))
+        << "every lane advertises at once";
+    EXPECT_FALSE(a.parked());
+    EXPECT_EQ(l.s0.count(9) + l.s1.count(9), 2u) << "one round of gratuitous ARP, once";
+    EXPECT_EQ(a.stats().takeovers_by_lane, 1u);
+    EXPECT_FALSE(a.claim_takeover(12345)) << "the loop learns a lane was first";
+    EXPECT_TRUE(a.takeover_garp_sent(12345));
+    uint8_t got[8];
+    EXPECT_EQ(recv(nl[1], got, sizeof got, MSG_DONTWAIT), 3) << "the service IPs, once";
+    EXPECT_EQ(recv(nl[1], got, sizeof got, MSG_DONTWAIT), -1);
+    a.stop();
+    close(nl[0]);
+    close(nl[1]);
+}
+
+TEST(AdvertLanes, NoLaneActsOnATakeoverWhenDisarmedOlderOrClaimedByTheLoop) {
+    TwoLanes l;
+    std::atomic<uint64_t> stamp{100};  // a takeover from before the arming
+    tx::Advertiser a({l.t0, l.t1});
+    tx::TakeoverPlan plan;
+    plan.kernel_stamp = [&] { return stamp.load(); };
+    plan.garp_frames = {{9}};
+    a.set_takeover(plan);
+    a.set_frame(std::vector<uint8_t>{7});
+    a.start(1h, /*parked=*/true);
+    l.ring_wakes();  // not armed
+    a.arm_takeover(true);
+    l.ring_wakes();                      // armed, but the stamp predates it
+    EXPECT_TRUE(a.claim_takeover(200));  // the loop was first for this one
+    stamp = 200;
+    l.ring_wakes();
+    std::this_thread::sleep_for(200ms);
+    EXPECT_TRUE(a.parked());
+    EXPECT_EQ(l.s0.sent.size() + l.s1.sent.size(), 0u);
+    EXPECT_EQ(a.stats().takeovers_by_lane, 0u);
+    a.arm_takeover(false);
+    stamp = 300;
+    l.ring_wakes();
+    std::this_thread::sleep_for(200ms);
+    EXPECT_TRUE(a.parked());
+    a.stop();
 }
 
 TEST(LockProcessMemory, SucceedsAsRootOrExplainsWhy) {

@@ -68,10 +68,19 @@ struct TrackInterface {
     bool operator==(const TrackInterface &) const = default;
 };
 
-// The thread that sends adverts while master.
+// The threads that send adverts while master: one per CPU, each pinned to it, so that one
+// stalled CPU silences no instance.
+enum class AdvertSpread : uint8_t {
+    Redundant,  // every thread sends every interval (phases spread over it)
+    Staggered   // the threads take turns: each every N intervals
+};
+
 struct AdvertThread {
     int sched_priority = 0;  // 0: SCHED_OTHER; 1..99: SCHED_FIFO at that priority
-    int cpu = -1;            // pin to this CPU; -1: any
+    // The CPUs to send from, one thread each. Empty: "auto", the first two CPUs the daemon
+    // may run on (one on a one-CPU host). `cpu = N` in the file is cpus = [N].
+    std::vector<int> cpus;
+    AdvertSpread spread = AdvertSpread::Redundant;
 
     bool operator==(const AdvertThread &) const = default;
 };

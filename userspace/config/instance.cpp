@@ -245,12 +245,60 @@ void read_track_interfaces(TableReader &r, std::vector<TrackInterface> &out) {
 void read_advert_thread(TableReader &r, AdvertThread &out) {
     const toml::table *t = r.table("advert_thread");
     if (!t) return;
-    TableReader tr(*t, "[instance.advert_thread]", "advert_thread.", {"sched_priority", "cpu"},
-                   r.diag());
+    TableReader tr(*t, "[instance.advert_thread]", "advert_thread.",
+                   {"sched_priority", "cpu", "cpus", "spread"}, r.diag());
     if (auto v = tr.integer("sched_priority", 0, 99, "0..99 (0: SCHED_OTHER, 1..99: SCHED_FIFO)"))
         out.sched_priority = static_cast<int>(*v);
-    if (auto v = tr.integer("cpu", -1, 1023, "a CPU number 0..1023 or -1 (any)"))
-        out.cpu = static_cast<int>(*v);
+    if (tr.node("cpu") && tr.node("cpus"))
+        r.diag().error(*tr.node("cpu"),
+                       "give either 'advert_thread.cpu' or "
+                       "'advert_thread.cpus', not both");
+    if (auto v = tr.integer("cpu", -1, 1023, "a CPU number 0..1023 or -1 (any)"); v && *v >= 0)
+        out.cpus = {static_cast<int>(*v)};
+    if (const toml::node *n = tr.node("cpus")) {
+        if (auto text = n->value<std::string>()) {
+            if (*text != "auto")
+                r.diag().error(*n,
+                               "'advert_thread.cpus' must be \"auto\" or a list of CPU "
+                               "numbers such as [0, 1], got \"" +
+                                   *text + "\"");
+        } else if (const toml::array *arr = tr.array("cpus")) {
+            std::vector<int> cpus;
+            for (const toml::node &c : *arr) {
+                auto v = c.value<int64_t>();
+                if (!c.is_integer() || !v || *v < 0 || *v > 1023) {
+                    r.diag().error(c, "'advert_thread.cpus' holds CPU numbers 0..1023, got " +
+                                          std::string(type_name(c)));
+                    continue;
+                }
+                if (std::find(cpus.begin(), cpus.end(), int(*v)) != cpus.end()) {
+                    r.diag().error(
+                        c, "'advert_thread.cpus': CPU " + std::to_string(*v) + " is listed twice");
+                    continue;
+                }
+                cpus.push_back(int(*v));
+            }
+            if (arr->empty())
+                r.diag().error(*arr,
+                               "'advert_thread.cpus' must not be empty; \"auto\" picks "
+                               "two CPUs");
+            else if (cpus.size() > 64)
+                r.diag().error(*arr, "'advert_thread.cpus' lists more than 64 CPUs");
+            else
+                out.cpus = cpus;
+        }
+    }
+    if (auto v = tr.string("spread")) {
+        if (*v == "redundant")
+            out.spread = AdvertSpread::Redundant;
+        else if (*v == "staggered")
+            out.spread = AdvertSpread::Staggered;
+        else
+            r.diag().error(*tr.node("spread"),
+                           "'advert_thread.spread' must be \"redundant\" or "
+                           "\"staggered\", got \"" +
+                               *v + "\"");
+    }
 }
 
 template <typename T>

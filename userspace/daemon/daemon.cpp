@@ -3,7 +3,9 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <linux/netlink.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -136,6 +138,7 @@ class Daemon {
     std::unique_ptr<PidFile> pid_file_;
     std::optional<net::VipInterface> vip_interface_;
     std::optional<net::AddressEditor> vip_addresses_;  // shared by the instances
+    UniqueFd takeover_netlink_;                        // the advert threads' (Instance)
     std::vector<std::unique_ptr<Uplink>> uplinks_;
     std::vector<std::unique_ptr<Instance>> instances_;
     std::map<std::string, bool> link_up_;            // uplinks and tracked interfaces, by name
@@ -199,6 +202,12 @@ void Daemon::start_up() {
     vip_interface_ = net::VipInterface::ensure(cfg_.daemon.vip_interface);
     info("", vip_interface_->description());
     vip_addresses_.emplace(cfg_.daemon.vip_interface);
+    // The advert threads' own socket for adding service IPs at a kernel takeover. Its answers
+    // are never read (the loop adds the same addresses and reads its own): once its receive
+    // buffer is full, the kernel drops them.
+    takeover_netlink_.reset(
+        socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE));
+    if (!takeover_netlink_) throw sys_error("open a netlink socket for takeovers");
     for (const auto &s : net::ensure_nonlocal_bind()) {
         info("", s.text);
         if (s.changed) sysctls_changed_.push_back(s);
@@ -212,9 +221,9 @@ void Daemon::start_up() {
     for (const auto &c : cfg_.instances) {
         auto it = std::find_if(uplinks_.begin(), uplinks_.end(),
                                [&](const auto &u) { return u->name() == c.interface; });
-        instances_.push_back(std::make_unique<Instance>(c, **it, *vip_addresses_,
-                                                        cfg_.daemon.vip_interface,
-                                                        cfg_.daemon.release_hold, notify_));
+        instances_.push_back(
+            std::make_unique<Instance>(c, **it, *vip_addresses_, cfg_.daemon.vip_interface,
+                                       cfg_.daemon.release_hold, notify_, takeover_netlink_.get()));
     }
 
     // 4. The loop's sources.

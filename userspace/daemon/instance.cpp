@@ -76,7 +76,7 @@ dataplane::VridConfig binding_config(const config::Instance &c, const vrrp::MacA
 
 Instance::Instance(const config::Instance &cfg, Uplink &uplink, net::AddressEditor &vip_addresses,
                    std::string vip_interface, std::optional<vrrp::Duration> release_hold,
-                   NotifyRunner &notify)
+                   NotifyRunner &notify, int takeover_netlink_fd)
     : cfg_(cfg),
       uplink_(uplink),
       vip_addresses_(vip_addresses),
@@ -92,15 +92,30 @@ Instance::Instance(const config::Instance &cfg, Uplink &uplink, net::AddressEdit
     tx::AdvertiserOptions opts;
     const uint64_t lease = ns(cfg_.lease);
     const dataplane::LeaseSlot slot = binding_->lease();
-    // Runs on the advert thread after each advert: a plain store into the mmap'ed lease.
+    // Runs on an advert thread after each advert: a plain store into the mmap'ed lease.
     opts.on_sent = [slot, lease](uint64_t now_ns) { slot.renew_until(now_ns + lease); };
-    // One thread sends the adverts of every instance of the uplink (scheduled alike): a
-    // thread per instance cost a context switch per advert, a whole vCPU for 255 instances at
-    // 10 ms. It exists from the start, and the advertiser is parked (no CPU) while not master:
-    // a takeover only wakes it. Creating a thread then cost over a millisecond (and this fails
-    // early here if SCHED_FIFO is not allowed).
+    opts.spread = cfg_.advert_thread.spread == config::AdvertSpread::Staggered
+                      ? tx::Spread::Staggered
+                      : tx::Spread::Redundant;
+    // The threads send the adverts of every instance of the uplink (scheduled alike), one per
+    // CPU: a thread per instance cost a context switch per advert, a whole vCPU for 255
+    // instances at 10 ms. They exist from the start, and the advertiser is parked (no CPU)
+    // while not master: a takeover only wakes it. Creating a thread then cost over a
+    // millisecond (and this fails early here if SCHED_FIFO is not allowed).
     advertiser_ = std::make_unique<tx::Advertiser>(
-        uplink_.advert_thread(cfg_.advert_thread.sched_priority, cfg_.advert_thread.cpu), opts);
+        uplink_.advert_threads(cfg_.advert_thread.sched_priority, cfg_.advert_thread.cpus), opts);
+
+    // What an advert thread sends if it is the first to see the kernel take over: the service
+    // IPs, an advert (the frame is kept ready at our priority), one round of gratuitous ARP.
+    tx::TakeoverPlan plan;
+    plan.kernel_stamp = [slot] { return slot.took_over_ns(); };
+    plan.garp_frames = garp_frames();
+    std::vector<net::AddressPrefix> prefixes;
+    for (const auto &v : cfg_.virtual_ips) prefixes.push_back(prefix_of(v));
+    plan.netlink_request = vip_addresses_.add_request(prefixes);
+    plan.netlink_fd = takeover_netlink_fd;
+    advertiser_->set_takeover(std::move(plan));
+    set_advert_frame(sm_.priority());
     advertiser_->start(cfg_.advert_interval, /*parked=*/true);
 }
 
@@ -166,13 +181,28 @@ void Instance::on_kernel_report(const dataplane::KernelReport &report) {
     if (const auto *down = std::get_if<dataplane::MasterDownReport>(&report)) {
         std::string why =
             down->by_kernel ? "kernel master-down timer fired" : "master-down timer fired";
-        if (down->took_over) why += "; XDP answering ARP since then";
+        if (down->took_over) {
+            why += "; XDP answering ARP since then";
+            // Whoever saw the takeover first sent its first frames: us, or an advert thread.
+            const uint64_t stamp = uint64_t(down->at.count());
+            if (!advertiser_->claim_takeover(stamp)) {
+                lane_took_over_ = stamp;
+                why += ", an advert thread sent the first adverts";
+                if (advertiser_->takeover_garp_sent(stamp)) why += " and gratuitous ARP";
+            }
+        }
         double react_us = double((now - down->at).count()) / 1000.0;
         why += " (" + std::to_string(int(react_us)) + " us ago";
         if (down->after_grace)
             why += "; " + ms(down->late) + " late, after a grace period with no advert";
         why += ")";
         apply(sm_.master_down_expired(now), now, why);
+        if (lane_took_over_ && sm_.state() != vrrp::State::Master) {
+            // The election did not follow (it left Backup as the kernel fired): what the advert
+            // thread did is undone (its adverts are parked by apply()).
+            set_vips(false);
+        }
+        lane_took_over_ = 0;
         return;
     }
     const auto &a = std::get<dataplane::AdvertReport>(report);
@@ -275,6 +305,10 @@ void Instance::sync_role(TimePoint now) {
     role.releasing = sm_.releasing();
     role.priority = sm_.priority();
     binding_->set_role(role);
+    advertiser_->arm_takeover(role.takeover_armed);
+    // The advert a takeover sends at once carries our priority of the moment.
+    if (!sm_.releasing() && sm_.state() != vrrp::State::Initialize)
+        set_advert_frame(sm_.priority());
 }
 
 std::vector<uint8_t> Instance::advert_frame(uint8_t priority) const {
@@ -299,8 +333,8 @@ std::vector<uint8_t> Instance::advert_frame(uint8_t priority) const {
 }
 
 void Instance::send_advert(uint8_t priority) {
-    auto frame = advert_frame(priority);
     if (priority == 0 || sm_.state() != vrrp::State::Master) {
+        auto frame = advert_frame(priority);
         // A last advert on the way out: priority 0 on shutdown (RFC 5798 6.4.3), or ours when
         // stepping down. Sent here and now, before the advert thread is parked for good.
         stop_adverts();
@@ -309,11 +343,26 @@ void Instance::send_advert(uint8_t priority) {
                  "last advert (priority " + std::to_string(priority) + "): " + strerror(err));
         return;
     }
-    advertiser_->set_frame(frame);
+    set_advert_frame(priority);
     if (advertiser_->parked())
         advertiser_->resume();  // the first advert goes out at once, then one per interval
-    else
+    else if (!lane_took_over_)  // a lane's takeover sent one from every lane already
         advertiser_->send_now();
+}
+
+void Instance::set_advert_frame(uint8_t priority) {
+    if (frame_priority_ == priority) return;
+    advertiser_->set_frame(advert_frame(priority));
+    frame_priority_ = priority;
+}
+
+std::vector<std::vector<uint8_t>> Instance::garp_frames() const {
+    std::vector<std::vector<uint8_t>> frames;
+    for (const auto &v : cfg_.virtual_ips)
+        frames.push_back(v.address.family == vrrp::Family::IPv4
+                             ? vrrp::build_gratuitous_arp(uplink_.mac(), v.address)
+                             : vrrp::build_unsolicited_na(uplink_.mac(), v.address));
+    return frames;
 }
 
 void Instance::stop_adverts() {
@@ -338,7 +387,7 @@ void Instance::schedule_garps(TimePoint now) {
     // out before any instance's repeats.
     if (!garp_due_.empty()) {
         garp_due_.erase(garp_due_.begin());
-        send_garps();
+        if (!(lane_took_over_ && advertiser_->takeover_garp_sent(lane_took_over_))) send_garps();
     }
 }
 
@@ -363,13 +412,11 @@ bool Instance::garps_due(TimePoint now) const {
 }
 
 void Instance::send_garps() {
-    for (const auto &v : cfg_.virtual_ips) {
-        auto frame = v.address.family == vrrp::Family::IPv4
-                         ? vrrp::build_gratuitous_arp(uplink_.mac(), v.address)
-                         : vrrp::build_unsolicited_na(uplink_.mac(), v.address);
-        if (int err = uplink_.oneoff_sender().send(frame))
-            warn(cfg_.name, "gratuitous ARP for " + v.address.to_string() + ": " + strerror(err));
-    }
+    auto frames = garp_frames();
+    for (size_t i = 0; i < frames.size(); i++)
+        if (int err = uplink_.oneoff_sender().send(frames[i]))
+            warn(cfg_.name, "gratuitous ARP for " + cfg_.virtual_ips[i].address.to_string() + ": " +
+                                strerror(err));
 }
 
 void Instance::set_vips(bool present) {

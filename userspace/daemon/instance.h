@@ -51,10 +51,11 @@ class Instance {
   public:
     // vip_addresses: the VIP interface's editor, one for all instances (one netlink socket);
     // vip_interface: its name, for the log; release_hold: [daemon] release_hold, nullopt for
-    // "auto".
+    // "auto"; takeover_netlink_fd: a NETLINK_ROUTE socket the advert threads add the service
+    // IPs with when they see a kernel takeover first.
     Instance(const config::Instance &cfg, Uplink &uplink, net::AddressEditor &vip_addresses,
              std::string vip_interface, std::optional<vrrp::Duration> release_hold,
-             NotifyRunner &notify);
+             NotifyRunner &notify, int takeover_netlink_fd);
     ~Instance();
 
     const config::Instance &config() const { return cfg_; }
@@ -81,6 +82,8 @@ class Instance {
     void apply(const vrrp::Actions &actions, TimePoint now, const std::string &why);
     void sync_role(TimePoint now);
     std::vector<uint8_t> advert_frame(uint8_t priority) const;
+    void set_advert_frame(uint8_t priority);  // the frame the advert threads send
+    std::vector<std::vector<uint8_t>> garp_frames() const;
     void send_advert(uint8_t priority);
     void stop_adverts();
     void send_garps();
@@ -105,6 +108,9 @@ class Instance {
     bool stopped_ = false;     // shutdown() ran
     bool cleaned_up_ = false;  // and nothing of this instance is left in the kernel
     std::string release_cut_;  // why a release hold was ended early, for the log
+    int frame_priority_ = -1;  // the priority of the frame the advertiser holds
+    // While a kernel takeover that an advert thread claimed first is applied: its stamp.
+    uint64_t lane_took_over_ = 0;
 };
 
 }  // namespace xvrrp::daemon

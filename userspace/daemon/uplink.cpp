@@ -1,5 +1,7 @@
 #include "daemon/uplink.h"
 
+#include <sched.h>
+
 #include <filesystem>
 
 #include "daemon/log.h"
@@ -39,15 +41,36 @@ Uplink::Uplink(const net::LinkInfo &link, const std::string &pin_dir)
 
 Uplink::~Uplink() = default;
 
+// The CPUs of "auto": the first two this process may run on.
+static std::vector<int> auto_cpus() {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    std::vector<int> cpus;
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        for (int c = 0; c < CPU_SETSIZE && cpus.size() < 2; c++)
+            if (CPU_ISSET(c, &set)) cpus.push_back(c);
+    if (cpus.empty()) cpus.push_back(-1);  // any
+    return cpus;
+}
+
+std::vector<std::shared_ptr<tx::AdvertThread>> Uplink::advert_threads(
+    int rt_priority, const std::vector<int> &cpus) {
+    std::vector<std::shared_ptr<tx::AdvertThread>> out;
+    for (int cpu : cpus.empty() ? auto_cpus() : cpus)
+        out.push_back(advert_thread(rt_priority, cpu));
+    return out;
+}
+
 std::shared_ptr<tx::AdvertThread> Uplink::advert_thread(int rt_priority, int cpu) {
     AdvertPath &path = advert_paths_[{rt_priority, cpu}];
     if (path.thread) return path.thread;
     auto choice = tx::make_sender(link_.name, true);
-    std::string how = "adverts via " + choice.sender->describe() + ", one thread";
+    std::string how = "adverts via " + choice.sender->describe() + ", a thread";
     if (rt_priority > 0) how += " SCHED_FIFO " + std::to_string(rt_priority);
     if (cpu >= 0) how += " on CPU " + std::to_string(cpu);
     if (!choice.fallback_reason.empty()) how += " (AF_XDP: " + choice.fallback_reason + ")";
-    auto thread = std::make_shared<tx::AdvertThread>(*choice.sender, rt_priority, cpu);
+    auto thread =
+        std::make_shared<tx::AdvertThread>(*choice.sender, rt_priority, cpu, port_.ring_fd());
     path.sender = std::move(choice.sender);
     path.thread = std::move(thread);
     info(link_.name, how);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "dataplane/port.h"
 #include "net/link.h"
@@ -30,11 +31,13 @@ class Uplink {
 
     dataplane::Port &port() { return port_; }
     tx::FrameSender &oneoff_sender() { return *oneoff_; }
-    // The thread that sends the periodic adverts of this uplink's instances scheduled so (all
-    // of them, unless their advert_thread settings differ), with a sender of its own: AF_XDP
-    // for the first, AF_PACKET when queue 0 is taken. Created on first use; throws
-    // xvrrp::Error when the priority or CPU cannot be had.
-    std::shared_ptr<tx::AdvertThread> advert_thread(int rt_priority, int cpu);
+    // The threads that send the periodic adverts of this uplink's instances: one per CPU of
+    // `cpus` (empty: the first two CPUs the daemon may run on), shared by every instance with
+    // the same priority and CPU, each with a sender of its own (AF_XDP for the first, AF_PACKET
+    // when queue 0 is taken), each waking on the event ring for takeovers. Created on first
+    // use; throws xvrrp::Error when the priority or a CPU cannot be had.
+    std::vector<std::shared_ptr<tx::AdvertThread>> advert_threads(int rt_priority,
+                                                                  const std::vector<int> &cpus);
     // Detaches XDP and removes the pins (clean exit). Without it, pins stay for the next run.
     void release();
 
@@ -48,6 +51,7 @@ class Uplink {
         std::unique_ptr<tx::FrameSender> sender;
         std::shared_ptr<tx::AdvertThread> thread;  // declared last: stops before its sender goes
     };
+    std::shared_ptr<tx::AdvertThread> advert_thread(int rt_priority, int cpu);
     std::map<std::pair<int, int>, AdvertPath> advert_paths_;  // by (rt_priority, cpu)
 };
 

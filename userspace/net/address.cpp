@@ -169,6 +169,23 @@ std::vector<int> AddressEditor::exchange(bool add, std::span<const AddressPrefix
     return result;
 }
 
+std::vector<uint8_t> AddressEditor::add_request(std::span<const AddressPrefix> prefixes) const {
+    const std::string what = "prepare adding addresses to " + ifname_;
+    std::vector<uint8_t> out;
+    for (const auto &p : prefixes) {
+        auto addr = build_addr(ifindex_, p, what);
+        nl_msg *raw = nullptr;
+        if (int err = rtnl_addr_build_add_request(addr.get(), NLM_F_EXCL, &raw); err < 0)
+            throw nl_error(what, err);
+        std::unique_ptr<nl_msg, void (*)(nl_msg *)> msg(raw, nlmsg_free);
+        nlmsghdr *h = nlmsg_hdr(msg.get());
+        h->nlmsg_flags |= NLM_F_REQUEST;
+        const auto *bytes = reinterpret_cast<const uint8_t *>(h);
+        out.insert(out.end(), bytes, bytes + NLMSG_ALIGN(h->nlmsg_len));
+    }
+    return out;
+}
+
 std::vector<AddressChange> AddressEditor::add_all(std::span<const AddressPrefix> prefixes) {
     std::vector<AddressChange> out(prefixes.size());
     auto errs = exchange(true, prefixes);

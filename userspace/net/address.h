@@ -46,7 +46,7 @@ struct AddressChange {
 // without a socket set-up and a link look-up per address (about a millisecond saved).
 // If the interface was recreated meanwhile, it looks it up again once.
 class AddressEditor {
-public:
+  public:
     explicit AddressEditor(std::string ifname);
     AddressEditor(AddressEditor &&) noexcept;
     ~AddressEditor();
@@ -65,7 +65,12 @@ public:
     static constexpr size_t kBatch = 64;  // requests per message train: their answers fit the
                                           // socket's receive buffer many times over
 
-private:
+    // The RTM_NEWADDR requests add_all() would send, as bytes, for another thread to send on
+    // a socket of its own in one call (the takeover's first frames, tx/advertiser.h): the
+    // same addresses and flags, no acknowledgement asked (errors still come back).
+    std::vector<uint8_t> add_request(std::span<const AddressPrefix> prefixes) const;
+
+  private:
     // Sends the requests (RTM_NEWADDR or RTM_DELADDR) for prefixes, returns the kernel's
     // answer to each: 0 or a positive errno.
     std::vector<int> exchange(bool add, std::span<const AddressPrefix> prefixes);

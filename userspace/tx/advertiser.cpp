@@ -1,24 +1,20 @@
 #include "tx/advertiser.h"
 
-#include <linux/futex.h>
 #include <sched.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
-#include "common/fd.h"
-
 namespace xvrrp::tx {
 
 namespace {
-
-static_assert(std::atomic<uint32_t>::is_always_lock_free && sizeof(std::atomic<uint32_t>) == 4,
-              "the futex word must be a plain 32-bit integer");
 
 uint64_t monotonic_ns() {
     timespec ts{};
@@ -26,24 +22,19 @@ uint64_t monotonic_ns() {
     return uint64_t(ts.tv_sec) * 1'000'000'000u + uint64_t(ts.tv_nsec);
 }
 
-// Sleeps until the absolute CLOCK_MONOTONIC time `deadline_ns`, or until *word != expected
-// (another thread bumped it and called FUTEX_WAKE). FUTEX_WAIT_BITSET takes an ABSOLUTE
-// CLOCK_MONOTONIC timeout: the same pacing as clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME),
-// but send_now() and stop() can wake it.
-// Waits until the word changes or the absolute CLOCK_MONOTONIC deadline (0: no deadline).
-void wait_until(std::atomic<uint32_t> &word, uint32_t expected, uint64_t deadline_ns) {
-    timespec ts{};
-    ts.tv_sec = time_t(deadline_ns / 1'000'000'000u);
-    ts.tv_nsec = long(deadline_ns % 1'000'000'000u);
-    syscall(SYS_futex, reinterpret_cast<uint32_t *>(&word), FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG,
-            expected, deadline_ns ? &ts : nullptr, nullptr, FUTEX_BITSET_MATCH_ANY);
-    // EAGAIN (word already changed), EINTR, ETIMEDOUT: the caller re-checks everything.
+// The origin of every lane's grid, shared by the whole process: lanes of one interval and
+// index advertise in the same wake-up whichever instance they belong to.
+uint64_t grid_epoch() {
+    static const uint64_t epoch = monotonic_ns();
+    return epoch;
 }
 
 template <class T>
 void bump(std::atomic<T> &counter, T by = 1) {  // single writer: no read-modify-write needed
     counter.store(counter.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
 }
+
+enum : uint64_t { kWakeTag = 1, kRingTag = 2 };
 
 }  // namespace
 
@@ -55,10 +46,32 @@ std::string lock_process_memory() {
            "faults under memory pressure";
 }
 
+std::string_view to_string(Spread spread) {
+    return spread == Spread::Redundant ? "redundant" : "staggered";
+}
+
 // ---- AdvertThread ---------------------------------------------------------------------------
 
-AdvertThread::AdvertThread(FrameSender &sender, int rt_priority, int cpu)
-    : sender_(sender), rt_priority_(rt_priority), cpu_(cpu), epoch_ns_(monotonic_ns()) {
+AdvertThread::AdvertThread(FrameSender &sender, int rt_priority, int cpu, int takeover_fd)
+    : sender_(sender), rt_priority_(rt_priority), cpu_(cpu) {
+    epoll_.reset(epoll_create1(EPOLL_CLOEXEC));
+    wake_fd_.reset(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+    if (!epoll_ || !wake_fd_) throw sys_error("advert thread: epoll/eventfd");
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = kWakeTag;
+    if (epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, wake_fd_.get(), &ev))
+        throw sys_error("advert thread: epoll_ctl");
+    if (takeover_fd >= 0) {
+        // Edge-triggered and never read here: the loop reads the ring; each new event (a
+        // takeover is submitted with BPF_RB_FORCE_WAKEUP) wakes this thread once.
+        ev.events = EPOLLIN | EPOLLET;
+        ev.data.u64 = kRingTag;
+        if (epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, takeover_fd, &ev))
+            throw sys_error("advert thread: watch the event ring");
+    }
+    (void)grid_epoch();
+
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     // Under mlockall(MCL_FUTURE) a new thread's whole stack is faulted in and locked when the
@@ -80,7 +93,7 @@ AdvertThread::AdvertThread(FrameSender &sender, int rt_priority, int cpu)
     int err = pthread_create(&thread_, &attr, &AdvertThread::thread_main, this);
     pthread_attr_destroy(&attr);
     if (err != 0) {
-        std::string what = "start advertiser thread";
+        std::string what = "start advert thread";
         if (rt_priority > 0) what += " (SCHED_FIFO priority " + std::to_string(rt_priority) + ")";
         if (cpu >= 0) what += " on CPU " + std::to_string(cpu);
         if (err == EPERM) what += " (SCHED_FIFO needs CAP_SYS_NICE or RLIMIT_RTPRIO)";
@@ -101,30 +114,30 @@ size_t AdvertThread::advertisers() const {
     return members_.size();
 }
 
-void AdvertThread::attach(Advertiser &a) {
+void AdvertThread::attach(AdvertLane &lane) {
     {
         std::lock_guard lock(mu_);
-        a.deadline_ = 0;  // due at once
-        a.extras_done_ = a.extra_requests_.load();
-        a.resumes_done_ = a.resumes_.load();
-        members_.push_back(&a);
+        lane.deadline = 0;  // due at once
+        lane.extras_done = lane.owner->extra_requests_.load();
+        lane.resumes_done = lane.owner->resumes_.load();
+        members_.push_back(&lane);
         // The thread's scratch space grows here, not while it sends.
         due_.reserve(members_.size());
-        frames_.reserve(members_.size());
-        results_.reserve(members_.size());
+        frames_.reserve(members_.size() + kTakeoverGarpBudget);
+        results_.reserve(members_.size() + kTakeoverGarpBudget);
+        takeover_frames_.reserve(kTakeoverGarpBudget);
     }
     wake();
 }
 
-void AdvertThread::detach(Advertiser &a) {
+void AdvertThread::detach(AdvertLane &lane) {
     std::lock_guard lock(mu_);
-    std::erase(members_, &a);
+    std::erase(members_, &lane);
 }
 
 void AdvertThread::wake() noexcept {
-    wakeups_.fetch_add(1);
-    syscall(SYS_futex, reinterpret_cast<uint32_t *>(&wakeups_), FUTEX_WAKE_PRIVATE, 1, nullptr,
-            nullptr, 0);
+    uint64_t one = 1;
+    [[maybe_unused]] ssize_t n = write(wake_fd_.get(), &one, sizeof one);
 }
 
 void *AdvertThread::thread_main(void *self) {
@@ -137,109 +150,167 @@ void AdvertThread::run() noexcept {
     // sub-millisecond intervals want the deadline itself.
     prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
 
+    epoll_event events[4];
     for (;;) {
-        const uint32_t seen = wakeups_.load();
         if (stop_.load()) break;
-        uint64_t next = 0;  // the earliest deadline of an advertiser not parked; 0: none
+        uint64_t next = 0;  // the earliest deadline of a lane not parked; 0: none
         {
             std::lock_guard lock(mu_);
-            const uint64_t now = monotonic_ns();
+            uint64_t now = monotonic_ns();
+            takeover_frames_.clear();
+            if (takeover_pending_) {
+                takeover_pending_ = false;
+                check_takeovers(now);
+            }
             due_.clear();
-            for (Advertiser *a : members_) {
-                if (a->parked_.load()) {
+            for (AdvertLane *lane : members_) {
+                Advertiser &a = *lane->owner;
+                if (a.parked_.load()) {
                     // Parked (a backup): no deadline, no wake-ups until resume() or stop().
-                    a->extras_done_ = a->extra_requests_.load();
-                    a->idle_.store(true);
+                    lane->extras_done = a.extra_requests_.load();
+                    lane->idle.store(true);
                     continue;
                 }
-                a->idle_.store(false);
-                if (const uint32_t r = a->resumes_.load(); r != a->resumes_done_) {
-                    a->resumes_done_ = r;
-                    a->deadline_ = 0;  // a new master advertises at once (RFC 5798 6.4.2)
+                lane->idle.store(false);
+                if (const uint32_t r = a.resumes_.load(); r != lane->resumes_done) {
+                    lane->resumes_done = r;
+                    lane->deadline = 0;  // a new master advertises at once (RFC 5798 6.4.2)
                 }
                 bool extra = false;
-                if (const uint32_t x = a->extra_requests_.load(); x != a->extras_done_) {
-                    a->extras_done_ = x;  // several send_now() before we ran: one advert
+                if (const uint32_t x = a.extra_requests_.load(); x != lane->extras_done) {
+                    lane->extras_done = x;  // several send_now() before we ran: one advert
                     extra = true;
                 }
-                const bool periodic = now >= a->deadline_;
-                if (periodic) a->next_deadline(now, epoch_ns_);
-                if (periodic || extra) due_.push_back({a, !periodic});
-                if (next == 0 || a->deadline_ < next) next = a->deadline_;
+                const bool periodic = now >= lane->deadline;
+                if (periodic) a.next_deadline(*lane, now);
+                if (periodic || extra) due_.push_back({lane, !periodic});
+                if (next == 0 || lane->deadline < next) next = lane->deadline;
             }
             send_batch();
         }
-        wait_until(wakeups_, seen, next);
+        timespec timeout{}, *wait = nullptr;
+        if (next != 0) {
+            const uint64_t now = monotonic_ns();
+            const uint64_t left = next > now ? next - now : 0;
+            timeout.tv_sec = time_t(left / 1'000'000'000u);
+            timeout.tv_nsec = long(left % 1'000'000'000u);
+            wait = &timeout;
+        }
+        int n = epoll_pwait2(epoll_.get(), events, 4, wait, nullptr);
+        for (int i = 0; i < n; i++) {
+            if (events[i].data.u64 == kRingTag) {
+                takeover_pending_ = true;
+            } else {
+                uint64_t count;
+                [[maybe_unused]] ssize_t r = read(wake_fd_.get(), &count, sizeof count);
+            }
+        }
     }
 }
 
-// Sends the frames of due_ in one call to the sender, then accounts for each.
+// The ring woke us: for every advertiser of ours that the kernel just took over for, be the
+// first to send its takeover frames (claim_takeover decides who is).
+void AdvertThread::check_takeovers(uint64_t now) noexcept {
+    (void)now;
+    size_t budget = kTakeoverGarpBudget;
+    for (AdvertLane *lane : members_) lane->owner->try_take_over(budget, takeover_frames_);
+}
+
+// Sends the adverts of due_ (then a takeover's gratuitous ARP) in one call to the sender, then
+// accounts for each advert.
 void AdvertThread::send_batch() noexcept {
-    if (due_.empty()) return;
+    if (due_.empty() && takeover_frames_.empty()) return;
     frames_.clear();
     for (Due &d : due_) {
-        d.slot = d.a->pin_slot();
-        const auto &s = d.a->slots_[size_t(d.slot)];
+        Advertiser &a = *d.lane->owner;
+        d.slot = a.pin_slot(*d.lane);
+        const auto &s = a.slots_[size_t(d.slot)];
         if (s.size == 0) {  // no frame yet: nothing to send for it
-            d.a->unpin_slot();
+            d.lane->reading.store(-1);
             d.slot = -1;
             continue;
         }
         frames_.emplace_back(s.bytes.data(), s.size);
     }
+    const size_t adverts = frames_.size();
+    for (auto f : takeover_frames_) frames_.push_back(f);
     results_.assign(frames_.size(), 0);  // within the capacity reserved by attach()
     sender_.send_batch(frames_, results_);
     const uint64_t now = monotonic_ns();
     size_t i = 0;
     for (Due &d : due_) {
         if (d.slot < 0) continue;
-        d.a->unpin_slot();
-        d.a->account(results_[i++], d.extra, now);
+        d.lane->reading.store(-1);
+        d.lane->owner->account(*d.lane, results_[i++], d.extra, now);
     }
+    (void)adverts;
 }
 
 // ---- Advertiser -----------------------------------------------------------------------------
 
-Advertiser::Advertiser(FrameSender &sender, AdvertiserOptions options)
-    : sender_(sender), options_(std::move(options)), own_thread_(true) {}
+Advertiser::Advertiser(std::vector<std::shared_ptr<AdvertThread>> threads,
+                       AdvertiserOptions options)
+    : threads_(std::move(threads)), options_(std::move(options)) {
+    if (threads_.empty()) throw Error("advertiser: needs at least one advert thread");
+    for (auto &t : threads_) {
+        auto lane = std::make_unique<AdvertLane>();
+        lane->owner = this;
+        lane->thread = t.get();
+        lanes_.push_back(std::move(lane));
+    }
+}
 
 Advertiser::Advertiser(std::shared_ptr<AdvertThread> thread, AdvertiserOptions options)
-    : sender_(thread->sender()),
-      options_(std::move(options)),
-      thread_(std::move(thread)),
-      own_thread_(false) {}
+    : Advertiser(std::vector<std::shared_ptr<AdvertThread>>{std::move(thread)},
+                 std::move(options)) {}
 
 Advertiser::~Advertiser() {
     stop();
 }
 
+void Advertiser::layout_lanes() {
+    const uint64_t interval = uint64_t(interval_ns_.load());
+    const uint64_t n = lanes_.size();
+    for (uint64_t k = 0; k < n; k++) {
+        AdvertLane &lane = *lanes_[k];
+        if (options_.spread == Spread::Redundant) {
+            lane.period_ns = interval;
+            lane.phase_ns = k * interval / n;
+        } else {
+            lane.period_ns = n * interval;
+            lane.phase_ns = k * interval;
+        }
+    }
+}
+
 void Advertiser::start(vrrp::Duration interval, bool parked) {
-    if (running_) throw Error("advertiser on " + std::string(sender_.name()) + ": already running");
+    if (running_) throw Error("advertiser on " + std::string(sender_name()) + ": already running");
     if (interval.count() <= 0) throw Error("advertiser: the interval must be positive");
-    if (own_thread_)
-        thread_ = std::make_shared<AdvertThread>(sender_, options_.rt_priority, options_.cpu);
     interval_ns_.store(interval.count());
+    layout_lanes();
     parked_.store(parked);
-    idle_.store(false);
-    thread_->attach(*this);
+    for (auto &lane : lanes_) {
+        lane->idle.store(false);
+        lane->thread->attach(*lane);
+    }
     running_ = true;
 }
 
 void Advertiser::stop() {
     if (!running_) return;
-    thread_->detach(*this);
+    for (auto &lane : lanes_) lane->thread->detach(*lane);
     running_ = false;
-    if (own_thread_) thread_.reset();  // joins it
 }
 
 void Advertiser::set_frame(std::span<const uint8_t> frame) {
     if (frame.size() > kMaxFrameSize)
         throw Error("advertiser: frame of " + std::to_string(frame.size()) +
                     " bytes exceeds the Ethernet maximum of " + std::to_string(kMaxFrameSize));
-    // Write the slot the sender thread is not reading. It may still be sending out of it for
-    // a batch that started before the previous publish: wait for that (microseconds).
+    // Write the slot no lane is reading. A lane may still be sending out of it for a batch
+    // that started before the previous publish: wait for that (microseconds).
     const int slot = 1 - published_.load();
-    while (reading_.load() == slot) sched_yield();
+    for (auto &lane : lanes_)
+        while (lane->reading.load() == slot) sched_yield();
     Slot &s = slots_[size_t(slot)];
     std::memcpy(s.bytes.data(), frame.data(), frame.size());
     s.size = frame.size();
@@ -247,82 +318,156 @@ void Advertiser::set_frame(std::span<const uint8_t> frame) {
 }
 
 void Advertiser::park() {
-    parked_.store(true);
+    {
+        std::lock_guard lock(ctl_);
+        parked_.store(true);
+    }
     if (!running_) return;
-    thread_->wake();
-    // Return only once the thread is idle for us, so that no on_sent() (a lease renewal) can
+    for (auto &lane : lanes_) lane->thread->wake();
+    // Return only once every lane is idle for us, so that no on_sent() (a lease renewal) can
     // follow.
-    while (!idle_.load()) sched_yield();
+    for (auto &lane : lanes_)
+        while (!lane->idle.load()) sched_yield();
 }
 
 void Advertiser::resume() {
-    // Not idle from now on: a park() right after this must wait for the thread to see it.
-    idle_.store(false);
+    std::lock_guard lock(ctl_);
+    resume_locked();
+}
+
+void Advertiser::resume_locked() {
+    // Not idle from now on: a park() right after this must wait for the threads to see it.
+    for (auto &lane : lanes_) lane->idle.store(false);
     resumes_.fetch_add(1);
     parked_.store(false);
-    if (running_) thread_->wake();
+    if (running_)
+        for (auto &lane : lanes_) lane->thread->wake();
 }
 
 void Advertiser::set_interval(vrrp::Duration interval) {
     if (interval.count() <= 0) throw Error("advertiser: the interval must be positive");
     interval_ns_.store(interval.count());
+    layout_lanes();
 }
 
 void Advertiser::send_now() {
     extra_requests_.fetch_add(1);
-    if (running_) thread_->wake();
+    if (running_)
+        for (auto &lane : lanes_) lane->thread->wake();
+}
+
+void Advertiser::set_takeover(TakeoverPlan plan) {
+    std::lock_guard lock(ctl_);
+    takeover_ = std::move(plan);
+}
+
+void Advertiser::arm_takeover(bool armed) {
+    std::lock_guard lock(ctl_);
+    if (armed && !armed_ && takeover_.kernel_stamp) armed_after_ = takeover_.kernel_stamp();
+    armed_ = armed;
+}
+
+bool Advertiser::claim_takeover(uint64_t stamp) {
+    std::lock_guard lock(ctl_);
+    if (stamp == 0 || stamp == claimed_) return false;
+    claimed_ = stamp;
+    return true;
+}
+
+bool Advertiser::try_take_over(size_t &garp_budget, std::vector<std::span<const uint8_t>> &garp) {
+    std::lock_guard lock(ctl_);
+    if (!armed_ || !parked_.load() || !takeover_.kernel_stamp) return false;
+    const uint64_t stamp = takeover_.kernel_stamp();
+    if (stamp == 0 || stamp <= armed_after_ || stamp == claimed_) return false;
+    claimed_ = stamp;
+    bump(takeovers_by_lane_);
+    // The service IPs first (packets the clients send once they hear us need them), then
+    // the adverts (every lane, at once), then gratuitous ARP with this thread's batch.
+    if (!takeover_.netlink_request.empty() && takeover_.netlink_fd >= 0) {
+        [[maybe_unused]] ssize_t n =
+            send(takeover_.netlink_fd, takeover_.netlink_request.data(),
+                 takeover_.netlink_request.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    }
+    resume_locked();
+    if (takeover_.garp_frames.size() <= garp_budget) {
+        garp_budget -= takeover_.garp_frames.size();
+        for (const auto &f : takeover_.garp_frames) garp.emplace_back(f.data(), f.size());
+        garp_sent_ = stamp;
+    }
+    return true;
+}
+
+bool Advertiser::takeover_garp_sent(uint64_t stamp) {
+    std::lock_guard lock(ctl_);
+    return stamp != 0 && garp_sent_ == stamp;
 }
 
 AdvertiserStats Advertiser::stats() const {
     AdvertiserStats s;
-    s.sent = sent_.load(std::memory_order_relaxed);
     s.extra_sent = extra_sent_.load(std::memory_order_relaxed);
-    s.send_errors = send_errors_.load(std::memory_order_relaxed);
     s.last_error = last_error_.load(std::memory_order_relaxed);
-    s.late_wakeups = late_wakeups_.load(std::memory_order_relaxed);
-    s.skipped = skipped_.load(std::memory_order_relaxed);
-    s.max_lateness_ns = max_lateness_ns_.load(std::memory_order_relaxed);
+    s.takeovers_by_lane = takeovers_by_lane_.load(std::memory_order_relaxed);
+    for (const auto &lane : lanes_) {
+        LaneStats l;
+        l.cpu = lane->thread->cpu();
+        l.sent = lane->sent.load(std::memory_order_relaxed);
+        l.send_errors = lane->send_errors.load(std::memory_order_relaxed);
+        l.late_wakeups = lane->late_wakeups.load(std::memory_order_relaxed);
+        l.skipped = lane->skipped.load(std::memory_order_relaxed);
+        l.max_lateness_ns = lane->max_lateness_ns.load(std::memory_order_relaxed);
+        s.sent += l.sent;
+        s.send_errors += l.send_errors;
+        s.late_wakeups += l.late_wakeups;
+        s.skipped += l.skipped;
+        s.max_lateness_ns = std::max(s.max_lateness_ns, l.max_lateness_ns);
+        s.lanes.push_back(l);
+    }
     return s;
 }
 
-int Advertiser::pin_slot() noexcept {
+std::string_view Advertiser::sender_name() const {
+    return threads_.front()->sender().name();
+}
+
+int Advertiser::pin_slot(AdvertLane &lane) noexcept {
     // Announce a slot, then check that it is still the published one (the writer only writes
-    // the other slot, and waits while we announce that one). All seq_cst.
+    // the other slot, and waits while a lane announces that one). All seq_cst.
     int slot;
     do {
         slot = published_.load();
-        reading_.store(slot);
+        lane.reading.store(slot);
     } while (published_.load() != slot);
     return slot;
 }
 
-// The deadline `now` met has passed: the next one is the first grid point after now. On time,
-// that is the deadline plus one interval (no drift). More than one interval late (a stall, a
+// The deadline `now` met has passed: the next one is the lane's first grid point after now. On
+// time, that is the deadline plus one period (no drift). More than one period late (a stall, a
 // preempted VM): the missed adverts are skipped, not sent in a burst, and counted. Right after
-// start or resume (deadline 0), the first grid point may be closer than an interval: one early
-// advert, so that from then on this advertiser shares the thread's wake-ups.
-void Advertiser::next_deadline(uint64_t now, uint64_t epoch) noexcept {
-    const uint64_t interval = uint64_t(interval_ns_.load());
-    if (deadline_ != 0) {
-        const uint64_t lateness = now - deadline_;
-        if (lateness > max_lateness_ns_.load(std::memory_order_relaxed))
-            max_lateness_ns_.store(lateness, std::memory_order_relaxed);
-        if (lateness >= interval) {
-            bump(late_wakeups_);
-            bump(skipped_, lateness / interval);
+// start or resume (deadline 0), the first grid point may be closer than a period: one early
+// advert, so that from then on this lane shares the thread's wake-ups.
+void Advertiser::next_deadline(AdvertLane &lane, uint64_t now) noexcept {
+    const uint64_t period = lane.period_ns;
+    if (lane.deadline != 0) {
+        const uint64_t lateness = now - lane.deadline;
+        if (lateness > lane.max_lateness_ns.load(std::memory_order_relaxed))
+            lane.max_lateness_ns.store(lateness, std::memory_order_relaxed);
+        if (lateness >= period) {
+            bump(lane.late_wakeups);
+            bump(lane.skipped, lateness / period);
         }
     }
-    deadline_ = epoch + ((now - epoch) / interval + 1) * interval;
+    const uint64_t base = grid_epoch() + lane.phase_ns;
+    lane.deadline = now < base ? base : base + ((now - base) / period + 1) * period;
 }
 
-void Advertiser::account(int err, bool extra, uint64_t now) noexcept {
+void Advertiser::account(AdvertLane &lane, int err, bool extra, uint64_t now) noexcept {
     if (err != 0) {
-        bump(send_errors_);
+        bump(lane.send_errors);
         last_error_.store(err, std::memory_order_relaxed);
         return;
     }
-    bump(sent_);
-    if (extra) bump(extra_sent_);
+    bump(lane.sent);
+    if (extra) extra_sent_.fetch_add(1, std::memory_order_relaxed);
     if (options_.on_sent) options_.on_sent(now);
 }
 

@@ -1,23 +1,38 @@
 // The paced adverts of a master: RFC 5798 6.4.3, "Send an ADVERTISEMENT ... reset the
-// Adver_Timer to Advertisement_Interval", on a dedicated thread paced on absolute
-// CLOCK_MONOTONIC deadlines so it does not drift, optionally SCHED_FIFO and pinned to a CPU.
+// Adver_Timer to Advertisement_Interval", from dedicated threads paced on absolute
+// CLOCK_MONOTONIC deadlines so they do not drift, optionally SCHED_FIFO and pinned to CPUs.
 //
-// One AdvertThread sends for many Advertisers (one per VRRP instance). Deadlines lie on a grid
-// shared by every advertiser of the thread (its start time + k x interval), so the instances of
-// one interface with the same interval advertise in the same wake-up: 255 instances at 10 ms
-// cost 100 wake-ups a second, not 25,500 (a thread per instance, measured: one vCPU of a
-// 2-vCPU VM, most of it context switches). An Advertiser built on a sender alone gets a thread
-// of its own, created by start() and joined by stop().
+// From more than one CPU. An Advertiser (one per VRRP instance) has a lane on each of its
+// AdvertThreads (one per CPU it was given): a CPU that stalls (a descheduled vCPU, an
+// interrupt storm) silences one lane, not the instance. Spread::Redundant: every lane sends
+// every interval, the lanes' phases spread over it (N adverts per interval on the wire; with
+// one lane stalled the gap is still one interval). Spread::Staggered: the lanes take turns,
+// each every N intervals (the wire rate of one sender; with one lane stalled the gap is two
+// intervals, still under Master_Down_Interval).
 //
-// The sleep is FUTEX_WAIT_BITSET with an absolute CLOCK_MONOTONIC timeout: the same pacing as
-// clock_nanosleep(TIMER_ABSTIME), but send_now(), resume(), park() and stop() can wake it.
-// Steady state: no allocation, one uncontended lock and one wake-up per grid tick, one send per
-// advert due.
+// One AdvertThread sends for many Advertisers. Deadlines lie on one grid for the whole process
+// (an epoch + a lane's phase + k x its period), so the instances of one interface with the same
+// interval advertise in the same wake-up: 255 instances at 10 ms cost 100 wake-ups a second
+// per lane, not 25,500 (a thread per instance, measured: one vCPU of a 2-vCPU VM, most of it
+// context switches).
 //
-// Control of an Advertiser is from one other thread (the daemon's): start/stop/park/resume/
-// set_frame/send_now/set_interval. The frame is double-buffered: set_frame writes the slot the
-// sender thread is not reading and publishes it with an atomic index; only the writer ever
-// waits (for the length of one batch of sends).
+// The takeover does not wait for one particular thread. When the kernel's master-down timer
+// fires while armed, the XDP program answers ARP at once, records the instant in the VRID's
+// lease slot and wakes everyone waiting on the event ring: the daemon's loop and every advert
+// thread (which wait on the ring without reading it). Whichever gets there first claims the
+// takeover (claim_takeover: exactly one winner per kernel takeover) and sends its first
+// frames: the service IPs to the VIP interface (a prepared netlink request), an advert from
+// every lane at once, the first round of gratuitous ARP. The loop completes the rest.
+//
+// The sleep is epoll_pwait2 on the thread's eventfd (park, resume, send_now, stop) and the
+// event ring, with the time left to the next deadline as timeout (timer slack 1 ns; a
+// SCHED_FIFO thread gets no slack at all). Steady state: no allocation, one uncontended lock
+// and one wake-up per grid tick, one send per advert due.
+//
+// Control of an Advertiser (start/stop/park/resume/set_frame/send_now/arm_takeover) is from
+// one thread, the daemon's; the lanes' threads only claim takeovers. The frame is
+// double-buffered: set_frame writes the slot no lane is reading and publishes it with an atomic
+// index; only the writer ever waits (for the length of one batch of sends).
 #pragma once
 
 #include <pthread.h>
@@ -32,6 +47,7 @@
 #include <string>
 #include <vector>
 
+#include "common/fd.h"
 #include "tx/sender.h"
 #include "vrrp/types.h"
 
@@ -42,38 +58,61 @@ namespace xvrrp::tx {
 // advertiser works, with a risk of late adverts under memory pressure).
 std::string lock_process_memory();
 
-struct AdvertiserOptions {
-    // For an Advertiser with a thread of its own; a shared AdvertThread has its own settings.
-    int rt_priority = 0;  // SCHED_FIFO priority 1..99; 0 leaves the thread SCHED_OTHER
-    int cpu = -1;         // pin the thread to this CPU; -1: any
-    // Called on the advert thread after every successful send with the CLOCK_MONOTONIC time
-    // (ns). The daemon renews the liveness lease here: keep it a plain store, no syscall.
-    std::function<void(uint64_t now_ns)> on_sent;
+enum class Spread : uint8_t { Redundant, Staggered };
+std::string_view to_string(Spread spread);
+
+// What the first advert thread to see a kernel takeover sends for the instance.
+struct TakeoverPlan {
+    // When the kernel last took over on its own for this VRID (0: never): a plain load.
+    std::function<uint64_t()> kernel_stamp;
+    std::vector<std::vector<uint8_t>> garp_frames;  // the first round of gratuitous ARP
+    std::vector<uint8_t> netlink_request;           // adds the service IPs to the VIP interface
+    int netlink_fd = -1;                            // a NETLINK_ROUTE socket of the daemon's
 };
 
-struct AdvertiserStats {
+struct AdvertiserOptions {
+    // Called on a lane's thread after every successful send with the CLOCK_MONOTONIC time
+    // (ns), from any lane. The daemon renews the liveness lease here: keep it a plain store.
+    std::function<void(uint64_t now_ns)> on_sent;
+    Spread spread = Spread::Redundant;
+};
+
+struct LaneStats {
+    int cpu = -1;              // the lane's thread's CPU, -1: any
     uint64_t sent = 0;         // frames the sender accepted (periodic and send_now)
-    uint64_t extra_sent = 0;   // of which sent by send_now()
     uint64_t send_errors = 0;  // frames the sender refused
-    int last_error = 0;        // errno of the latest refusal
-    // Wake-ups more than one interval after their deadline: the missed adverts were skipped
+    // Wake-ups more than one period after their deadline: the missed adverts were skipped
     // (one advert is sent and pacing resumes from now) rather than sent in a burst.
     uint64_t late_wakeups = 0;
     uint64_t skipped = 0;          // adverts not sent because of those late wake-ups
     uint64_t max_lateness_ns = 0;  // the worst wake-up delay after a deadline
 };
 
-class Advertiser;
+struct AdvertiserStats {
+    uint64_t sent = 0, extra_sent = 0, send_errors = 0;
+    int last_error = 0;                                           // errno of the latest refusal
+    uint64_t late_wakeups = 0, skipped = 0, max_lateness_ns = 0;  // over all lanes
+    uint64_t takeovers_by_lane = 0;  // kernel takeovers whose first frames a lane sent
+    std::vector<LaneStats> lanes;
+};
 
-// The thread that sends the adverts of its Advertisers on one sender.
+class Advertiser;
+struct AdvertLane;
+
+// The thread that sends the adverts of its Advertisers' lanes on one sender.
 class AdvertThread {
   public:
     static constexpr size_t kStackBytes = 128 * 1024;  // the thread's stack
+    // Gratuitous ARP frames a thread sends for takeovers in one wake-up: what does not fit is
+    // left to the daemon's loop, so that adverts of other instances are not delayed.
+    static constexpr size_t kTakeoverGarpBudget = 256;
 
     // Starts the thread (named xvrrp-advert). The sender must outlive it; while it exists, only
-    // this thread sends on `sender`. Throws xvrrp::Error when the priority or the CPU cannot
-    // be set (no thread is left running then).
-    explicit AdvertThread(FrameSender &sender, int rt_priority = 0, int cpu = -1);
+    // this thread sends on `sender`. takeover_fd: the event ring, watched for kernel
+    // takeovers (-1: none). Throws xvrrp::Error when the priority or the CPU cannot be set (no
+    // thread is left running then).
+    explicit AdvertThread(FrameSender &sender, int rt_priority = 0, int cpu = -1,
+                          int takeover_fd = -1);
     ~AdvertThread();  // stops and joins the thread; its Advertisers must have stopped
     AdvertThread(const AdvertThread &) = delete;
     AdvertThread &operator=(const AdvertThread &) = delete;
@@ -81,84 +120,106 @@ class AdvertThread {
     FrameSender &sender() const { return sender_; }
     int rt_priority() const { return rt_priority_; }
     int cpu() const { return cpu_; }
-    size_t advertisers() const;  // started, parked or not
+    size_t advertisers() const;  // lanes attached, parked or not
 
   private:
     friend class Advertiser;
-    void attach(Advertiser &a);  // wakes the thread: the advert goes out at once unless parked
-    void detach(Advertiser &a);  // once it returns the thread never touches `a` again
+    void attach(AdvertLane &lane);  // wakes the thread: the advert goes out at once unless parked
+    void detach(AdvertLane &lane);  // once it returns the thread never touches `lane` again
     void wake() noexcept;
     static void *thread_main(void *self);
     void run() noexcept;
+    void check_takeovers(uint64_t now) noexcept;
     void send_batch() noexcept;
 
     FrameSender &sender_;
     const int rt_priority_, cpu_;
-    uint64_t epoch_ns_ = 0;  // origin of the deadline grid
+    UniqueFd epoll_, wake_fd_;
     pthread_t thread_{};
 
-    // The thread holds it while it looks at and sends for its advertisers (never while it
-    // sleeps); attach and detach take it. Park, resume, set_frame and send_now do not.
+    // The thread holds it while it looks at and sends for its lanes (never while it sleeps);
+    // attach and detach take it. Park, resume, set_frame and send_now do not.
     mutable std::mutex mu_;
-    std::vector<Advertiser *> members_;
+    std::vector<AdvertLane *> members_;
     struct Due {
-        Advertiser *a;
+        AdvertLane *lane;
         bool extra;  // sent for send_now() only, not for a deadline
         int slot = -1;
     };
     std::vector<Due> due_;  // the thread's scratch: reserved in attach, no allocation later
     std::vector<std::span<const uint8_t>> frames_;
     std::vector<int> results_;
+    std::vector<std::span<const uint8_t>> takeover_frames_;  // gratuitous ARP of a takeover
+    bool takeover_pending_ = false;  // the ring woke us: a kernel takeover may be waiting
 
-    // Futex word: bumped by whoever wants the thread to look again.
-    std::atomic<uint32_t> wakeups_{0};
     std::atomic<bool> stop_{false};
 };
 
-// The adverts of one instance: what to send, how often, and whether to send at all.
+// One lane of an Advertiser: its part on one AdvertThread.
+struct AdvertLane {
+    Advertiser *owner = nullptr;
+    AdvertThread *thread = nullptr;
+    uint64_t phase_ns = 0, period_ns = 0;  // deadlines: epoch + phase + k x period
+    // The thread's own bookkeeping (under its lock).
+    uint64_t deadline = 0;
+    uint32_t extras_done = 0;
+    uint32_t resumes_done = 0;
+    std::atomic<int> reading{-1};   // slot the thread is sending from, -1 none
+    std::atomic<bool> idle{false};  // the thread saw the advertiser parked and sends nothing
+    std::atomic<uint64_t> sent{0}, send_errors{0}, late_wakeups{0}, skipped{0}, max_lateness_ns{0};
+};
+
+// The adverts of one instance: what to send, how often, from which CPUs, and whether at all.
 class Advertiser {
   public:
     static constexpr size_t kMaxFrameSize = 1514;  // Ethernet MTU 1500 + header
-    static constexpr size_t kStackBytes = AdvertThread::kStackBytes;
 
-    // A thread of its own, created by start() with options.rt_priority and options.cpu. The
-    // sender must outlive the advertiser; while it runs, only its thread sends on `sender`.
-    Advertiser(FrameSender &sender, AdvertiserOptions options = {});
-    // Shares `thread` (its priority and CPU; those of `options` are not used).
+    // One lane on each thread (at least one; one thread per CPU, distinct).
+    Advertiser(std::vector<std::shared_ptr<AdvertThread>> threads, AdvertiserOptions options = {});
     Advertiser(std::shared_ptr<AdvertThread> thread, AdvertiserOptions options = {});
     ~Advertiser();  // stop()
     Advertiser(const Advertiser &) = delete;
     Advertiser &operator=(const Advertiser &) = delete;
 
     // Starts advertising: the first advert goes out at once (RFC 5798 6.4.1/6.4.2: a new
-    // master sends an ADVERTISEMENT immediately), then one per interval. Throws xvrrp::Error
-    // when it is already running, the interval is not positive, or its own thread cannot get
-    // the priority/affinity asked for (nothing is left running then).
-    // parked: attach to the thread but send nothing until resume().
+    // master sends an ADVERTISEMENT immediately), then on the lanes' grid. Throws xvrrp::Error
+    // when it is already running or the interval is not positive.
+    // parked: attach to the threads but send nothing until resume() (or a takeover claim).
     void start(vrrp::Duration interval, bool parked = false);
-    // Detaches from the thread (and ends its own thread). Returns within one batch of sends;
-    // idempotent.
+    // Detaches from the threads. Returns within one batch of sends; idempotent.
     void stop();
-    // Parks: nothing more is sent for this advertiser (no CPU, no wake-ups for it) until
-    // resume(), which sends an advert at once and then one per interval. Returns once no
-    // advert and no on_sent() of it can follow. Lets a daemon set everything up once, not at
-    // every takeover.
+    // Parks: nothing more is sent (no CPU, no wake-ups for it) until resume(), which sends an
+    // advert from every lane at once and then paces again. Returns once no advert and no
+    // on_sent() of it can follow.
     void park();
     void resume();
     bool parked() const { return parked_.load(); }
     bool running() const { return running_; }
+    size_t lanes() const { return lanes_.size(); }
 
     // Replaces the frame the next adverts carry (priority 0 on shutdown, new addresses...).
     // Throws xvrrp::Error when it exceeds kMaxFrameSize. An empty frame pauses sending.
     void set_frame(std::span<const uint8_t> frame);
     // Takes effect from the next deadline.
     void set_interval(vrrp::Duration interval);
-    // One extra advert at once (e.g. RFC 9568 6.4.3: a master answering an advert of lower
-    // priority). Only while running and not parked.
+    // One extra advert at once from every lane (e.g. RFC 9568 6.4.3: a master answering an
+    // advert of lower priority). Only while running and not parked.
     void send_now();
 
+    // The takeover's first frames (set once, before start), and whether the kernel may take
+    // over now (the election armed it: Backup, no preempt_delay hold). A kernel takeover older
+    // than the arming is never acted on.
+    void set_takeover(TakeoverPlan plan);
+    void arm_takeover(bool armed);
+    // Exactly one caller per kernel takeover (stamp) gets true: it sends the takeover's first
+    // frames; a lane that wins also resumes the adverts. The daemon's loop calls it when it
+    // learns of the takeover; false means a lane was first (and did that part).
+    bool claim_takeover(uint64_t stamp);
+    // A lane sent the first round of gratuitous ARP for this kernel takeover.
+    bool takeover_garp_sent(uint64_t stamp);
+
     AdvertiserStats stats() const;
-    std::string_view sender_name() const { return sender_.name(); }
+    std::string_view sender_name() const;
 
   private:
     friend class AdvertThread;
@@ -167,35 +228,38 @@ class Advertiser {
         size_t size = 0;
     };
 
-    // On the thread, with its lock held.
-    int pin_slot() noexcept;  // the slot to send from; set_frame leaves it alone until unpinned
-    void unpin_slot() noexcept { reading_.store(-1); }
-    void next_deadline(uint64_t now, uint64_t epoch) noexcept;  // and the lateness statistics
-    void account(int err, bool extra, uint64_t now) noexcept;
+    void resume_locked();  // with ctl_ held
+    void layout_lanes();   // phases and periods from the interval and the spread
+    // On a lane's thread, with its lock held.
+    int pin_slot(AdvertLane &lane) noexcept;  // the slot to send from; set_frame leaves it alone
+    void next_deadline(AdvertLane &lane, uint64_t now) noexcept;  // and the lateness statistics
+    void account(AdvertLane &lane, int err, bool extra, uint64_t now) noexcept;
+    // The ring woke a lane's thread: claims a kernel takeover if one is due; returns the
+    // gratuitous ARP frames the thread must send with its batch (empty: none, or over budget).
+    bool try_take_over(size_t &garp_budget, std::vector<std::span<const uint8_t>> &garp);
 
-    FrameSender &sender_;
+    std::vector<std::shared_ptr<AdvertThread>> threads_;
     AdvertiserOptions options_;
-    std::shared_ptr<AdvertThread> thread_;  // shared, or our own while running
-    const bool own_thread_;
+    std::vector<std::unique_ptr<AdvertLane>> lanes_;
     bool running_ = false;
 
     std::array<Slot, 2> slots_;
-    std::atomic<int> published_{0};  // slot the thread reads
-    std::atomic<int> reading_{-1};   // slot the thread is sending from, -1 none
+    std::atomic<int> published_{0};  // slot the lanes read
 
     std::atomic<int64_t> interval_ns_{0};
     std::atomic<uint32_t> extra_requests_{0};
-    std::atomic<bool> parked_{false};
-    std::atomic<bool> idle_{false};  // the thread saw parked_ and sends nothing more
     std::atomic<uint32_t> resumes_{0};
 
-    // The thread's own bookkeeping (under its lock).
-    uint64_t deadline_ = 0;
-    uint32_t extras_done_ = 0;
-    uint32_t resumes_done_ = 0;
+    // park/resume/arm/claim: from the daemon's thread and, for claims, the lanes' threads.
+    std::mutex ctl_;
+    std::atomic<bool> parked_{false};
+    bool armed_ = false;
+    uint64_t armed_after_ = 0;  // kernel stamps up to this one predate the arming
+    uint64_t claimed_ = 0;      // the last kernel stamp somebody claimed
+    uint64_t garp_sent_ = 0;    // the last kernel stamp a lane sent gratuitous ARP for
+    TakeoverPlan takeover_;
 
-    std::atomic<uint64_t> sent_{0}, extra_sent_{0}, send_errors_{0}, late_wakeups_{0}, skipped_{0},
-        max_lateness_ns_{0};
+    std::atomic<uint64_t> extra_sent_{0}, takeovers_by_lane_{0};
     std::atomic<int> last_error_{0};
 };
 

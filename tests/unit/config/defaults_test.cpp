@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "config_test_util.h"
+#include "vrrp/state_params.h"
 
 namespace xvrrp::config {
 namespace {
@@ -86,7 +87,17 @@ TEST(ConfigDefaults, NoHooksNoTrackingAnyCpu) {
     EXPECT_EQ(i.notify, NotifyHooks{});
     EXPECT_TRUE(i.track_interfaces.empty());
     EXPECT_EQ(i.advert_thread.sched_priority, 0);
-    EXPECT_EQ(i.advert_thread.cpu, -1);
+    EXPECT_TRUE(i.advert_thread.cpus.empty());  // "auto"
+    EXPECT_EQ(i.advert_thread.spread, AdvertSpread::Redundant);
+}
+
+TEST(ConfigDefaults, LateExpiryDerivesFromTheInterval) {
+    Instance i = instance_of(kMinimalInstance);  // 1 s adverts
+    EXPECT_EQ(i.late_expiry_threshold, vrrp::late_expiry_threshold(1s));
+    EXPECT_EQ(i.late_expiry_grace, vrrp::late_expiry_grace(3, 1s));
+    EXPECT_EQ(vrrp::late_expiry_threshold(200us), 100us);  // at least 100 us
+    EXPECT_EQ(vrrp::late_expiry_threshold(1s), 1ms);       // at most 1 ms
+    EXPECT_GE(vrrp::late_expiry_grace(3, 200us), 300us);
 }
 
 TEST(ConfigDefaults, LeaseIsThreeIntervals) {
@@ -129,9 +140,8 @@ TEST(Daemon, SchedPriorityDefaultsToSchedOtherAndTakesAFifoPriority) {
     auto plain = parse_config(testing::kMinimalInstance, "x.toml");
     ASSERT_TRUE(plain.ok());
     EXPECT_EQ(plain.config->daemon.sched_priority, 0);
-    auto rt = parse_config("[daemon]\nsched_priority = 40\n" +
-                               std::string(testing::kMinimalInstance),
-                           "x.toml");
+    auto rt = parse_config(
+        "[daemon]\nsched_priority = 40\n" + std::string(testing::kMinimalInstance), "x.toml");
     ASSERT_TRUE(rt.ok());
     EXPECT_EQ(rt.config->daemon.sched_priority, 40);
 }
@@ -181,9 +191,8 @@ TEST(Daemon, ReleaseHoldThatIsNeitherAutoNorADurationUpTo60sIsAnError) {
 }
 
 TEST(Daemon, SchedPriorityOutOfRangeIsAnError) {
-    auto r = parse_config("[daemon]\nsched_priority = 100\n" +
-                              std::string(testing::kMinimalInstance),
-                          "x.toml");
+    auto r = parse_config(
+        "[daemon]\nsched_priority = 100\n" + std::string(testing::kMinimalInstance), "x.toml");
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(format_diagnostics(r.errors),
               "x.toml:2:18: error: 'sched_priority' must be 0..99 (0: SCHED_OTHER, 1..99: "

@@ -77,7 +77,7 @@ TEST(TwoServerExample, Server1ParsesToTheExpectedValues) {
               (std::vector<std::string>{"/usr/local/sbin/vip-notify", "master", "web"}));
     EXPECT_TRUE(i.notify.backup.empty());
     EXPECT_EQ(i.notify.any.size(), 4u);
-    EXPECT_EQ(i.advert_thread, (AdvertThread{50, 1}));
+    EXPECT_EQ(i.advert_thread, (AdvertThread{50, {1}, AdvertSpread::Redundant}));
     EXPECT_EQ(i.source_line, 6u);
 }
 

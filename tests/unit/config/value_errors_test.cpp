@@ -145,7 +145,40 @@ TEST(ValueErrors, AdvertThreadLimits) {
               "x.toml:6:47: error: 'advert_thread.cpu' must be a CPU number 0..1023 or -1 (any), "
               "got -2\n");
     Instance i = instance_of(with("advert_thread = { sched_priority = 50, cpu = 2 }\n"));
-    EXPECT_EQ(i.advert_thread, (AdvertThread{50, 2}));
+    EXPECT_EQ(i.advert_thread, (AdvertThread{50, {2}, AdvertSpread::Redundant}));
+}
+
+TEST(ValueErrors, AdvertThreadCpusAndSpread) {
+    Instance i = instance_of(with("advert_thread = { cpus = [1, 0], spread = \"staggered\" }\n"));
+    EXPECT_EQ(i.advert_thread, (AdvertThread{0, {1, 0}, AdvertSpread::Staggered}));
+    EXPECT_TRUE(
+        instance_of(with("advert_thread = { cpus = \"auto\" }\n")).advert_thread.cpus.empty());
+    EXPECT_EQ(errors_of(with("advert_thread = { cpus = [0, 0] }\n")),
+              "x.toml:6:30: error: 'advert_thread.cpus': CPU 0 is listed twice\n");
+    EXPECT_EQ(errors_of(with("advert_thread = { cpus = [] }\n")),
+              "x.toml:6:26: error: 'advert_thread.cpus' must not be empty; \"auto\" picks two "
+              "CPUs\n");
+    EXPECT_EQ(errors_of(with("advert_thread = { cpus = \"all\" }\n")),
+              "x.toml:6:26: error: 'advert_thread.cpus' must be \"auto\" or a list of CPU numbers "
+              "such as [0, 1], got \"all\"\n");
+    EXPECT_EQ(errors_of(with("advert_thread = { cpu = 1, cpus = [0] }\n")),
+              "x.toml:6:25: error: give either 'advert_thread.cpu' or 'advert_thread.cpus', not "
+              "both\n");
+    EXPECT_EQ(errors_of(with("advert_thread = { spread = \"both\" }\n")),
+              "x.toml:6:28: error: 'advert_thread.spread' must be \"redundant\" or "
+              "\"staggered\", got \"both\"\n");
+}
+
+TEST(ValueErrors, LateExpiryThresholdAndGrace) {
+    Instance i =
+        instance_of(with("late_expiry_threshold = \"150us\"\nlate_expiry_grace = \"0s\"\n"));
+    EXPECT_EQ(i.late_expiry_threshold, 150us);
+    EXPECT_EQ(i.late_expiry_grace, 0s);
+    EXPECT_EQ(errors_of(with("late_expiry_grace = \"soon\"\n")),
+              "x.toml:6:21: error: 'late_expiry_grace' must be \"auto\" or a duration such as "
+              "\"500us\" (\"0s\": no grace), got \"soon\"\n");
+    EXPECT_EQ(errors_of(with("late_expiry_threshold = \"5us\"\n")),
+              "x.toml:6:25: error: 'late_expiry_threshold' must be from 10us to 60s, got 5us\n");
 }
 
 TEST(ValueErrors, TrackInterfaceWeight) {
