@@ -34,6 +34,9 @@ struct DaemonConfig {
     // for the VRID, at most this long. nullopt: "auto", from each instance's interval
     // (vrrp::auto_release_hold); 0: they go with the priority-0 advert.
     std::optional<Duration> release_hold;
+    // A PM QoS CPU latency request (/dev/cpu_dma_latency) held while the daemon runs: idle
+    // CPUs stay out of idle states slower to leave than this (0: they poll). nullopt: "off".
+    std::optional<Duration> cpu_latency;
 };
 
 // A service IP with the prefix length it is added with on the VIP interface.

@@ -48,6 +48,26 @@ void read_release_hold(TableReader &r, std::optional<Duration> &out) {
     if (auto d = r.duration("release_hold", 0s, 60s)) out = *d;
 }
 
+// "off" (the default) or a duration: the CPU latency request to hold.
+void read_cpu_latency(TableReader &r, std::optional<Duration> &out) {
+    using namespace std::chrono_literals;
+    const toml::node *n = r.node("cpu_latency");
+    if (!n) return;
+    if (auto text = n->value<std::string>()) {
+        if (*text == "off") {
+            out.reset();
+            return;
+        }
+        std::string ignored;
+        if (!parse_duration(*text, &ignored)) {
+            r.diag().error(*n, r.name("cpu_latency") + " must be \"off\" or a duration such as " +
+                                   "\"0us\" (idle CPUs poll), got \"" + *text + "\"");
+            return;
+        }
+    }
+    if (auto d = r.duration("cpu_latency", 0s, 1s)) out = *d;
+}
+
 void read_daemon(const toml::node &n, DaemonConfig &daemon, Diagnostics &diag) {
     if (!n.is_table()) {
         diag.error(n, "'daemon' must be a table ([daemon]), got " + std::string(type_name(n)));
@@ -55,7 +75,7 @@ void read_daemon(const toml::node &n, DaemonConfig &daemon, Diagnostics &diag) {
     }
     TableReader r(*n.as_table(), "[daemon]", "",
                   {"vip_interface", "pin_dir", "control_socket", "pid_file", "sched_priority",
-                   "release_hold"},
+                   "release_hold", "cpu_latency"},
                   diag);
     read_path(r, "vip_interface", daemon.vip_interface);
     read_path(r, "pin_dir", daemon.pin_dir);
@@ -64,6 +84,7 @@ void read_daemon(const toml::node &n, DaemonConfig &daemon, Diagnostics &diag) {
     if (auto v = r.integer("sched_priority", 0, 99, "0..99 (0: SCHED_OTHER, 1..99: SCHED_FIFO)"))
         daemon.sched_priority = static_cast<int>(*v);
     read_release_hold(r, daemon.release_hold);
+    read_cpu_latency(r, daemon.cpu_latency);
 }
 
 // Checks that need all instances; each error points at the second occurrence and names the

@@ -33,6 +33,42 @@ std::string fixed(double v, int digits) {
     return buf;
 }
 
+std::string histogram(const std::vector<uint32_t> &h) {
+    std::string out = "[";
+    for (size_t i = 0; i < h.size(); i++) out += (i ? "," : "") + std::to_string(h[i]);
+    return out + "]";
+}
+
+// The advert threads, one per CPU.
+std::string lanes_json(const std::vector<tx::LaneStats> &lanes) {
+    std::string out = "[";
+    for (size_t i = 0; i < lanes.size(); i++) {
+        const auto &l = lanes[i];
+        out += std::string(i ? "," : "") + "{\"cpu\":" + std::to_string(l.cpu) +
+               ",\"sent\":" + std::to_string(l.sent) +
+               ",\"send_errors\":" + std::to_string(l.send_errors) +
+               ",\"late_wakeups\":" + std::to_string(l.late_wakeups) +
+               ",\"max_lateness_ms\":" + fixed(double(l.max_lateness_ns) / 1e6, 3) + "}";
+    }
+    return out + "]";
+}
+
+// What the kernel saw for the VRID: its Master_Down_Timer, the late expiries it forgave, the
+// lease, and two log2(us) histograms: advert gaps and how late the VRID's timer fired.
+std::string kernel_json(const dataplane::ReceiveStats &k) {
+    return "{\"adverts\":" + std::to_string(k.adverts) +
+           ",\"accepted\":" + std::to_string(k.accepted) +
+           ",\"master_down\":" + std::to_string(k.master_down) +
+           ",\"late_expiries\":" + std::to_string(k.late_expiries) +
+           ",\"grace_rescued\":" + std::to_string(k.grace_rescued) +
+           ",\"grace_expired\":" + std::to_string(k.grace_expired) +
+           ",\"lease_expiries\":" + std::to_string(k.lease_expiries) +
+           ",\"timer_in_kernel\":" + (k.kernel_timer ? "true" : "false") +
+           ",\"answering\":" + (k.answering ? "true" : "false") +
+           ",\"advert_gap_log2_us\":" + histogram(k.gap_hist) +
+           ",\"timer_lateness_log2_us\":" + histogram(k.late_hist) + "}";
+}
+
 }  // namespace
 
 std::string status_json(const std::vector<InstanceStatus> &instances) {
@@ -57,7 +93,10 @@ std::string status_json(const std::vector<InstanceStatus> &instances) {
              ",\"tx_path\":" + quote(s.tx_path) + ",\"xdp_mode\":" + quote(s.xdp_mode) +
              ",\"arp_answering\":" + (s.arp_answering ? "true" : "false") +
              ",\"takeover_armed\":" + (s.takeover_armed ? "true" : "false") +
-             ",\"virtual_ips\":" + vips + "}";
+             ",\"virtual_ips\":" + vips + ",\"advert_spread\":" + quote(s.advert_spread) +
+             ",\"advert_lanes\":" + lanes_json(s.advert_lanes) +
+             ",\"takeovers_by_advert_thread\":" + std::to_string(s.takeovers_by_advert_thread) +
+             ",\"kernel\":" + kernel_json(s.kernel) + "}";
     }
     return j + "]}\n";
 }
@@ -93,12 +132,13 @@ ControlSocket::ControlSocket(std::string path, StatusFn status)
     if (!fd_) throw sys_error("control socket");
     unlink(path_.c_str());  // a stale socket of a killed daemon (the pid file guards the rest)
     path_.copy(addr.sun_path, path_.size());
-    if (bind(fd_.get(), reinterpret_cast<sockaddr *>(&addr), sizeof addr) ||
-        listen(fd_.get(), 8))
+    if (bind(fd_.get(), reinterpret_cast<sockaddr *>(&addr), sizeof addr) || listen(fd_.get(), 8))
         throw sys_error("control socket " + path_);
 }
 
-ControlSocket::~ControlSocket() { unlink(path_.c_str()); }
+ControlSocket::~ControlSocket() {
+    unlink(path_.c_str());
+}
 
 void ControlSocket::serve_one() {
     UniqueFd c(accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC));

@@ -21,6 +21,7 @@
 
 #include "config/config.h"
 #include "daemon/control.h"
+#include "daemon/cpu_latency.h"
 #include "daemon/instance.h"
 #include "daemon/log.h"
 #include "daemon/notify.h"
@@ -141,8 +142,9 @@ class Daemon {
     UniqueFd takeover_netlink_;                        // the advert threads' (Instance)
     std::vector<std::unique_ptr<Uplink>> uplinks_;
     std::vector<std::unique_ptr<Instance>> instances_;
-    std::map<std::string, bool> link_up_;            // uplinks and tracked interfaces, by name
-    std::vector<net::SysctlState> sysctls_changed_;  // undone if start-up fails
+    std::map<std::string, bool> link_up_;             // uplinks and tracked interfaces, by name
+    std::vector<net::SysctlState> sysctls_changed_;   // undone if start-up fails
+    std::unique_ptr<CpuLatencyRequest> cpu_latency_;  // [daemon] cpu_latency, while running
     NotifyRunner notify_;
     std::unique_ptr<net::LinkMonitor> links_;
     std::unique_ptr<ControlSocket> control_;
@@ -213,6 +215,10 @@ void Daemon::start_up() {
         if (s.changed) sysctls_changed_.push_back(s);
     }
     if (auto warning = tx::lock_process_memory(); !warning.empty()) warn("", warning);
+    if (cfg_.daemon.cpu_latency) {
+        cpu_latency_ = std::make_unique<CpuLatencyRequest>(*cfg_.daemon.cpu_latency);
+        info("", cpu_latency_->describe());
+    }
 
     // 3. The XDP program on each uplink, maps pinned under pin_dir/<ifname>/.
     route_library_logs();
@@ -470,6 +476,13 @@ int run_check(const std::string &config_path) {
     auto vip = net::VipInterface::check(cfg->daemon.vip_interface);
     report(true, "vip_interface: " + vip.text);
     for (const auto &s : net::check_nonlocal_bind()) report(true, "sysctl: " + s.text);
+    if (cfg->daemon.cpu_latency) {
+        bool can = access("/dev/cpu_dma_latency", W_OK) == 0;
+        report(can, "cpu_latency: /dev/cpu_dma_latency " +
+                        std::string(can ? "writable" : "cannot be written") + "; cpuidle driver " +
+                        describe_cpuidle() +
+                        (cpuidle_driver_present() ? "" : " (the request would change nothing)"));
+    }
     try {
         route_library_logs();
         dataplane::Dataplane dp;

@@ -454,6 +454,10 @@ InstanceStatus Instance::status(TimePoint now) const {
     s.adverts_sent = sent.sent;
     s.advert_late_wakeups = sent.late_wakeups;
     s.advert_max_lateness_ms = double(sent.max_lateness_ns) / 1e6;
+    s.advert_lanes = sent.lanes;
+    s.advert_spread =
+        cfg_.advert_thread.spread == config::AdvertSpread::Staggered ? "staggered" : "redundant";
+    s.takeovers_by_advert_thread = sent.takeovers_by_lane;
     if (binding_) {
         s.kernel = binding_->stats(now);
         s.adverts_received = s.kernel.adverts;

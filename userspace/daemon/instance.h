@@ -39,8 +39,11 @@ struct InstanceStatus {
     int vrid = 0, priority = 0, master_priority = 0;
     std::optional<std::string> master;
     uint64_t adverts_sent = 0, adverts_received = 0;
-    uint64_t advert_late_wakeups = 0;  // advert thread woke more than one interval late
-    double advert_max_lateness_ms = 0;
+    uint64_t advert_late_wakeups = 0;         // an advert thread woke more than a period late
+    double advert_max_lateness_ms = 0;        // the worst of any advert thread
+    std::vector<tx::LaneStats> advert_lanes;  // per CPU
+    std::string advert_spread;
+    uint64_t takeovers_by_advert_thread = 0;
     std::optional<double> last_advert_age_ms;
     bool arp_answering = false, takeover_armed = false;
     std::vector<std::string> virtual_ips;

@@ -1,0 +1,112 @@
+// One CPU stalls while the other runs (a vCPU descheduled by its hypervisor, an interrupt
+// storm): injected as a SCHED_FIFO 99 busy loop pinned to the CPU for 20 ms, which keeps every
+// thread pinned there (the master's advert thread among them) off it. With an advert thread on
+// each CPU the backup never hears a gap: no takeover, at 1 ms adverts. With one advert thread,
+// on the stalled CPU, the same stall is a takeover: the stall is real, and the test can fail.
+// A real failure (the master's port cut) still fails over. Asserts on what happened, never on
+// how fast.
+#include <gtest/gtest.h>
+#include <pthread.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+#include "e2e/lab_fixture.h"
+
+namespace xvrrp::e2e {
+namespace {
+
+// RT throttling off while the test runs (a SCHED_FIFO busy loop is what the test wants), and
+// back as it was afterwards, even when the test fails.
+class RtThrottlingOff {
+  public:
+    RtThrottlingOff() {
+        std::ifstream(kPath) >> before_;
+        std::ofstream(kPath) << -1;
+    }
+    ~RtThrottlingOff() { std::ofstream(kPath) << before_; }
+
+  private:
+    static constexpr const char *kPath = "/proc/sys/kernel/sched_rt_runtime_us";
+    long before_ = 950000;
+};
+
+// Holds `cpu` with a SCHED_FIFO 99 busy loop for `length`.
+void stall_cpu(int cpu, std::chrono::milliseconds length) {
+    std::thread t([&] {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(cpu, &set);
+        pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+        sched_param p{};
+        p.sched_priority = 99;
+        pthread_setschedparam(pthread_self(), SCHED_FIFO, &p);
+        auto end = std::chrono::steady_clock::now() + length;
+        while (std::chrono::steady_clock::now() < end) {
+        }
+    });
+    t.join();
+}
+
+// s1 (150) master, s2 (100) backup at 1 ms, real-time as a low-latency pair runs them; s1's
+// advert threads on `s1_cpus`.
+::testing::AssertionResult start_fast_pair(Lab &lab, const std::string &s1_cpus) {
+    XvrrpdOptions s1 = xvrrpd_options(150, "1ms"), s2 = xvrrpd_options(100, "1ms");
+    s1.daemon_extra = s2.daemon_extra = "sched_priority = 50\n";
+    s1.extra = "advert_thread = { sched_priority = 50, cpus = " + s1_cpus + " }\n";
+    s2.extra = "advert_thread = { sched_priority = 50, cpus = [0, 1] }\n";
+    lab.start_xvrrpd("s1", s1);
+    if (!lab.wait_state("s1", "MASTER"))
+        return ::testing::AssertionFailure() << "s1 alone did not become MASTER\n" << describe(lab);
+    lab.start_xvrrpd("s2", s2);
+    if (!lab.wait_states("MASTER", "BACKUP") || !lab.wait_follows("s2", "192.0.2.11"))
+        return ::testing::AssertionFailure() << "s2 did not settle as BACKUP of s1\n"
+                                             << describe(lab);
+    return ::testing::AssertionSuccess();
+}
+
+// Times s2 became master since it started.
+size_t takeovers(const Lab &lab) {
+    std::string log = lab.log("s2");
+    size_t n = 0;
+    for (size_t pos = 0; (pos = log.find("BACKUP -> MASTER", pos)) != std::string::npos; ++pos) ++n;
+    return n;
+}
+
+TEST(CpuStall, OneStalledCpuIsNoTakeoverWithAnAdvertThreadOnEachCpu) {
+    if (sysconf(_SC_NPROCESSORS_ONLN) < 2) GTEST_SKIP() << "needs two CPUs";
+    RtThrottlingOff rt;
+    Lab lab;
+    ASSERT_TRUE(start_fast_pair(lab, "[0, 1]"));
+    const size_t before = takeovers(lab);
+    for (int round = 0; round < 5; ++round)
+        for (int cpu : {0, 1}) {
+            stall_cpu(cpu, std::chrono::milliseconds(20));
+            std::this_thread::sleep_for(std::chrono::milliseconds(30));
+        }
+    EXPECT_EQ(takeovers(lab), before) << "a stall of one CPU made the backup take over\n"
+                                      << describe(lab);
+    EXPECT_EQ(lab.state("s1"), "MASTER");
+    // A real failure still fails over.
+    lab.cut("s1");
+    EXPECT_TRUE(lab.wait_state("s2", "MASTER")) << describe(lab);
+}
+
+TEST(CpuStall, WithOneAdvertThreadOnTheStalledCpuTheSameStallIsATakeover) {
+    if (sysconf(_SC_NPROCESSORS_ONLN) < 2) GTEST_SKIP() << "needs two CPUs";
+    RtThrottlingOff rt;
+    Lab lab;
+    ASSERT_TRUE(start_fast_pair(lab, "[0]"));
+    const size_t before = takeovers(lab);
+    for (int round = 0; round < 5 && takeovers(lab) == before; ++round) {
+        stall_cpu(0, std::chrono::milliseconds(20));
+        wait_until([&] { return takeovers(lab) > before; }, std::chrono::milliseconds(200));
+    }
+    EXPECT_GT(takeovers(lab), before) << "20 ms without adverts did not look like a dead master\n"
+                                      << describe(lab);
+}
+
+}  // namespace
+}  // namespace xvrrp::e2e
