@@ -132,6 +132,7 @@ class Daemon {
     void release();
     void on_links(const net::LinkChanges &changes, TimePoint now);
     void apply_tracking(Instance &inst, TimePoint now);
+    void remove_leftover_vips();
     void arm_timer();
     std::vector<InstanceStatus> status();
 
@@ -204,6 +205,7 @@ void Daemon::start_up() {
     vip_interface_ = net::VipInterface::ensure(cfg_.daemon.vip_interface);
     info("", vip_interface_->description());
     vip_addresses_.emplace(cfg_.daemon.vip_interface);
+    remove_leftover_vips();
     // The advert threads' own socket for adding service IPs at a kernel takeover. Its answers
     // are never read (the loop adds the same addresses and reads its own): once its receive
     // buffer is full, the kernel drops them.
@@ -270,6 +272,23 @@ void Daemon::start_up() {
     }
     info("", "running: " + std::to_string(instances_.size()) + " instance(s); control socket " +
                  cfg_.daemon.control_socket);
+}
+
+// Service IPs an earlier run left on the VIP interface (it was killed, or the host crashed):
+// removed before anything else touches the network, so that this host never answers for them
+// while another server is master (a restarted daemon starts as backup, RFC 5798 6.4.1).
+void Daemon::remove_leftover_vips() {
+    std::vector<net::AddressPrefix> prefixes;
+    for (const auto &inst : cfg_.instances)
+        for (const auto &v : inst.virtual_ips) prefixes.push_back({v.address, v.prefix_len});
+    size_t removed = 0;
+    for (const auto &r : vip_addresses_->remove_all(prefixes)) {
+        if (r.changed) removed++;
+        if (!r.error.empty()) warn("", r.error);
+    }
+    if (removed)
+        info("", cfg_.daemon.vip_interface + ": removed " + std::to_string(removed) +
+                     " service IP(s) an earlier run left there");
 }
 
 void Daemon::apply_tracking(Instance &inst, TimePoint now) {

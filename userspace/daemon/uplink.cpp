@@ -32,7 +32,9 @@ Uplink::Uplink(const net::LinkInfo &link, const std::string &pin_dir)
         info(link.name, "cleared " + std::to_string(stale) + " entries an earlier run left");
     const auto &att = port_.attachment();
     if (att.replaced_leftover())
-        warn(link.name, "detached an xvrrp XDP program left by an earlier xvrrpd");
+        warn(link.name,
+             "replaced the XDP program an earlier xvrrpd left attached (no gap: the "
+             "kernel never answered ARP for a service IP meanwhile)");
     if (att.mode() == dataplane::XdpMode::Skb)
         warn(link.name, "native XDP refused (" + att.fallback_reason() +
                             "); attached in SKB (generic) mode: slower, still correct");

@@ -1,6 +1,7 @@
 // Attaching the XDP program to an interface through libxdp: native mode first, SKB (generic)
 // mode as a fallback; libxdp's multi-program dispatcher where the kernel allows it, a single
-// program otherwise (FACTS.md: freplace is refused on some kernels). Detaches on destruction.
+// program otherwise (some kernels refuse the dispatcher's freplace programs). A program an
+// earlier xvrrpd left attached is replaced without a gap. Detaches on destruction.
 #pragma once
 
 #include <string>
@@ -14,7 +15,7 @@ namespace xvrrp::dataplane {
 enum class XdpMode { Native, Skb };
 
 class XdpAttachment {
-public:
+  public:
     // Loads dp through libxdp if it is not loaded yet, then attaches. allow_skb: fall back to
     // SKB mode when native mode is refused (the reason is kept in fallback_reason()).
     XdpAttachment(Dataplane &dp, const std::string &ifname, bool allow_skb = true);
@@ -26,13 +27,15 @@ public:
     bool dispatcher() const { return dispatcher_; }  // false: single program (legacy)
     int ifindex() const { return ifindex_; }
     const std::string &fallback_reason() const { return fallback_reason_; }
-    // An xvrrp program left attached by a killed daemon was detached first.
+    // An xvrrp program left attached by a killed daemon was replaced: atomically
+    // (XDP_FLAGS_REPLACE) when it was attached alone, through libxdp's dispatcher otherwise.
     bool replaced_leftover() const { return replaced_leftover_; }
     // "native, dispatcher" / "skb, single program"
     std::string describe() const;
 
-private:
+  private:
     xdp_program *prog_ = nullptr;
+    int raw_fd_ = -1;  // attached by netlink (replacing a leftover), not through libxdp
     std::string ifname_;
     int ifindex_ = 0;
     XdpMode mode_ = XdpMode::Native;
