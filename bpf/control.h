@@ -98,6 +98,9 @@ int xvrrp_control(struct xvrrp_control *cmd)
     case XVRRP_CTL_SET_ROLE:
         inst->priority = cmd->priority;
         inst->role = cmd->role;
+        /* Master: a takeover the kernel made is confirmed; nothing of it is left to undo. */
+        if (cmd->role & XVRRP_ROLE_MASTER)
+            __sync_fetch_and_and(&rx->flags, ~(XVRRP_RX_MASTER_DOWN | XVRRP_RX_TOOK_OVER));
         if (role_may_answer(cmd->role, rx->flags))
             err = vrid_timer_init(rx); /* to watch the lease; else the clock does */
         answering_refresh(cmd->role, rx, lease, now);

@@ -29,9 +29,6 @@ std::string server(std::string_view self, std::string_view peer, int priority) {
            "preempt = true\n"
            "preempt_delay = \"2s\"\n"
            "virtual_ips = [\"192.0.2.100/32\"]\n"
-           "unicast_peers = [\"" +
-           std::string(peer) +
-           "\"]\n"
            "allowed_sources = [\"" +
            std::string(peer) + "\", \"" + std::string(self) +
            "\"]\n"
@@ -44,7 +41,7 @@ std::string server(std::string_view self, std::string_view peer, int priority) {
            "\n"
            "[instance.advert_thread]\n"
            "sched_priority = 50\n"
-           "cpu = 1\n";
+           "cpus = [0, 1]\n";
 }
 
 TEST(TwoServerExample, Server1ParsesToTheExpectedValues) {
@@ -68,7 +65,7 @@ TEST(TwoServerExample, Server1ParsesToTheExpectedValues) {
     EXPECT_EQ(i.preempt_delay, 2s);
     EXPECT_EQ(i.virtual_ips, (std::vector<VirtualIp>{{IpAddress::v4(192, 0, 2, 100), 32}}));
     EXPECT_EQ(i.family(), Family::IPv4);
-    EXPECT_EQ(i.unicast_peers, (std::vector<IpAddress>{IpAddress::v4(192, 0, 2, 12)}));
+    EXPECT_TRUE(i.unicast_peers.empty());
     EXPECT_EQ(i.allowed_sources,
               (std::vector<IpAddress>{IpAddress::v4(192, 0, 2, 12), IpAddress::v4(192, 0, 2, 11)}));
     EXPECT_EQ(i.garp_refresh, 60s);
@@ -77,7 +74,7 @@ TEST(TwoServerExample, Server1ParsesToTheExpectedValues) {
               (std::vector<std::string>{"/usr/local/sbin/vip-notify", "master", "web"}));
     EXPECT_TRUE(i.notify.backup.empty());
     EXPECT_EQ(i.notify.any.size(), 4u);
-    EXPECT_EQ(i.advert_thread, (AdvertThread{50, {1}, AdvertSpread::Redundant}));
+    EXPECT_EQ(i.advert_thread, (AdvertThread{50, {0, 1}, AdvertSpread::Redundant}));
     EXPECT_EQ(i.source_line, 6u);
 }
 
@@ -85,7 +82,7 @@ TEST(TwoServerExample, Server2DiffersOnlyInPriorityAndPeer) {
     ConfigResult r = parse_config(server("192.0.2.12", "192.0.2.11", 100), "server-2.toml");
     ASSERT_TRUE(r.ok()) << format_diagnostics(r.errors);
     EXPECT_EQ(r.config->instances[0].priority, 100);
-    EXPECT_EQ(r.config->instances[0].unicast_peers[0], IpAddress::v4(192, 0, 2, 11));
+    EXPECT_EQ(r.config->instances[0].allowed_sources[0], IpAddress::v4(192, 0, 2, 11));
 }
 
 TEST(FastMode, BelowTenMillisecondsCarriesOneCentisecond) {
