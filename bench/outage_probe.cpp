@@ -454,14 +454,16 @@ int main(int argc, char **argv) {
     const double tail_ms = t.received ? std::max(0.0, (stop - t.last) / 1e6) : (stop - start) / 1e6;
     const double run_s = (stop - start) / 1e9;
     if (opt.json) {
+        // The longest run of lost probes over the whole run (see --control's loss_span_ms).
+        const double loss_span_ms = log.window(start, stop, 0).loss_span / 1e6;
         std::printf(
             "{\"target\":\"%s\",\"interval_us\":%ld,\"duration_s\":%.3f,\"sent\":%llu,"
             "\"received\":%llu,\"lost\":%llu,\"send_errors\":%llu,"
             "\"largest_gap_ms\":%.3f,\"largest_gap_end_s\":%.3f,"
-            "\"no_reply_at_end_ms\":%.3f}\n",
+            "\"no_reply_at_end_ms\":%.3f,\"loss_span_ms\":%.3f}\n",
             inet_ntoa(opt.target), opt.interval_us, run_s, static_cast<unsigned long long>(t.sent),
             static_cast<unsigned long long>(t.received), static_cast<unsigned long long>(lost),
-            static_cast<unsigned long long>(send_errors), gap_ms, gap_at_s, tail_ms);
+            static_cast<unsigned long long>(send_errors), gap_ms, gap_at_s, tail_ms, loss_span_ms);
     } else {
         std::printf("probed %s every %ld us for %.2f s\n", inet_ntoa(opt.target), opt.interval_us,
                     run_s);
