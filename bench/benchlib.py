@@ -188,7 +188,10 @@ class XvrrpNode:
 
     kind = "xvrrp"
 
-    def __init__(self, lab, host, workdir, interval, priority=100, rt_priority=50, cpu=-1):
+    def __init__(self, lab, host, workdir, interval, priority=100, rt_priority=50, cpu=-1,
+                 daemon_extra=""):
+        """cpu: -1 sends from the default CPUs (advert_thread.cpus "auto": two), N from CPU N
+        alone. daemon_extra: more [daemon] lines."""
         self.lab, self.host = lab, host
         self.dir = Path(workdir) / host
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -200,7 +203,7 @@ pin_dir = "{self.dir}/bpf"
 control_socket = "{self.sock_path}"
 pid_file = "{self.dir}/xvrrpd.pid"
 sched_priority = {rt_priority}
-
+{daemon_extra}
 [[instance]]
 name = "svc"
 interface = "eth0"
