@@ -508,7 +508,7 @@ TEST(AdvertLanes, AKernelTakeoverIsClaimedOnceAndSendsFromEveryLane) {
     EXPECT_EQ(l.s0.count(9) + l.s1.count(9), 2u) << "one round of gratuitous ARP, once";
     EXPECT_EQ(a.stats().takeovers_by_lane, 1u);
     EXPECT_FALSE(a.claim_takeover(12345)) << "the loop learns a lane was first";
-    EXPECT_TRUE(a.takeover_garp_sent(12345));
+    EXPECT_TRUE(a.takeover_garp_sent(12345)) << "it waits for the lane's send";
     uint8_t got[8];
     EXPECT_EQ(recv(nl[1], got, sizeof got, MSG_DONTWAIT), 3) << "the service IPs, once";
     EXPECT_EQ(recv(nl[1], got, sizeof got, MSG_DONTWAIT), -1);

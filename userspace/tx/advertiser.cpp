@@ -126,6 +126,7 @@ void AdvertThread::attach(AdvertLane &lane) {
         frames_.reserve(members_.size() + kTakeoverGarpBudget);
         results_.reserve(members_.size() + kTakeoverGarpBudget);
         takeover_frames_.reserve(kTakeoverGarpBudget);
+        takeover_owners_.reserve(members_.size());
     }
     wake();
 }
@@ -213,7 +214,15 @@ void AdvertThread::run() noexcept {
 void AdvertThread::check_takeovers(uint64_t now) noexcept {
     (void)now;
     size_t budget = kTakeoverGarpBudget;
-    for (AdvertLane *lane : members_) lane->owner->try_take_over(budget, takeover_frames_);
+    takeover_owners_.clear();
+    for (AdvertLane *lane : members_) {
+        const size_t first = takeover_frames_.size();
+        bool garp = false;
+        uint64_t stamp = lane->owner->try_take_over(budget, takeover_frames_, garp);
+        if (stamp && garp)
+            takeover_owners_.push_back(
+                {lane->owner, stamp, first, takeover_frames_.size() - first});
+    }
 }
 
 // Sends the adverts of due_ (then a takeover's gratuitous ARP) in one call to the sender, then
@@ -243,7 +252,13 @@ void AdvertThread::send_batch() noexcept {
         d.lane->reading.store(-1);
         d.lane->owner->account(*d.lane, results_[i++], d.extra, now);
     }
-    (void)adverts;
+    // A takeover's gratuitous ARP that the sender did not take all of is the loop's to send.
+    for (const TakeoverGarp &t : takeover_owners_) {
+        bool all = true;
+        for (size_t k = 0; k < t.count; k++) all = all && results_[adverts + t.first + k] == 0;
+        t.a->takeover_garp_done(t.stamp, all);
+    }
+    takeover_owners_.clear();
 }
 
 // ---- Advertiser -----------------------------------------------------------------------------
@@ -374,11 +389,12 @@ bool Advertiser::claim_takeover(uint64_t stamp) {
     return true;
 }
 
-bool Advertiser::try_take_over(size_t &garp_budget, std::vector<std::span<const uint8_t>> &garp) {
+uint64_t Advertiser::try_take_over(size_t &garp_budget, std::vector<std::span<const uint8_t>> &garp,
+                                   bool &garp_added) {
     std::lock_guard lock(ctl_);
-    if (!armed_ || !parked_.load() || !takeover_.kernel_stamp) return false;
+    if (!armed_ || !parked_.load() || !takeover_.kernel_stamp) return 0;
     const uint64_t stamp = takeover_.kernel_stamp();
-    if (stamp == 0 || stamp <= armed_after_ || stamp == claimed_) return false;
+    if (stamp == 0 || stamp <= armed_after_ || stamp == claimed_) return 0;
     claimed_ = stamp;
     bump(takeovers_by_lane_);
     // The service IPs first (packets the clients send once they hear us need them), then
@@ -392,14 +408,26 @@ bool Advertiser::try_take_over(size_t &garp_budget, std::vector<std::span<const 
     if (takeover_.garp_frames.size() <= garp_budget) {
         garp_budget -= takeover_.garp_frames.size();
         for (const auto &f : takeover_.garp_frames) garp.emplace_back(f.data(), f.size());
-        garp_sent_ = stamp;
+        garp_pending_.store(stamp);
+        garp_added = true;
     }
-    return true;
+    return stamp;
+}
+
+void Advertiser::takeover_garp_done(uint64_t stamp, bool sent) {
+    {
+        std::lock_guard lock(ctl_);
+        if (sent) garp_sent_ = stamp;
+    }
+    garp_pending_.store(0);
 }
 
 bool Advertiser::takeover_garp_sent(uint64_t stamp) {
+    if (stamp == 0) return false;
+    const uint64_t give_up = monotonic_ns() + 1'000'000;
+    while (garp_pending_.load() == stamp && monotonic_ns() < give_up) sched_yield();
     std::lock_guard lock(ctl_);
-    return stamp != 0 && garp_sent_ == stamp;
+    return garp_sent_ == stamp;
 }
 
 AdvertiserStats Advertiser::stats() const {

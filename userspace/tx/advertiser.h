@@ -104,8 +104,9 @@ class AdvertThread {
   public:
     static constexpr size_t kStackBytes = 128 * 1024;  // the thread's stack
     // Gratuitous ARP frames a thread sends for takeovers in one wake-up: what does not fit is
-    // left to the daemon's loop, so that adverts of other instances are not delayed.
-    static constexpr size_t kTakeoverGarpBudget = 256;
+    // left to the daemon's loop, so that adverts of other instances are not delayed and the
+    // sender's ring (64 frames for AF_XDP) takes them all.
+    static constexpr size_t kTakeoverGarpBudget = 32;
 
     // Starts the thread (named xvrrp-advert). The sender must outlive it; while it exists, only
     // this thread sends on `sender`. takeover_fd: the event ring, watched for kernel
@@ -150,6 +151,12 @@ class AdvertThread {
     std::vector<std::span<const uint8_t>> frames_;
     std::vector<int> results_;
     std::vector<std::span<const uint8_t>> takeover_frames_;  // gratuitous ARP of a takeover
+    struct TakeoverGarp {
+        Advertiser *a;
+        uint64_t stamp;
+        size_t first, count;  // in takeover_frames_
+    };
+    std::vector<TakeoverGarp> takeover_owners_;
     bool takeover_pending_ = false;  // the ring woke us: a kernel takeover may be waiting
 
     std::atomic<bool> stop_{false};
@@ -215,7 +222,9 @@ class Advertiser {
     // frames; a lane that wins also resumes the adverts. The daemon's loop calls it when it
     // learns of the takeover; false means a lane was first (and did that part).
     bool claim_takeover(uint64_t stamp);
-    // A lane sent the first round of gratuitous ARP for this kernel takeover.
+    // A lane has sent the first round of gratuitous ARP for this kernel takeover. If a lane is
+    // sending it right now, waits for that (a millisecond at most: past it, false, and the
+    // round may go out twice rather than not at all).
     bool takeover_garp_sent(uint64_t stamp);
 
     AdvertiserStats stats() const;
@@ -236,7 +245,12 @@ class Advertiser {
     void account(AdvertLane &lane, int err, bool extra, uint64_t now) noexcept;
     // The ring woke a lane's thread: claims a kernel takeover if one is due; returns the
     // gratuitous ARP frames the thread must send with its batch (empty: none, or over budget).
-    bool try_take_over(size_t &garp_budget, std::vector<std::span<const uint8_t>> &garp);
+    // Returns the kernel stamp claimed (0: none) and adds the frames to `garp` when they fit.
+    uint64_t try_take_over(size_t &garp_budget, std::vector<std::span<const uint8_t>> &garp,
+                           bool &garp_added);
+    // After the thread's send: whether all of the takeover's gratuitous ARP went out (if not,
+    // the loop sends the round).
+    void takeover_garp_done(uint64_t stamp, bool sent);
 
     std::vector<std::shared_ptr<AdvertThread>> threads_;
     AdvertiserOptions options_;
@@ -254,9 +268,10 @@ class Advertiser {
     std::mutex ctl_;
     std::atomic<bool> parked_{false};
     bool armed_ = false;
-    uint64_t armed_after_ = 0;  // kernel stamps up to this one predate the arming
-    uint64_t claimed_ = 0;      // the last kernel stamp somebody claimed
-    uint64_t garp_sent_ = 0;    // the last kernel stamp a lane sent gratuitous ARP for
+    uint64_t armed_after_ = 0;               // kernel stamps up to this one predate the arming
+    uint64_t claimed_ = 0;                   // the last kernel stamp somebody claimed
+    uint64_t garp_sent_ = 0;                 // the last kernel stamp a lane sent gratuitous ARP for
+    std::atomic<uint64_t> garp_pending_{0};  // ... is sending it for (until its batch is out)
     TakeoverPlan takeover_;
 
     std::atomic<uint64_t> extra_sent_{0}, takeovers_by_lane_{0};
