@@ -34,6 +34,9 @@ struct DaemonConfig {
     // for the VRID, at most this long. nullopt: "auto", from each instance's interval
     // (vrrp::auto_release_hold); 0: they go with the priority-0 advert.
     std::optional<Duration> release_hold;
+    // The group whose members may use the control socket (mode 0660, this group); empty: root
+    // and the daemon's own user only (mode 0600).
+    std::string control_socket_group;
 };
 
 // A service IP with the prefix length it is added with on the VIP interface.
@@ -130,6 +133,21 @@ struct ConfigResult {
 
     bool ok() const { return config.has_value(); }
 };
+
+// A user or group name as `useradd`/`groupadd` accept it: 1-32 of letters, digits, '_', '-',
+// '.', not starting with '-' (and not all digits: a number would be taken for an id).
+inline bool valid_account_name(std::string_view name) {
+    if (name.empty() || name.size() > 32 || name[0] == '-') return false;
+    bool digits_only = true;
+    for (char c : name) {
+        bool digit = c >= '0' && c <= '9';
+        bool ok = digit || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+                  c == '-' || c == '.';
+        if (!ok) return false;
+        digits_only = digits_only && digit;
+    }
+    return !digits_only;
+}
 
 // Parses and validates configuration text. Pure: no syscalls. `filename` only labels errors.
 ConfigResult parse_config(std::string_view text, std::string filename);

@@ -18,6 +18,7 @@
 #include <optional>
 
 #include "config/config.h"
+#include "daemon/accounts.h"
 #include "daemon/control.h"
 #include "daemon/instance.h"
 #include "daemon/log.h"
@@ -191,9 +192,14 @@ void Daemon::start_up() {
         }
     }
     for (const auto &l : links) link_up_[l.name] = l.up_and_running();
+    std::optional<Group> control_group;
+    if (!cfg_.daemon.control_socket_group.empty())
+        control_group =
+            find_group(cfg_.daemon.control_socket_group, "[daemon] control_socket_group");
 
-    // 2. Host prerequisites, each logged.
+    // 2. Host prerequisites, each logged. First: no other xvrrpd runs with our files.
     pid_file_ = std::make_unique<PidFile>(cfg_.daemon.pid_file);
+    check_control_path(cfg_.daemon.control_socket);
     auto bpffs = net::ensure_bpffs(cfg_.daemon.pin_dir);
     info("", bpffs.text);
     if (!bpffs.ok) throw Error(bpffs.text);
@@ -224,8 +230,8 @@ void Daemon::start_up() {
     signals_.reset(signalfd(-1, &handled_signals(), SFD_NONBLOCK | SFD_CLOEXEC));
     timer_.reset(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
     links_ = std::make_unique<net::LinkMonitor>();
-    control_ =
-        std::make_unique<ControlSocket>(cfg_.daemon.control_socket, [this] { return status(); });
+    control_ = std::make_unique<ControlSocket>(cfg_.daemon.control_socket, control_group,
+                                               [this] { return status(); });
     if (!epoll_ || !signals_ || !timer_) throw sys_error("set up the event loop");
     watch(epoll_.get(), signals_.get(), kSignal);
     watch(epoll_.get(), timer_.get(), kTimer);
@@ -377,7 +383,7 @@ void Daemon::loop() {
                     break;
                 }
                 case kControl:
-                    control_->serve_one();
+                    control_->on_ready();
                     break;
                 case kRing:
                     uplinks_[index]->events().poll(0);
