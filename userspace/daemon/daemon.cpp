@@ -23,6 +23,7 @@
 #include "daemon/instance.h"
 #include "daemon/log.h"
 #include "daemon/notify.h"
+#include "daemon/pid_file.h"
 #include "daemon/uplink.h"
 #include "dataplane/dataplane.h"
 #include "net/bpffs.h"
@@ -75,25 +76,6 @@ std::optional<config::Config> read_config(const std::string &path) {
     }
     return result.config;
 }
-
-class PidFile {
-  public:
-    explicit PidFile(std::string path) : path_(std::move(path)) {
-        std::ifstream in(path_);
-        pid_t other = 0;
-        if (in >> other && other > 0 && other != getpid() && kill(other, 0) == 0)
-            throw Error(path_ + ": xvrrpd already running as pid " + std::to_string(other));
-        std::error_code ec;
-        std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ec);
-        std::ofstream out(path_, std::ios::trunc);
-        out << getpid() << "\n";
-        if (!out) throw Error("write pid file " + path_);
-    }
-    ~PidFile() { unlink(path_.c_str()); }
-
-  private:
-    std::string path_;
-};
 
 // Tracked interfaces (keepalived's track_interface): weight 0 means "fault while it is down";
 // otherwise a positive weight adds while it is up, a negative one subtracts while it is down.
