@@ -58,6 +58,9 @@ enum class Checksum : uint8_t {
 struct NotifyHooks {
     std::vector<std::string> master, backup, fault, stop;
     std::vector<std::string> any;  // run on every change, after the state's own hook
+    // A hook still running after this long is killed (SIGKILL to its process group).
+    Duration timeout = std::chrono::seconds(10);
+    std::string user;  // run the hooks as this user and its groups; empty: as the daemon
 
     bool operator==(const NotifyHooks &) const = default;
 };

@@ -178,6 +178,7 @@ void Daemon::start_up() {
     if (!cfg_.daemon.control_socket_group.empty())
         control_group =
             find_group(cfg_.daemon.control_socket_group, "[daemon] control_socket_group");
+    notify_.prepare(cfg_.instances);
 
     // 2. Host prerequisites, each logged. First: no other xvrrpd runs with our files.
     pid_file_ = std::make_unique<PidFile>(cfg_.daemon.pid_file);
