@@ -24,6 +24,7 @@
 #include "daemon/log.h"
 #include "daemon/notify.h"
 #include "daemon/pid_file.h"
+#include "daemon/privileges.h"
 #include "daemon/uplink.h"
 #include "dataplane/dataplane.h"
 #include "net/bpffs.h"
@@ -233,6 +234,9 @@ void Daemon::start_up() {
                             err);
         info("", "event loop runs SCHED_FIFO at priority " + std::to_string(prio));
     }
+
+    // 5. Set-up is over: keep only the capabilities the running daemon needs.
+    info("", drop_privileges({notify_.switches_user()}));
 
     for (auto &inst : instances_) {
         // Each instance's own start time: its kernel entry is written now, and only from now
