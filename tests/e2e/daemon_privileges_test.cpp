@@ -4,6 +4,7 @@
 // removes its pins and dummy0.
 #include <gtest/gtest.h>
 #include <linux/capability.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 
 #include "e2e/lab_fixture.h"
@@ -29,7 +30,10 @@ bool kernel_checks_every_bpf_call() {
 
 // The documented set: see docs/operations.md, "Capabilities".
 uint64_t documented_set(bool hooks_switch_user) {
-    uint64_t set = bit(CAP_NET_ADMIN) | bit(CAP_IPC_LOCK) | bit(CAP_SYS_ADMIN);
+    uint64_t set = bit(CAP_NET_ADMIN) | bit(CAP_SYS_ADMIN);
+    rlimit memlock{};  // the daemon inherits ours
+    getrlimit(RLIMIT_MEMLOCK, &memlock);
+    if (memlock.rlim_cur != RLIM_INFINITY) set |= bit(CAP_IPC_LOCK);
     if (kernel_checks_every_bpf_call()) set |= bit(CAP_BPF);
     if (hooks_switch_user) set |= bit(CAP_SETUID) | bit(CAP_SETGID) | bit(CAP_KILL);
     return set;

@@ -236,7 +236,10 @@ void Daemon::start_up() {
     }
 
     // 5. Set-up is over: keep only the capabilities the running daemon needs.
-    info("", drop_privileges({notify_.switches_user()}));
+    bool dispatcher = std::any_of(uplinks_.begin(), uplinks_.end(), [](const auto &u) {
+        return u->xdp_mode().find("dispatcher") != std::string::npos;  // XdpAttachment::describe
+    });
+    info("", drop_privileges({notify_.switches_user(), dispatcher}));
 
     for (auto &inst : instances_) {
         // Each instance's own start time: its kernel entry is written now, and only from now

@@ -6,6 +6,7 @@
 #include <linux/capability.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -34,21 +35,32 @@ bool always(const PrivilegeNeeds &, bool) {
 bool kernel_checks_bpf(const PrivilegeNeeds &, bool bpf_needs_cap) {
     return bpf_needs_cap;
 }
+bool dispatcher(const PrivilegeNeeds &n, bool) {
+    return n.xdp_dispatcher;
+}
 bool hooks_switch_user(const PrivilegeNeeds &n, bool) {
     return n.hooks_switch_user;
+}
+bool memlock_limited(const PrivilegeNeeds &, bool) {
+    rlimit lim{};
+    return getrlimit(RLIMIT_MEMLOCK, &lim) != 0 || lim.rlim_cur != RLIM_INFINITY;
 }
 
 const Kept kKept[] = {
     // Service IPs on the VIP interface (netlink); at exit: detaching XDP, removing dummy0.
     {CAP_NET_ADMIN, always},
     // mlockall(MCL_FUTURE) locks every page mapped later (thread stacks, allocations). Without
-    // it they count against RLIMIT_MEMLOCK, and past it allocations fail.
-    {CAP_IPC_LOCK, always},
+    // it they count against RLIMIT_MEMLOCK, and past it allocations fail; unless unlimited.
+    {CAP_IPC_LOCK, memlock_limited},
     // libxdp's detach at exit finds the attached program by id (BPF_PROG_GET_FD_BY_ID).
     {CAP_SYS_ADMIN, always},
     // Reads and updates of the maps it holds: kernels before 6.5 check every bpf() call when
     // kernel.unprivileged_bpf_disabled is set; later ones check only loading and creating.
     {CAP_BPF, kernel_checks_bpf},
+    // libxdp's dispatcher: detaching our program at exit builds and loads a new dispatcher
+    // for the programs that stay (kernels whose verifier refuses freplace never get here).
+    {CAP_BPF, dispatcher},
+    {CAP_PERFMON, dispatcher},
     // notify.user: switching a hook's credentials, and killing it at its time-out.
     {CAP_SETUID, hooks_switch_user},
     {CAP_SETGID, hooks_switch_user},
@@ -186,6 +198,8 @@ std::string drop_privileges(const PrivilegeNeeds &needs) {
     std::string kept;
     for (const Kept &k : kKept) {
         if (!k.when(needs, bpf_needs_cap)) continue;
+        if (capng_have_capability(CAPNG_PERMITTED, static_cast<unsigned>(k.capability)))
+            continue;  // listed twice, for two reasons
         if (std::find(have.begin(), have.end(), k.capability) == have.end()) continue;
         capng_update(
             CAPNG_ADD,
@@ -201,7 +215,7 @@ std::string drop_privileges(const PrivilegeNeeds &needs) {
         throw Error("capabilities: drop all but the ones needed (libcap-ng error " +
                     std::to_string(rc) + ")");
     copy_to_other_threads();
-    return "capabilities: kept " + (kept.empty() ? std::string("none") : kept) +
+    return "capabilities from now on: " + (kept.empty() ? std::string("none") : kept) +
            "; every other one dropped" +
            (can_drop_bounding ? ", bounding set included"
                               : "; bounding set left as given (no CAP_SETPCAP to change it)");

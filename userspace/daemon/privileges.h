@@ -11,6 +11,7 @@ namespace xvrrp::daemon {
 
 struct PrivilegeNeeds {
     bool hooks_switch_user = false;  // a notify.user is configured
+    bool xdp_dispatcher = false;     // an uplink's program sits in libxdp's dispatcher
 };
 
 // Drops every other capability from the effective, permitted, inheritable and ambient sets and
