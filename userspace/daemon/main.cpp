@@ -9,22 +9,21 @@
 namespace {
 
 void usage(FILE *out) {
-    fputs(
-        "usage: xvrrpd --config PATH [--check]\n"
-        "  --config PATH  the TOML configuration (docs/configuration.md)\n"
-        "  --check        verify the configuration and the host prerequisites, change nothing\n"
-        "Runs in the foreground and logs to stderr. SIGTERM/SIGINT: release mastership\n"
-        "(priority-0 advert), remove service IPs, detach XDP, exit 0.\n"
-        "Exit codes: 0 ok, 1 host or runtime failure, 2 bad configuration.\n",
-        out);
+    fputs("usage: xvrrpd --config PATH [--check]\n"
+          "  --config PATH  the TOML configuration (docs/configuration.md)\n"
+          "  --check        verify the configuration and the host prerequisites, change nothing\n"
+          "Runs in the foreground and logs to stderr. SIGTERM/SIGINT: release mastership\n"
+          "(priority-0 advert), remove service IPs, detach XDP, exit 0.\n"
+          "Exit codes: 0 ok, 1 host or runtime failure, 2 bad configuration.\n",
+          out);
 }
 
 }  // namespace
 
 int main(int argc, char **argv) {
-    // Before any thread exists (they inherit it): a client of the control socket that hangs up
-    // must cost an EPIPE, never the daemon (SIGPIPE's default is to terminate, and systemd
-    // counts that as a clean exit that Restart=on-failure does not restart).
+    // First, before any thread exists: a client of the control socket that hangs up must cost
+    // an EPIPE, never the daemon (SIGPIPE's default action ends the process, and systemd counts
+    // that as a clean exit, which Restart=on-failure does not restart).
     signal(SIGPIPE, SIG_IGN);
     std::string config;
     bool check = false;

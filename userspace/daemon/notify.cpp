@@ -1,6 +1,7 @@
 #include "daemon/notify.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -93,6 +94,11 @@ void NotifyRunner::submit(Request r) {
         pthread_attr_t attr;
         pthread_attr_init(&attr);
         pthread_attr_setstacksize(&attr, kThreadStackBytes);
+        // SCHED_OTHER, not the loop's real-time policy: starting hooks is never urgent.
+        sched_param normal{};
+        pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
+        pthread_attr_setschedpolicy(&attr, SCHED_OTHER);
+        pthread_attr_setschedparam(&attr, &normal);
         int err = pthread_create(&thread_, &attr, thread_main, this);
         pthread_attr_destroy(&attr);
         if (err) {
