@@ -118,6 +118,7 @@ TEST(ControlSocket, StatusAnswersAndTheBackupTakesOverDuringAConnectionFlood) {
                 if (held.size() > 50) held.erase(held.begin());
             }
         });
+    EXPECT_TRUE(wait_until([&] { return connects > 200; })) << describe(lab);
     std::string failure;
     for (int i = 0; i < 5 && failure.empty(); i++) {
         auto r = lab.ctl("s2", "status --json");
@@ -130,7 +131,6 @@ TEST(ControlSocket, StatusAnswersAndTheBackupTakesOverDuringAConnectionFlood) {
     for (auto &t : flood) t.join();
     EXPECT_EQ(failure, "");
     EXPECT_TRUE(took_over) << connects << " connects\n" << describe(lab);
-    EXPECT_GT(connects.load(), 100);
     EXPECT_TRUE(lab.running("s2")) << describe(lab);
 }
 
