@@ -46,6 +46,9 @@ inline const std::string kXvrrpctl = kBuildDir + "/userspace/cli/xvrrpctl";
 inline const std::string kKeepalived = "/usr/sbin/keepalived";
 inline const std::string kVip = "192.0.2.100";
 
+// Runs a command as the unprivileged user nobody (uid and gid 65534, no other group).
+inline const std::string kAsNobody = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+
 // The addresses and MACs scripts/lab gives the hosts.
 inline const std::map<std::string, std::string> kHostAddress = {
     {"s1", "192.0.2.11"}, {"s2", "192.0.2.12"}, {"cl", "192.0.2.50"}};
@@ -197,6 +200,20 @@ class Lab {
         if (access(kXvrrpd.c_str(), X_OK) != 0)
             throw std::runtime_error(kXvrrpd + " is not built (cmake --build ... --target xvrrpd)");
         spawn(host, "xvrrpd", {kXvrrpd, "--config", config});
+    }
+
+    // The pid in the host's pid file, or -1.
+    pid_t pid_of(const std::string &host) const {
+        std::ifstream f(pid_file(host));
+        long pid = -1;
+        return f >> pid ? static_cast<pid_t>(pid) : -1;
+    }
+    // `xvrrpctl --socket ... ARGS` for the host's daemon, run from outside its namespace (a
+    // Unix socket is a file: the namespace does not matter). `prefix` runs it another way,
+    // e.g. as another user (kAsNobody).
+    test::CommandResult ctl(const std::string &host, const std::string &args,
+                            const std::string &prefix = "") const {
+        return sh(prefix + kXvrrpctl + " --socket " + control_socket(host) + " " + args);
     }
 
     // `xvrrpctl status --json` of the host's daemon, or nothing when it does not answer.

@@ -62,15 +62,20 @@ int main(int argc, char **argv) {
         return 1;
     }
     request += "\n";
-    if (write(fd, request.data(), request.size()) != ssize_t(request.size())) {
-        fprintf(stderr, "xvrrpctl: write %s: %s\n", socket_path.c_str(), strerror(errno));
-        return 1;
-    }
+    // MSG_NOSIGNAL: a daemon that refused us has answered and closed already; its answer is
+    // still there to read, and says why.
+    int send_error = 0;
+    if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) != ssize_t(request.size()))
+        send_error = errno;
     std::string answer;
     char buf[4096];
     ssize_t n;
     while ((n = read(fd, buf, sizeof buf)) > 0) answer.append(buf, n);
     close(fd);
+    if (answer.empty() && send_error) {
+        fprintf(stderr, "xvrrpctl: write %s: %s\n", socket_path.c_str(), strerror(send_error));
+        return 1;
+    }
     fputs(answer.c_str(), stdout);
     return answer.rfind("error:", 0) == 0 ? 1 : 0;
 }

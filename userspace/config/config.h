@@ -37,6 +37,9 @@ struct DaemonConfig {
     // A PM QoS CPU latency request (/dev/cpu_dma_latency) held while the daemon runs: idle
     // CPUs stay out of idle states slower to leave than this (0: they poll). nullopt: "off".
     std::optional<Duration> cpu_latency;
+    // The group whose members may use the control socket (mode 0660, this group); empty: root
+    // and the daemon's own user only (mode 0600).
+    std::string control_socket_group;
 };
 
 // A service IP with the prefix length it is added with on the VIP interface.
@@ -58,6 +61,9 @@ enum class Checksum : uint8_t {
 struct NotifyHooks {
     std::vector<std::string> master, backup, fault, stop;
     std::vector<std::string> any;  // run on every change, after the state's own hook
+    // A hook still running after this long is killed (SIGKILL to its process group).
+    Duration timeout = std::chrono::seconds(10);
+    std::string user;  // run the hooks as this user and its groups; empty: as the daemon
 
     bool operator==(const NotifyHooks &) const = default;
 };
@@ -147,6 +153,21 @@ struct ConfigResult {
 
     bool ok() const { return config.has_value(); }
 };
+
+// A user or group name as `useradd`/`groupadd` accept it: 1-32 of letters, digits, '_', '-',
+// '.', not starting with '-' (and not all digits: a number would be taken for an id).
+inline bool valid_account_name(std::string_view name) {
+    if (name.empty() || name.size() > 32 || name[0] == '-') return false;
+    bool digits_only = true;
+    for (char c : name) {
+        bool digit = c >= '0' && c <= '9';
+        bool ok = digit || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+                  c == '-' || c == '.';
+        if (!ok) return false;
+        digits_only = digits_only && digit;
+    }
+    return !digits_only;
+}
 
 // Parses and validates configuration text. Pure: no syscalls. `filename` only labels errors.
 ConfigResult parse_config(std::string_view text, std::string filename);

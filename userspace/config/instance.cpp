@@ -192,8 +192,8 @@ void read_checksum(TableReader &r, Instance &inst, bool family_known) {
 void read_notify(TableReader &r, NotifyHooks &hooks) {
     const toml::table *t = r.table("notify");
     if (!t) return;
-    TableReader nr(*t, "[instance.notify]", "notify.", {"master", "backup", "fault", "stop", "any"},
-                   r.diag());
+    TableReader nr(*t, "[instance.notify]", "notify.",
+                   {"master", "backup", "fault", "stop", "any", "timeout", "user"}, r.diag());
     auto argv = [&](std::string_view key, std::vector<std::string> &out) {
         const toml::array *arr = nr.array(key);
         if (!arr) return;
@@ -219,6 +219,15 @@ void read_notify(TableReader &r, NotifyHooks &hooks) {
     argv("fault", hooks.fault);
     argv("stop", hooks.stop);
     argv("any", hooks.any);
+    if (auto d = nr.duration("timeout", 100ms, 3600s)) hooks.timeout = *d;
+    if (auto v = nr.string("user")) {
+        if (!valid_account_name(*v))
+            nr.diag().error(*nr.node("user"),
+                            nr.name("user") + " must be a user name such as \"nobody\" " +
+                                "(letters, digits, '_', '-', '.'), got \"" + *v + "\"");
+        else
+            hooks.user = *v;
+    }
 }
 
 void read_track_interfaces(TableReader &r, std::vector<TrackInterface> &out) {

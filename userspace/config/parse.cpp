@@ -75,7 +75,7 @@ void read_daemon(const toml::node &n, DaemonConfig &daemon, Diagnostics &diag) {
     }
     TableReader r(*n.as_table(), "[daemon]", "",
                   {"vip_interface", "pin_dir", "control_socket", "pid_file", "sched_priority",
-                   "release_hold", "cpu_latency"},
+                   "release_hold", "cpu_latency", "control_socket_group"},
                   diag);
     read_path(r, "vip_interface", daemon.vip_interface);
     read_path(r, "pin_dir", daemon.pin_dir);
@@ -85,6 +85,14 @@ void read_daemon(const toml::node &n, DaemonConfig &daemon, Diagnostics &diag) {
         daemon.sched_priority = static_cast<int>(*v);
     read_release_hold(r, daemon.release_hold);
     read_cpu_latency(r, daemon.cpu_latency);
+    if (auto v = r.string("control_socket_group")) {
+        if (!valid_account_name(*v))
+            r.diag().error(*r.node("control_socket_group"),
+                           r.name("control_socket_group") + " must be a group name such as " +
+                               "\"xvrrp\" (letters, digits, '_', '-', '.'), got \"" + *v + "\"");
+        else
+            daemon.control_socket_group = *v;
+    }
 }
 
 // Checks that need all instances; each error points at the second occurrence and names the

@@ -1,171 +1,244 @@
 #include "daemon/control.h"
 
+#include <sys/epoll.h>
 #include <sys/socket.h>
-#include <sys/un.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
-#include <cstdio>
-#include <filesystem>
+#include <algorithm>
+#include <cerrno>
+#include <vector>
 
 #include "daemon/log.h"
 
 namespace xvrrp::daemon {
 namespace {
 
-std::string quote(const std::string &s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        if (static_cast<unsigned char>(c) < 0x20) {
-            char buf[8];
-            snprintf(buf, sizeof buf, "\\u%04x", c);
-            out += buf;
-            continue;
+constexpr int kBacklog = 64;
+constexpr int kEventsPerTurn = 16;   // client events handled per on_ready()
+constexpr int kAcceptsPerTurn = 16;  // connections accepted per on_ready()
+
+void add(int epoll, int fd, uint32_t events) {
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.fd = fd;
+    if (epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &ev)) throw sys_error("control socket: epoll_ctl");
+}
+
+// The peer's supplementary groups (SO_PEERGROUPS: as they were when it connected).
+std::vector<gid_t> peer_groups(int fd) {
+    std::vector<gid_t> groups(64);
+    while (true) {
+        socklen_t len = static_cast<socklen_t>(groups.size() * sizeof(gid_t));
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &len) == 0) {
+            groups.resize(len / sizeof(gid_t));
+            return groups;
         }
-        out += c;
+        if (errno != ERANGE) return {};
+        groups.resize(len / sizeof(gid_t) + 1);
     }
-    return out + "\"";
-}
-
-std::string fixed(double v, int digits) {
-    char buf[32];
-    snprintf(buf, sizeof buf, "%.*f", digits, v);
-    return buf;
-}
-
-std::string histogram(const std::vector<uint32_t> &h) {
-    std::string out = "[";
-    for (size_t i = 0; i < h.size(); i++) out += (i ? "," : "") + std::to_string(h[i]);
-    return out + "]";
-}
-
-// The advert threads, one per CPU.
-std::string lanes_json(const std::vector<tx::LaneStats> &lanes) {
-    std::string out = "[";
-    for (size_t i = 0; i < lanes.size(); i++) {
-        const auto &l = lanes[i];
-        out += std::string(i ? "," : "") + "{\"cpu\":" + std::to_string(l.cpu) +
-               ",\"sent\":" + std::to_string(l.sent) +
-               ",\"send_errors\":" + std::to_string(l.send_errors) +
-               ",\"late_wakeups\":" + std::to_string(l.late_wakeups) +
-               ",\"max_lateness_ms\":" + fixed(double(l.max_lateness_ns) / 1e6, 3) + "}";
-    }
-    return out + "]";
-}
-
-// What the kernel saw for the VRID: its Master_Down_Timer, the late expiries it forgave, the
-// lease, and two log2(us) histograms: advert gaps and how late the VRID's timer fired.
-std::string kernel_json(const dataplane::ReceiveStats &k) {
-    return "{\"adverts\":" + std::to_string(k.adverts) +
-           ",\"accepted\":" + std::to_string(k.accepted) +
-           ",\"master_down\":" + std::to_string(k.master_down) +
-           ",\"late_expiries\":" + std::to_string(k.late_expiries) +
-           ",\"grace_rescued\":" + std::to_string(k.grace_rescued) +
-           ",\"grace_expired\":" + std::to_string(k.grace_expired) +
-           ",\"lease_expiries\":" + std::to_string(k.lease_expiries) +
-           ",\"timer_in_kernel\":" + (k.kernel_timer ? "true" : "false") +
-           ",\"answering\":" + (k.answering ? "true" : "false") +
-           ",\"advert_gap_log2_us\":" + histogram(k.gap_hist) +
-           ",\"timer_lateness_log2_us\":" + histogram(k.late_hist) + "}";
 }
 
 }  // namespace
 
-std::string status_json(const std::vector<InstanceStatus> &instances) {
-    std::string j = "{\"instances\":[";
-    for (size_t i = 0; i < instances.size(); i++) {
-        const auto &s = instances[i];
-        std::string vips = "[";
-        for (size_t k = 0; k < s.virtual_ips.size(); k++)
-            vips += (k ? "," : "") + quote(s.virtual_ips[k]);
-        vips += "]";
-        j += std::string(i ? "," : "") + "{\"name\":" + quote(s.name) +
-             ",\"interface\":" + quote(s.interface) + ",\"vrid\":" + std::to_string(s.vrid) +
-             ",\"state\":" + quote(s.state) + ",\"priority\":" + std::to_string(s.priority) +
-             ",\"master\":" + (s.master ? quote(*s.master) : "null") +
-             ",\"master_priority\":" + std::to_string(s.master_priority) +
-             ",\"adverts_sent\":" + std::to_string(s.adverts_sent) +
-             ",\"adverts_received\":" + std::to_string(s.adverts_received) +
-             ",\"advert_late_wakeups\":" + std::to_string(s.advert_late_wakeups) +
-             ",\"advert_max_lateness_ms\":" + fixed(s.advert_max_lateness_ms, 3) +
-             ",\"last_advert_age_ms\":" +
-             (s.last_advert_age_ms ? fixed(*s.last_advert_age_ms, 3) : "null") +
-             ",\"tx_path\":" + quote(s.tx_path) + ",\"xdp_mode\":" + quote(s.xdp_mode) +
-             ",\"arp_answering\":" + (s.arp_answering ? "true" : "false") +
-             ",\"takeover_armed\":" + (s.takeover_armed ? "true" : "false") +
-             ",\"virtual_ips\":" + vips + ",\"advert_spread\":" + quote(s.advert_spread) +
-             ",\"advert_lanes\":" + lanes_json(s.advert_lanes) +
-             ",\"takeovers_by_advert_thread\":" + std::to_string(s.takeovers_by_advert_thread) +
-             ",\"kernel\":" + kernel_json(s.kernel) + "}";
-    }
-    return j + "]}\n";
-}
-
-std::string status_text(const std::vector<InstanceStatus> &instances) {
-    std::string t;
-    char line[512];
-    snprintf(line, sizeof line, "%-12s %-8s %4s %-7s %4s %-16s %9s %9s %10s %-9s %s\n", "INSTANCE",
-             "IFACE", "VRID", "STATE", "PRIO", "MASTER", "SENT", "RECEIVED", "LAST AGE", "TX",
-             "XDP");
-    t += line;
-    for (const auto &s : instances) {
-        std::string master = s.master ? *s.master + "/" + std::to_string(s.master_priority) : "-";
-        std::string age = s.last_advert_age_ms ? fixed(*s.last_advert_age_ms, 1) + "ms" : "-";
-        snprintf(line, sizeof line, "%-12s %-8s %4d %-7s %4d %-16s %9llu %9llu %10s %-9s %s\n",
-                 s.name.c_str(), s.interface.c_str(), s.vrid, s.state.c_str(), s.priority,
-                 master.c_str(), (unsigned long long)s.adverts_sent,
-                 (unsigned long long)s.adverts_received, age.c_str(), s.tx_path.c_str(),
-                 s.xdp_mode.c_str());
-        t += line;
-    }
-    return t;
-}
-
-ControlSocket::ControlSocket(std::string path, StatusFn status)
-    : path_(std::move(path)), status_(std::move(status)) {
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (path_.size() >= sizeof addr.sun_path) throw Error("control socket path too long: " + path_);
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ec);
-    fd_.reset(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    if (!fd_) throw sys_error("control socket");
-    unlink(path_.c_str());  // a stale socket of a killed daemon (the pid file guards the rest)
-    path_.copy(addr.sun_path, path_.size());
-    if (bind(fd_.get(), reinterpret_cast<sockaddr *>(&addr), sizeof addr) || listen(fd_.get(), 8))
-        throw sys_error("control socket " + path_);
+ControlSocket::ControlSocket(const std::string &path, std::optional<Group> group, StatusFn status)
+    : path_(path, group ? std::optional<gid_t>(group->gid) : std::nullopt, kBacklog),
+      group_(std::move(group)),
+      status_(std::move(status)),
+      epoll_(epoll_create1(EPOLL_CLOEXEC)),
+      timer_(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) {
+    if (!epoll_ || !timer_) throw sys_error("control socket " + path);
+    add(epoll_.get(), path_.fd(), EPOLLIN);
+    add(epoll_.get(), timer_.get(), EPOLLIN);
+    info("", "control socket " + path + ": mode " +
+                 (group_ ? "0660, group " + group_->name : "0600") +
+                 "; answers root, xvrrpd's user" +
+                 (group_ ? " and members of " + group_->name : std::string()));
 }
 
 ControlSocket::~ControlSocket() {
-    unlink(path_.c_str());
+    flush_logs(true);
 }
 
-void ControlSocket::serve_one() {
-    UniqueFd c(accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC));
-    if (!c) return;
-    timeval tv{0, 200000};  // a client that sends nothing cannot stall the loop for long
-    setsockopt(c.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(c.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    char buf[256];
-    ssize_t n = read(c.get(), buf, sizeof buf - 1);
-    if (n <= 0) return;
-    std::string req(buf, n);
-    while (!req.empty() && (req.back() == '\n' || req.back() == '\r')) req.pop_back();
-    std::string answer;
-    if (req == "status")
-        answer = status_text(status_());
-    else if (req == "status --json")
-        answer = status_json(status_());
-    else
-        answer = "error: unknown request '" + req + "' (try: status, status --json)\n";
-    const char *p = answer.data();
-    size_t left = answer.size();
-    while (left > 0) {
-        ssize_t w = write(c.get(), p, left);
-        if (w <= 0) break;
-        p += w;
-        left -= w;
+void ControlSocket::on_ready() {
+    epoll_event events[kEventsPerTurn];
+    int n = epoll_wait(epoll_.get(), events, kEventsPerTurn, 0);
+    for (int i = 0; i < n; i++) {
+        int fd = events[i].data.fd;
+        if (fd == path_.fd()) {
+            accept_some();
+        } else if (fd == timer_.get()) {
+            uint64_t expirations;
+            [[maybe_unused]] auto r = read(timer_.get(), &expirations, sizeof expirations);
+            close_expired();
+            flush_logs(false);
+        } else {
+            on_client(fd, events[i].events);
+        }
     }
+    arm_timer();
+}
+
+void ControlSocket::accept_some() {
+    for (int i = 0; i < kAcceptsPerTurn; i++) {
+        UniqueFd fd(accept4(path_.fd(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+        if (!fd) return;  // EAGAIN: none left (or an error the next turn sees again)
+        std::string who;
+        if (!allowed(fd.get(), who)) {
+            refuse(std::move(fd), who);
+            continue;
+        }
+        if (clients_.size() >= kMaxClients) {
+            // The oldest is the one most likely to be holding a slot without using it.
+            auto oldest = std::min_element(clients_.begin(), clients_.end(), [](auto &a, auto &b) {
+                return a.second.serial < b.second.serial;
+            });
+            close_client(oldest->first);
+            if (evictions_.admit(Clock::now()))
+                warn("", "control socket: " + std::to_string(kMaxClients) +
+                             " connections open; closed the oldest for a new one" +
+                             evictions_.take_held_back());
+        }
+        int raw = fd.get();
+        add(epoll_.get(), raw, EPOLLIN | EPOLLRDHUP);
+        Client &c = clients_[raw];
+        c.fd = std::move(fd);
+        c.serial = next_serial_++;
+        c.deadline = Clock::now() + kClientLifetime;
+    }
+}
+
+bool ControlSocket::allowed(int fd, std::string &who) const {
+    ucred cred{};
+    socklen_t len = sizeof cred;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+        who = "a peer whose credentials could not be read";
+        return false;
+    }
+    who = "uid " + std::to_string(cred.uid) + " gid " + std::to_string(cred.gid) + " pid " +
+          std::to_string(cred.pid);
+    if (cred.uid == 0 || cred.uid == geteuid()) return true;
+    if (!group_) return false;
+    if (cred.gid == group_->gid) return true;
+    auto groups = peer_groups(fd);
+    return std::find(groups.begin(), groups.end(), group_->gid) != groups.end();
+}
+
+void ControlSocket::refuse(UniqueFd fd, const std::string &who) {
+    std::string why = "only root, xvrrpd's user" +
+                      (group_ ? " and members of group " + group_->name : std::string()) +
+                      " may use the control socket";
+    std::string answer = "error: " + why + "\n";
+    // One try, never waiting: the buffer of a fresh connection takes this line.
+    [[maybe_unused]] auto r =
+        send(fd.get(), answer.data(), answer.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (refusals_.admit(Clock::now()))
+        warn("", "control socket: refused " + who + ": " + why + refusals_.take_held_back());
+}
+
+void ControlSocket::on_client(int fd, uint32_t events) {
+    auto it = clients_.find(fd);
+    if (it == clients_.end()) return;  // closed earlier in this turn
+    Client &c = it->second;
+    if (!c.answering) {
+        if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) read_request(c);
+    } else if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) {
+        send_answer(c);
+    }
+}
+
+void ControlSocket::read_request(Client &c) {
+    char buf[kMaxRequest + 1];
+    ssize_t n = recv(c.fd.get(), buf, kMaxRequest + 1 - c.request.size(), MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+    if (n < 0 || (n == 0 && c.request.empty())) {  // an error, or gone without a word
+        close_client(c.fd.get());
+        return;
+    }
+    c.request.append(buf, static_cast<size_t>(n));
+    size_t eol = c.request.find('\n');
+    if (eol == std::string::npos && c.request.size() > kMaxRequest) {
+        c.answer = "error: request longer than " + std::to_string(kMaxRequest) +
+                   " bytes (try: status, status --json)\n";
+    } else if (eol != std::string::npos || n == 0) {  // a line, or the last bytes before EOF
+        c.answer = answer_request(c.request.substr(0, eol), status_);
+    } else {
+        return;  // the rest of the line is still coming
+    }
+    c.answering = true;
+    epoll_event ev{};
+    ev.events = EPOLLOUT;
+    ev.data.fd = c.fd.get();
+    epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, c.fd.get(), &ev);
+    send_answer(c);
+}
+
+void ControlSocket::send_answer(Client &c) {
+    while (c.sent < c.answer.size()) {
+        // MSG_NOSIGNAL: a client that hung up gives EPIPE here, not a SIGPIPE.
+        ssize_t n = send(c.fd.get(), c.answer.data() + c.sent, c.answer.size() - c.sent,
+                         MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;  // EPOLLOUT brings us back
+        if (n <= 0) break;                                         // the client is gone
+        c.sent += static_cast<size_t>(n);
+    }
+    close_client(c.fd.get());
+}
+
+void ControlSocket::close_client(int fd) {
+    epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+    clients_.erase(fd);  // closes it
+}
+
+void ControlSocket::close_expired() {
+    auto now = Clock::now();
+    std::vector<int> expired;
+    for (auto &[fd, c] : clients_)
+        if (c.deadline <= now) expired.push_back(fd);
+    for (int fd : expired) close_client(fd);
+}
+
+std::string ControlSocket::LogLimit::take_held_back() {
+    std::string more =
+        held_back ? " (and " + std::to_string(held_back) + " more since the last message)" : "";
+    held_back = 0;
+    return more;
+}
+
+// Reports what was held back once its window is over (or at exit), so that a burst of
+// refusals ends with its count in the log.
+void ControlSocket::flush_logs(bool force) {
+    auto now = Clock::now();
+    auto window = " in the last " + std::to_string(kLogWindow.count()) + " s";
+    if (refusals_.held_back && (force || refusals_.next <= now)) {
+        warn("", "control socket: refused " + std::to_string(refusals_.held_back) +
+                     " more connection(s)" + window);
+        refusals_ = {now + kLogWindow, 0};
+    }
+    if (evictions_.held_back && (force || evictions_.next <= now)) {
+        warn("", "control socket: closed " + std::to_string(evictions_.held_back) +
+                     " more old connection(s) for new ones" + window);
+        evictions_ = {now + kLogWindow, 0};
+    }
+}
+
+void ControlSocket::arm_timer() {
+    std::optional<Clock::time_point> next;
+    auto consider = [&](Clock::time_point t) {
+        if (!next || t < *next) next = t;
+    };
+    for (auto &[fd, c] : clients_) consider(c.deadline);
+    if (refusals_.held_back) consider(refusals_.next);
+    if (evictions_.held_back) consider(evictions_.next);
+    itimerspec its{};
+    if (next) {
+        auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                      std::max(*next - Clock::now(), Clock::duration(1)))
+                      .count();
+        its.it_value.tv_sec = ns / 1'000'000'000;
+        its.it_value.tv_nsec = ns % 1'000'000'000;
+    }
+    timerfd_settime(timer_.get(), 0, &its, nullptr);
 }
 
 }  // namespace xvrrp::daemon

@@ -1,33 +1,91 @@
-// The control socket (a Unix stream socket): one request line in, one answer out, then close.
-//   "status"         a table for people
-//   "status --json"  {"instances":[{...}]} for scripts
+// The control socket (a Unix stream socket) that `xvrrpctl` talks to: one request line in, one
+// answer out, then close (status_format.h has the requests and answers).
+//
+// Served on the event loop without ever blocking it: the socket, its clients and a timer for
+// their deadlines sit in an epoll instance of their own, whose one fd the loop watches; each
+// on_ready() does a bounded amount of non-blocking work. A local user can open connections
+// and say nothing, or never read the answer: that costs the loop nothing, a client holds at
+// most kMaxRequest bytes and kClientLifetime, and at most kMaxClients are open (a new one
+// closes the oldest). Only root, the daemon's own user and members of control_socket_group
+// (SO_PEERCRED) are answered; refusals are logged, at most one line per kLogWindow.
 #pragma once
 
-#include <functional>
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
-#include <vector>
 
 #include "common/fd.h"
-#include "daemon/instance.h"
+#include "daemon/accounts.h"
+#include "daemon/control_path.h"
+#include "daemon/status_format.h"
 
 namespace xvrrp::daemon {
 
-std::string status_text(const std::vector<InstanceStatus> &instances);
-std::string status_json(const std::vector<InstanceStatus> &instances);
-
 class ControlSocket {
-public:
-    using StatusFn = std::function<std::vector<InstanceStatus>()>;
-    ControlSocket(std::string path, StatusFn status);
-    ~ControlSocket();  // removes the socket file
+  public:
+    static constexpr size_t kMaxClients = 32;
+    static constexpr size_t kMaxRequest = 256;  // bytes of one request line
+    static constexpr std::chrono::seconds kClientLifetime{5};
+    static constexpr std::chrono::seconds kLogWindow{10};
 
-    int fd() const { return fd_.get(); }
-    void serve_one();  // the listening fd is readable
+    // group: control_socket_group (mode 0660 and its members answered), or none (0600).
+    ControlSocket(const std::string &path, std::optional<Group> group, StatusFn status);
+    ~ControlSocket();  // removes the socket file, if it is still ours
 
-private:
-    std::string path_;
+    // Readable when there is work; the loop then calls on_ready().
+    int fd() const { return epoll_.get(); }
+    void on_ready();
+
+  private:
+    using Clock = std::chrono::steady_clock;
+    struct Client {
+        UniqueFd fd;
+        uint64_t serial = 0;  // order of arrival
+        Clock::time_point deadline;
+        std::string request;
+        std::string answer;  // being sent
+        size_t sent = 0;
+        bool answering = false;
+    };
+    // At most one log line per kLogWindow for one kind of event; the rest are counted.
+    struct LogLimit {
+        Clock::time_point next;
+        uint64_t held_back = 0;
+        // True when a line may be written now (its window starts); otherwise counts it.
+        bool admit(Clock::time_point now) {
+            if (now < next) {
+                held_back++;
+                return false;
+            }
+            next = now + kLogWindow;
+            return true;
+        }
+        // " (and N more since the last message)" or "", and the count starts again.
+        std::string take_held_back();
+    };
+
+    void accept_some();
+    bool allowed(int fd, std::string &who) const;
+    void refuse(UniqueFd fd, const std::string &who);
+    void on_client(int fd, uint32_t events);
+    void read_request(Client &c);
+    void send_answer(Client &c);
+    void close_client(int fd);
+    void close_expired();
+    void flush_logs(bool force);
+    void arm_timer();
+
+    ControlPath path_;
+    std::optional<Group> group_;
     StatusFn status_;
-    UniqueFd fd_;
+    UniqueFd epoll_, timer_;
+    std::map<int, Client> clients_;  // by fd
+    uint64_t next_serial_ = 0;
+    LogLimit refusals_, evictions_;
 };
 
 }  // namespace xvrrp::daemon

@@ -20,11 +20,14 @@
 #include <optional>
 
 #include "config/config.h"
+#include "daemon/accounts.h"
 #include "daemon/control.h"
 #include "daemon/cpu_latency.h"
 #include "daemon/instance.h"
 #include "daemon/log.h"
 #include "daemon/notify.h"
+#include "daemon/pid_file.h"
+#include "daemon/privileges.h"
 #include "daemon/uplink.h"
 #include "dataplane/dataplane.h"
 #include "net/bpffs.h"
@@ -77,25 +80,6 @@ std::optional<config::Config> read_config(const std::string &path) {
     }
     return result.config;
 }
-
-class PidFile {
-  public:
-    explicit PidFile(std::string path) : path_(std::move(path)) {
-        std::ifstream in(path_);
-        pid_t other = 0;
-        if (in >> other && other > 0 && other != getpid() && kill(other, 0) == 0)
-            throw Error(path_ + ": xvrrpd already running as pid " + std::to_string(other));
-        std::error_code ec;
-        std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ec);
-        std::ofstream out(path_, std::ios::trunc);
-        out << getpid() << "\n";
-        if (!out) throw Error("write pid file " + path_);
-    }
-    ~PidFile() { unlink(path_.c_str()); }
-
-  private:
-    std::string path_;
-};
 
 // Tracked interfaces (keepalived's track_interface): weight 0 means "fault while it is down";
 // otherwise a positive weight adds while it is up, a negative one subtracts while it is down.
@@ -196,9 +180,15 @@ void Daemon::start_up() {
         }
     }
     for (const auto &l : links) link_up_[l.name] = l.up_and_running();
+    std::optional<Group> control_group;
+    if (!cfg_.daemon.control_socket_group.empty())
+        control_group =
+            find_group(cfg_.daemon.control_socket_group, "[daemon] control_socket_group");
+    notify_.prepare(cfg_.instances);
 
-    // 2. Host prerequisites, each logged.
+    // 2. Host prerequisites, each logged. First: no other xvrrpd runs with our files.
     pid_file_ = std::make_unique<PidFile>(cfg_.daemon.pid_file);
+    check_control_path(cfg_.daemon.control_socket);
     auto bpffs = net::ensure_bpffs(cfg_.daemon.pin_dir);
     info("", bpffs.text);
     if (!bpffs.ok) throw Error(bpffs.text);
@@ -239,8 +229,8 @@ void Daemon::start_up() {
     signals_.reset(signalfd(-1, &handled_signals(), SFD_NONBLOCK | SFD_CLOEXEC));
     timer_.reset(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
     links_ = std::make_unique<net::LinkMonitor>();
-    control_ =
-        std::make_unique<ControlSocket>(cfg_.daemon.control_socket, [this] { return status(); });
+    control_ = std::make_unique<ControlSocket>(cfg_.daemon.control_socket, control_group,
+                                               [this] { return status(); });
     if (!epoll_ || !signals_ || !timer_) throw sys_error("set up the event loop");
     watch(epoll_.get(), signals_.get(), kSignal);
     watch(epoll_.get(), timer_.get(), kTimer);
@@ -259,6 +249,12 @@ void Daemon::start_up() {
                             err);
         info("", "event loop runs SCHED_FIFO at priority " + std::to_string(prio));
     }
+
+    // 5. Set-up is over: keep only the capabilities the running daemon needs.
+    bool dispatcher = std::any_of(uplinks_.begin(), uplinks_.end(), [](const auto &u) {
+        return u->port().attachment().dispatcher();
+    });
+    info("", drop_privileges({notify_.switches_user(), dispatcher}));
 
     for (auto &inst : instances_) {
         // Each instance's own start time: its kernel entry is written now, and only from now
@@ -402,7 +398,7 @@ void Daemon::loop() {
                     break;
                 }
                 case kControl:
-                    control_->serve_one();
+                    control_->on_ready();
                     break;
                 case kRing:
                     uplinks_[index]->port().poll_events();

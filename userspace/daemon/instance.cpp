@@ -256,7 +256,7 @@ void Instance::apply(const vrrp::Actions &actions, TimePoint now, const std::str
                 [&](const vrrp::SendAdvert &a) { send_advert(a.priority); },
                 [&](const vrrp::SendGratuitousArp &g) {
                     if (g.refresh)
-                        send_garps();  // one round: win back caches, no new bursts
+                        win_back(now);
                     else
                         schedule_garps(now);
                 },
@@ -404,6 +404,17 @@ void Instance::send_due_garps(TimePoint now, size_t &budget) {
         budget -= round;
         while (*refresh_at_ <= now) *refresh_at_ += cfg_.garp_refresh;  // keep the cadence
     }
+}
+
+// Another router believed itself master for a moment (it advertised a lower priority, or
+// stopped): one round of gratuitous ARP now wins the neighbours' caches back, and one more a
+// little later, after the rounds that router's own takeover may still send before our advert
+// steps it down (seen: a false takeover's later rounds landed after our one round, and the
+// clients stayed on the wrong MAC for a second).
+void Instance::win_back(TimePoint now) {
+    send_garps();
+    TimePoint again = now + vrrp::release_margin(cfg_.advert_interval);
+    garp_due_.insert(std::upper_bound(garp_due_.begin(), garp_due_.end(), again), again);
 }
 
 bool Instance::garps_due(TimePoint now) const {

@@ -90,6 +90,7 @@ class Instance {
     void send_advert(uint8_t priority);
     void stop_adverts();
     void send_garps();
+    void win_back(TimePoint now);
     void schedule_garps(TimePoint now);
     void send_due_garps(TimePoint now, size_t &budget);
     void set_vips(bool present);

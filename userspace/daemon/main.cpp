@@ -1,4 +1,5 @@
 // xvrrpd: IP failover with the fast path in the kernel. See README.md and docs/operations.md.
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -20,6 +21,10 @@ void usage(FILE *out) {
 }  // namespace
 
 int main(int argc, char **argv) {
+    // First, before any thread exists: a client of the control socket that hangs up must cost
+    // an EPIPE, never the daemon (SIGPIPE's default action ends the process, and systemd counts
+    // that as a clean exit, which Restart=on-failure does not restart).
+    signal(SIGPIPE, SIG_IGN);
     std::string config;
     bool check = false;
     for (int i = 1; i < argc; i++) {

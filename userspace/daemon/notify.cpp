@@ -1,17 +1,46 @@
 #include "daemon/notify.h"
 
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
 
 #include "daemon/log.h"
 
-extern char **environ;
-
 namespace xvrrp::daemon {
+namespace {
+
+// Under mlockall(MCL_FUTURE) a thread's whole stack is faulted in and locked at creation.
+constexpr size_t kThreadStackBytes = 128 * 1024;
+
+void watch(int epoll, int fd) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = fd;
+    if (epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &ev)) throw sys_error("notify: epoll_ctl");
+}
+
+std::string seconds(std::chrono::microseconds d) {
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.1f s", std::chrono::duration<double>(d).count());
+    return buf;
+}
+
+}  // namespace
+
+void NotifyRunner::prepare(const std::vector<config::Instance> &instances) {
+    for (const auto &inst : instances)
+        if (!inst.notify.user.empty() && !users_.count(inst.notify.user))
+            users_.emplace(inst.notify.user, find_user(inst.notify.user, "[instance.notify] user"));
+}
 
 void NotifyRunner::run(const config::Instance &inst, const std::string &state, int priority) {
     const auto &n = inst.notify;
@@ -20,51 +49,186 @@ void NotifyRunner::run(const config::Instance &inst, const std::string &state, i
                                            : state == "FAULT"  ? &n.fault
                                            : state == "STOP"   ? &n.stop
                                                                : nullptr;
-    if (hook && !hook->empty()) spawn(inst.name, *hook);
+    std::optional<User> user;
+    if (!n.user.empty()) {
+        auto it = users_.find(n.user);
+        if (it == users_.end()) {  // prepare() not called for this instance: refuse, as root
+            warn(inst.name, "notify: user " + n.user + " was not looked up; hooks not run");
+            return;
+        }
+        user = it->second;
+    }
+    // The hook's whole environment: nothing of the daemon's (credentials in its environment,
+    // LD_PRELOAD, a PATH that points somewhere writable) is passed on.
+    std::vector<std::string> env = {std::string("PATH=") + kHookPath,
+                                    "XVRRP_INSTANCE=" + inst.name,
+                                    "XVRRP_STATE=" + state,
+                                    "XVRRP_PRIORITY=" + std::to_string(priority),
+                                    "XVRRP_INTERFACE=" + inst.interface,
+                                    "XVRRP_VRID=" + std::to_string(inst.vrid)};
+    auto request = [&](std::vector<std::string> argv) {
+        return Request{"notify " + argv[0], inst.name, HookCommand{std::move(argv), env, user},
+                       std::chrono::duration_cast<std::chrono::microseconds>(n.timeout)};
+    };
+    if (hook && !hook->empty()) submit(request(*hook));
     if (!n.any.empty()) {
         auto argv = n.any;
         argv.insert(argv.end(), {"INSTANCE", inst.name, state, std::to_string(priority)});
-        spawn(inst.name, argv);
+        submit(request(std::move(argv)));
     }
 }
 
-void NotifyRunner::spawn(const std::string &instance, const std::vector<std::string> &argv) {
-    std::vector<char *> args;
-    for (const auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
-    args.push_back(nullptr);
-    // The hook must not inherit what the daemon set up for itself: the signals its loop takes
-    // through a signalfd (blocked here) and a real-time policy of the loop.
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    sigset_t none;
-    sigemptyset(&none);
-    posix_spawnattr_setsigmask(&attr, &none);
-    sched_param normal{};
-    posix_spawnattr_setschedpolicy(&attr, SCHED_OTHER);
-    posix_spawnattr_setschedparam(&attr, &normal);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSCHEDULER);
-    pid_t pid;
-    int err = posix_spawn(&pid, args[0], nullptr, &attr, args.data(), environ);
-    posix_spawnattr_destroy(&attr);
-    if (err) {
-        warn(instance, "notify " + argv[0] + ": " + strerror(err));
-        return;
+void NotifyRunner::submit(Request r) {
+    if (!started_) {
+        // The thread inherits this thread's signal mask: the loop's, with the signals its
+        // signalfd takes blocked (a thread that left SIGTERM unblocked would die of it).
+        wake_.reset(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+        epoll_.reset(epoll_create1(EPOLL_CLOEXEC));
+        timer_.reset(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
+        if (!wake_ || !epoll_ || !timer_) {
+            error(r.instance, std::string("notify: set up: ") + strerror(errno) + "; hook not run");
+            return;
+        }
+        watch(epoll_.get(), wake_.get());
+        watch(epoll_.get(), timer_.get());
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setstacksize(&attr, kThreadStackBytes);
+        // SCHED_OTHER, not the loop's real-time policy: starting hooks is never urgent.
+        sched_param normal{};
+        pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
+        pthread_attr_setschedpolicy(&attr, SCHED_OTHER);
+        pthread_attr_setschedparam(&attr, &normal);
+        int err = pthread_create(&thread_, &attr, thread_main, this);
+        pthread_attr_destroy(&attr);
+        if (err) {
+            error(r.instance,
+                  std::string("notify: start its thread: ") + strerror(err) + "; hook not run");
+            return;
+        }
+        started_ = true;
     }
-    running_[pid] = instance + ": notify " + argv[0];
+    {
+        std::lock_guard lock(mu_);
+        queue_.push_back(std::move(r));
+    }
+    uint64_t one = 1;
+    [[maybe_unused]] auto n = write(wake_.get(), &one, sizeof one);
 }
 
-void NotifyRunner::reap() {
-    int status;
-    pid_t pid;
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-        auto it = running_.find(pid);
-        if (it == running_.end()) continue;
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-            warn("", it->second + (WIFEXITED(status)
-                                       ? " exited with status " + std::to_string(WEXITSTATUS(status))
-                                       : " killed by signal " + std::to_string(WTERMSIG(status))));
-        running_.erase(it);
+NotifyRunner::~NotifyRunner() {
+    if (!started_) return;
+    {
+        std::lock_guard lock(mu_);
+        stopping_ = true;
     }
+    uint64_t one = 1;
+    [[maybe_unused]] auto n = write(wake_.get(), &one, sizeof one);
+    pthread_join(thread_, nullptr);
+}
+
+void *NotifyRunner::thread_main(void *self) {
+    pthread_setname_np(pthread_self(), "xvrrpd-notify");
+    static_cast<NotifyRunner *>(self)->supervise();
+    return nullptr;
+}
+
+void NotifyRunner::supervise() {
+    bool told_waiting = false;
+    while (true) {
+        std::deque<Request> todo;
+        bool stopping;
+        {
+            std::lock_guard lock(mu_);
+            todo.swap(queue_);
+            stopping = stopping_;
+        }
+        for (auto &r : todo) start(r);
+        if (stopping && running_.empty()) return;
+        if (stopping && !told_waiting) {
+            info("", "waiting for " + std::to_string(running_.size()) +
+                         " notify hook(s) to end (each at most its notify.timeout)");
+            told_waiting = true;
+        }
+        arm_timer();
+        epoll_event events[16];
+        int n = epoll_wait(epoll_.get(), events, 16, -1);
+        for (int i = 0; i < n; i++) {
+            int fd = events[i].data.fd;
+            if (fd == wake_.get()) {
+                uint64_t count;
+                [[maybe_unused]] auto r = read(fd, &count, sizeof count);
+            } else if (fd == timer_.get()) {
+                uint64_t count;
+                [[maybe_unused]] auto r = read(fd, &count, sizeof count);
+                kill_overdue();
+            } else {
+                collect(fd);
+            }
+        }
+    }
+}
+
+void NotifyRunner::start(Request &r) {
+    try {
+        HookProcess p = start_hook(r.command);
+        int fd = p.pidfd.get();
+        watch(epoll_.get(), fd);
+        running_[fd] =
+            Running{r.instance, r.label, std::move(p), Clock::now() + r.timeout, r.timeout};
+    } catch (const std::exception &e) {
+        warn(r.instance, r.label + ": " + e.what());
+    }
+}
+
+void NotifyRunner::collect(int pidfd) {
+    auto it = running_.find(pidfd);
+    if (it == running_.end()) return;
+    siginfo_t info{};
+    if (waitid(static_cast<idtype_t>(kPidfdId), static_cast<id_t>(pidfd), &info,
+               WEXITED | WNOHANG) != 0 ||
+        info.si_pid == 0)
+        return;  // not yet
+    const Running &h = it->second;
+    if (h.killed) {
+        // Logged when it was killed.
+    } else if (info.si_code == CLD_EXITED && info.si_status != 0) {
+        warn(h.instance, h.label + " exited with status " + std::to_string(info.si_status));
+    } else if (info.si_code != CLD_EXITED) {
+        warn(h.instance, h.label + " killed by signal " + std::to_string(info.si_status) + " (" +
+                             strsignal(info.si_status) + ")");
+    }
+    epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, pidfd, nullptr);
+    running_.erase(it);
+}
+
+void NotifyRunner::kill_overdue() {
+    auto now = Clock::now();
+    for (auto &[fd, h] : running_) {
+        if (h.killed || h.deadline > now) continue;
+        // Its process group too: what a shell script started would otherwise run on. The
+        // hook is not reaped yet, so its pid (the group's id) cannot have been reused.
+        kill(-h.process.pid, SIGKILL);
+        syscall(SYS_pidfd_send_signal, fd, SIGKILL, nullptr, 0);
+        h.killed = true;
+        warn(h.instance,
+             h.label + ": still running after " + seconds(h.timeout) + " (notify.timeout): killed");
+    }
+}
+
+void NotifyRunner::arm_timer() {
+    std::optional<Clock::time_point> next;
+    for (auto &[fd, h] : running_)
+        if (!h.killed && (!next || h.deadline < *next)) next = h.deadline;
+    itimerspec its{};
+    if (next) {
+        auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                      std::max(*next - Clock::now(), Clock::duration(1)))
+                      .count();
+        its.it_value.tv_sec = ns / 1'000'000'000;
+        its.it_value.tv_nsec = ns % 1'000'000'000;
+    }
+    timerfd_settime(timer_.get(), 0, &its, nullptr);
 }
 
 }  // namespace xvrrp::daemon

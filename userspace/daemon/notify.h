@@ -1,28 +1,90 @@
-// Notify hooks, run with posix_spawn (no shell) without blocking the event loop; children
-// are reaped when SIGCHLD arrives (the loop calls reap()).
+// Notify hooks ([instance.notify]): programs run on state changes. The event loop never waits
+// for one: run() hands the hook to a thread of its own, which starts it (hook_process.h: a
+// clean environment, no inherited descriptors, optionally as notify.user), waits for it
+// through a pidfd, logs a failure, and kills it (its whole process group, SIGKILL) when it is
+// still running after notify.timeout.
 #pragma once
 
 #include <sys/types.h>
 
+#include <chrono>
+#include <deque>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "common/fd.h"
 #include "config/config.h"
+#include "daemon/accounts.h"
+#include "daemon/hook_process.h"
 
 namespace xvrrp::daemon {
 
+// PATH as hooks get it: the daemon's own environment is not passed on.
+inline constexpr const char *kHookPath =
+    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 class NotifyRunner {
-public:
+  public:
+    NotifyRunner() = default;
+    // Waits for the hooks still running (a STOP hook, typically), each until its own time-out.
+    ~NotifyRunner();
+    NotifyRunner(const NotifyRunner &) = delete;
+    NotifyRunner &operator=(const NotifyRunner &) = delete;
+
+    // Looks up every notify.user (start-up, before the host is changed); throws xvrrp::Error
+    // for a user this host does not have.
+    void prepare(const std::vector<config::Instance> &instances);
+    // Whether a hook switches to another user (the daemon then keeps CAP_SETUID, CAP_SETGID
+    // and, to kill it at its time-out, CAP_KILL).
+    bool switches_user() const { return !users_.empty(); }
+
     // Runs the hook for `state` ("MASTER", "BACKUP", "FAULT", "STOP") as configured, then the
     // `any` hook with keepalived's arguments appended: INSTANCE <name> <state> <priority>.
     void run(const config::Instance &inst, const std::string &state, int priority);
-    // Collects exited children and logs failures. Call on SIGCHLD.
-    void reap();
+    // Nothing to do: the hooks' own thread reaps them (through their pidfds). Kept for the
+    // loop's SIGCHLD.
+    void reap() {}
 
-private:
-    void spawn(const std::string &instance, const std::vector<std::string> &argv);
-    std::map<pid_t, std::string> running_;  // pid -> "instance: argv[0]"
+  private:
+    using Clock = std::chrono::steady_clock;
+    struct Request {
+        std::string label;  // "[instance] notify /path"
+        std::string instance;
+        HookCommand command;
+        std::chrono::microseconds timeout;
+    };
+    struct Running {
+        std::string instance, label;
+        HookProcess process;
+        Clock::time_point deadline;
+        std::chrono::microseconds timeout;
+        bool killed = false;
+    };
+
+    void submit(Request r);
+    static void *thread_main(void *self);
+    void supervise();
+    void start(Request &r);
+    void collect(int pidfd);
+    void kill_overdue();
+    void arm_timer();
+
+    std::map<std::string, User> users_;  // by name, from prepare()
+
+    // Shared with the thread.
+    std::mutex mu_;
+    std::deque<Request> queue_;
+    bool stopping_ = false;
+    UniqueFd wake_;  // eventfd: the queue or stopping_ changed
+
+    // The thread's own.
+    bool started_ = false;
+    pthread_t thread_{};
+    UniqueFd epoll_, timer_;
+    std::map<int, Running> running_;  // by pidfd
 };
 
 }  // namespace xvrrp::daemon

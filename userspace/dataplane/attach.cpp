@@ -125,8 +125,16 @@ XdpAttachment::~XdpAttachment() {
         return;
     }
     if (!prog_) return;
-    xdp_program__detach(prog_, ifindex_, mode_ == XdpMode::Native ? XDP_MODE_NATIVE : XDP_MODE_SKB,
-                        0);
+    if (!dispatcher_) {
+        // Attached alone: detach by our own program's fd, only if it is still ours. libxdp's
+        // detach would look it up by id (BPF_PROG_GET_FD_BY_ID), which needs CAP_SYS_ADMIN
+        // that the running daemon no longer holds.
+        LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = xdp_program__fd(prog_));
+        bpf_xdp_detach(ifindex_, XDP_FLAGS_REPLACE | mode_flags(mode_), &opts);
+    } else {
+        xdp_program__detach(prog_, ifindex_,
+                            mode_ == XdpMode::Native ? XDP_MODE_NATIVE : XDP_MODE_SKB, 0);
+    }
     xdp_program__close(prog_);
 }
 
