@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -136,17 +137,36 @@ def wait_for(cond, timeout_s, poll_s=0.002):
 
 
 class Process:
-    """A daemon started in a namespace; its output goes to a log file."""
+    """A daemon started in a namespace; its output goes to a log file.
 
-    def __init__(self, lab, host, argv, log_path):
+    stamp=True: each line goes to the log prefixed with CLOCK_MONOTONIC ns at its arrival, and
+    is kept in `lines` as (ns, text), so that what the daemon said can be placed in time."""
+
+    def __init__(self, lab, host, argv, log_path, stamp=False):
         self.log_path = Path(log_path)
         self.log_file = open(self.log_path, "ab")
         self.log_offset = self.log_path.stat().st_size
+        self.lines = []
+        self.ended_ns = None  # stamp=True: when its output closed (it exited, or died)
+        self.reader = None
         # `ip netns exec` execs the command: the Popen pid is the daemon's own.
         self.proc = subprocess.Popen(["ip", "netns", "exec", lab.ns(host)] + argv,
-                                     stdin=subprocess.DEVNULL, stdout=self.log_file,
+                                     stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE if stamp else self.log_file,
                                      stderr=subprocess.STDOUT)
         self.pid = self.proc.pid
+        if stamp:
+            self.reader = threading.Thread(target=self._read, daemon=True)
+            self.reader.start()
+
+    def _read(self):
+        for raw in self.proc.stdout:
+            t = time.monotonic_ns()
+            line = raw.decode(errors="replace").rstrip("\n")
+            self.lines.append((t, line))
+            self.log_file.write(f"{t} {line}\n".encode())
+            self.log_file.flush()
+        self.ended_ns = time.monotonic_ns()
 
     def alive(self):
         return self.proc.poll() is None
@@ -180,7 +200,22 @@ class Process:
             self.signal(signal.SIGCONT)
             self.signal(signal.SIGKILL)
             self.proc.wait()
+        if self.reader:
+            self.reader.join(5)
         self.log_file.close()
+
+    def exit_text(self):
+        """How the process ended ("still running", "exit code 1", "killed by SIGPIPE (13)")."""
+        rc = self.proc.poll()
+        if rc is None:
+            return "still running"
+        if rc < 0:
+            try:
+                name = signal.Signals(-rc).name
+            except ValueError:
+                name = "signal"
+            return f"killed by {name} ({-rc})"
+        return f"exit code {rc}"
 
 
 class XvrrpNode:
@@ -189,17 +224,20 @@ class XvrrpNode:
     kind = "xvrrp"
 
     def __init__(self, lab, host, workdir, interval, priority=100, rt_priority=50, cpu=-1,
-                 daemon_extra=""):
+                 daemon_extra="", stamp=False):
         """cpu: -1 sends from the default CPUs (advert_thread.cpus "auto": two), N from CPU N
-        alone. daemon_extra: more [daemon] lines."""
+        alone. daemon_extra: more [daemon] lines ('cpu_latency = "0us"\n'); stamp: see
+        Process."""
         self.lab, self.host = lab, host
         self.dir = Path(workdir) / host
         self.dir.mkdir(parents=True, exist_ok=True)
         self.sock_path = str(self.dir / "xvrrpd.sock")
+        self.pin_dir = f"{self.dir}/bpf"
+        self.stamp = stamp
         self.config = self.dir / "xvrrpd.toml"
         self.config.write_text(f"""[daemon]
 vip_interface = "dummy0"
-pin_dir = "{self.dir}/bpf"
+pin_dir = "{self.pin_dir}"
 control_socket = "{self.sock_path}"
 pid_file = "{self.dir}/xvrrpd.pid"
 sched_priority = {rt_priority}
@@ -218,10 +256,18 @@ advert_thread = {{ sched_priority = {rt_priority}, cpu = {cpu} }}
     def start(self):
         self.proc = Process(self.lab, self.host,
                             [str(build_dir() / "userspace/daemon/xvrrpd"), "--config",
-                             str(self.config)], self.dir / "xvrrpd.log")
+                             str(self.config)], self.dir / "xvrrpd.log", stamp=self.stamp)
 
     def pids(self):
         return [self.proc.pid] if self.proc and self.proc.alive() else []
+
+    def state_changes(self, since_ns=0):
+        """(CLOCK_MONOTONIC ns, line) of each state change logged since since_ns
+        ("[svc] BACKUP -> MASTER (...)"); needs stamp=True."""
+        if not self.proc:
+            return []
+        return [(t, line) for t, line in list(self.proc.lines)
+                if t >= since_ns and re.search(r"\b[A-Z]+ -> [A-Z]+\b", line)]
 
     def status(self):
         """The daemon's first instance from `status --json`, or None if it does not answer."""
@@ -415,6 +461,134 @@ class Prober:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+def proc_cpu_s(pid):
+    """CPU seconds (user + system, all threads) a process has used, or None once it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        fields = stat[stat.rindex(")") + 2:].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def proc_usage(pid, spread_s=0.25):
+    """A live process's resident memory (VmRSS, VmHWM in KiB), threads, open descriptors and
+    CPU seconds, or None once it is gone. Descriptors are the least of three looks spread over
+    spread_s, so that a connection the process holds for a moment is not taken for a leak."""
+    try:
+        fields = {}
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            fields[key] = value.split()
+        fds = []
+        for k in range(3):
+            if k:
+                time.sleep(spread_s / 2)
+            fds.append(len(os.listdir(f"/proc/{pid}/fd")))
+        return {"rss_kib": int(fields["VmRSS"][0]), "hwm_kib": int(fields["VmHWM"][0]),
+                "threads": int(fields["Threads"][0]), "fds": min(fds),
+                "cpu_s": proc_cpu_s(pid)}
+    except (OSError, KeyError, IndexError, ValueError):
+        return None
+
+
+def _sum_counters(dump):
+    """bpftool's JSON dump of the per-CPU `counters` map -> {field: total over CPUs}. With -j
+    the named fields (from BTF) are under "formatted"; beside them are raw bytes."""
+    total = {}
+    for entry in dump:
+        for per_cpu in entry.get("formatted", {}).get("values", []):
+            for field, value in per_cpu.get("value", {}).items():
+                if isinstance(value, int):
+                    total[field] = total.get(field, 0) + value
+    return total
+
+
+def xdp_counters(pid, pin_dir, ifname="eth0", netns=None):
+    """The XDP program's counters (include/xvrrp/abi.h, one per decision), summed over CPUs.
+
+    Read from the pin PIN_DIR/IFNAME/counters inside the daemon's mount namespace (nsenter -m):
+    `ip netns exec` gave the daemon a /sys of its own, and it mounted its bpffs there. Once the
+    daemon is gone that namespace is too; given its network namespace, the counters are then
+    found through the program still attached to IFNAME (it stays after a crash). None if
+    neither works."""
+    bpftool = shutil.which("bpftool") or "/usr/sbin/bpftool"
+    if pid:
+        r = run(["nsenter", "-t", str(pid), "-m", bpftool, "-j", "map", "dump", "pinned",
+                 f"{pin_dir}/{ifname}/counters"], check=False)
+        if r.returncode == 0:
+            try:
+                return _sum_counters(json.loads(r.stdout))
+            except ValueError:
+                pass
+    if not netns:
+        return None
+    try:
+        net = json.loads(run(["ip", "netns", "exec", netns, bpftool, "-j", "net", "show", "dev",
+                              ifname], check=False).stdout or "[]")
+        progs = [p["id"] for n in net for p in n.get("xdp", [])]
+        for prog in progs:
+            info = json.loads(run([bpftool, "-j", "prog", "show", "id", str(prog)]).stdout)
+            for map_id in info.get("map_ids", []):
+                m = json.loads(run([bpftool, "-j", "map", "show", "id", str(map_id)]).stdout)
+                if m.get("name") == "counters":
+                    dump = run([bpftool, "-j", "map", "dump", "id", str(map_id)]).stdout
+                    return _sum_counters(json.loads(dump))
+    except (subprocess.CalledProcessError, ValueError, KeyError, TypeError):
+        pass
+    return None
+
+
+def cpu_times():
+    """Jiffies over all CPUs since boot (/proc/stat): busy (not idle, iowait or steal), of which
+    nice (niced work: on a shared machine, mostly other people's builds), steal, total."""
+    f = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    f += [0] * (8 - len(f))
+    total = sum(f[:8])
+    return {"busy": total - f[3] - f[4] - f[7], "nice": f[1], "steal": f[7], "total": total}
+
+
+def cpu_share(before, after):
+    """Percentages of all CPUs between two cpu_times()."""
+    dt = max(after["total"] - before["total"], 1)
+    return {k: round(100 * (after[k] - before[k]) / dt, 1) for k in ("busy", "nice", "steal")}
+
+
+def control_request(path, send, read=True, shut_wr=False, timeout=2.0):
+    """One connection to xvrrpd's control socket (one request, one answer, close), however odd
+    the request: (answer bytes or None, what went wrong or None, seconds taken). send None: a
+    silent connection, waiting for the daemon to close it; read False: hang up at once after
+    sending; shut_wr: close our side after sending (a request without its newline)."""
+    start = time.monotonic()
+    data = b""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(timeout)
+            s.connect(path)
+            if send is not None:
+                try:
+                    s.sendall(send)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the daemon read what it reads and closed; its answer may be here
+            if shut_wr:
+                s.shutdown(socket.SHUT_WR)
+            if not read:
+                return None, None, time.monotonic() - start
+            while chunk := s.recv(65536):
+                data += chunk
+        return data, None, time.monotonic() - start
+    except socket.timeout:
+        return data, "timeout", time.monotonic() - start
+    except ConnectionRefusedError:
+        return None, "refused", time.monotonic() - start
+    except FileNotFoundError:
+        return None, "no socket", time.monotonic() - start
+    except OSError as e:
+        if data:
+            return data, None, time.monotonic() - start
+        return None, e.strerror or str(e), time.monotonic() - start
 
 
 def need_root():
