@@ -1,0 +1,423 @@
+#include "fuzz_xdp_oracle.h"
+
+#include <arpa/inet.h>
+#include <linux/bpf.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+namespace xvrrp::fuzz {
+namespace {
+
+constexpr uint64_t kCentisecond = 10'000'000ull;
+constexpr uint16_t kEtherArp = 0x0806, kEtherIpv4 = 0x0800;
+constexpr uint8_t kProtoVrrp = 112;
+constexpr size_t kArpEthIpv4Size = 28;  // RFC 826 with 6-byte hardware, 4-byte protocol addresses
+
+uint16_t be16(const Bytes &f, size_t at) {
+    return uint16_t(f[at] << 8 | f[at + 1]);
+}
+uint32_t addr_at(const Bytes &f, size_t at) {  // as stored: network byte order
+    uint32_t a;
+    std::memcpy(&a, &f[at], 4);
+    return a;
+}
+bool group_address(const uint8_t *mac) {
+    return mac[0] & 1;
+}  // broadcast is a group, too
+
+// RFC 1071: the 16-bit one's-complement sum, folded; a correct checksum makes it 0xffff.
+uint32_t ones_sum(const uint8_t *p, size_t n, uint32_t sum = 0) {
+    for (size_t i = 0; i + 1 < n; i += 2) sum += p[i] << 8 | p[i + 1];
+    if (n & 1) sum += p[n - 1] << 8;
+    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+    return sum;
+}
+
+std::string fmt(const char *f, auto... args) {
+    char buf[256];
+    snprintf(buf, sizeof buf, f, args...);
+    return buf;
+}
+
+Expectation pass(Expectation e, const Bytes &f, std::string why, CounterMap counters = {}) {
+    e.action = XDP_PASS;
+    e.out = f;
+    e.counters = std::move(counters);
+    e.why += why;
+    return e;
+}
+
+Expectation drop(Expectation e, std::string why, CounterMap counters) {
+    e.action = XDP_DROP;
+    e.out.clear();
+    e.counters = std::move(counters);
+    e.why += why;
+    return e;
+}
+
+}  // namespace
+
+uint64_t skew_time_ns(uint8_t version, uint8_t our_priority, uint64_t master_adver_interval_ns) {
+    // RFC 5798 6.1: ((256 - Priority) * Master_Adver_Interval) / 256.
+    // RFC 3768 6.1: (256 - Priority) / 256 seconds, whatever the interval.
+    uint64_t base = version == 2 ? kSecond : master_adver_interval_ns;
+    return (256 - uint64_t(our_priority)) * base / 256;
+}
+
+uint64_t master_down_interval_ns(uint8_t version, uint8_t our_priority,
+                                 uint64_t master_adver_interval_ns) {
+    return 3 * master_adver_interval_ns +
+           skew_time_ns(version, our_priority, master_adver_interval_ns);
+}
+
+const VridConfig *Scenario::vrid(uint8_t id) const {
+    for (const auto &v : vrids)
+        if (v.vrid == id) return &v;
+    return nullptr;
+}
+
+const VipConfig *Scenario::vip(uint32_t addr) const {
+    for (const auto &v : vips)
+        if (v.addr == addr) return &v;
+    return nullptr;
+}
+
+const RxModel *Oracle::model(uint8_t vrid) const {
+    auto it = rx_.find(vrid);
+    return it == rx_.end() ? nullptr : &it->second;
+}
+
+// docs/design.md "ARP: when does this server answer?": Master with a fresh lease, or armed
+// and the kernel's timer took over (on a lease of its own).
+bool Oracle::answering(uint8_t vrid) const {
+    const VridConfig *c = sc_.vrid(vrid);
+    const RxModel *m = model(vrid);
+    if (!c || !m) return false;
+    bool role = (c->role & XVRRP_ROLE_MASTER) ||
+                ((c->role & XVRRP_ROLE_TAKEOVER_ARMED) && (m->flags & XVRRP_RX_TOOK_OVER));
+    return role && c->lease_fresh;
+}
+
+std::vector<Expectation> Oracle::judge(const Bytes &f, Window now) const {
+    Expectation e;
+    // Ethernet, then at most two 802.1Q / 802.1ad tags; a third is not looked into.
+    size_t type_at = 12;
+    uint16_t type = be16(f, type_at);
+    for (int tags = 0; type == 0x8100 || type == 0x88a8; tags++) {
+        if (tags == 2)
+            return {
+                pass(e, f, "three or more VLAN tags: not parsed, passed", {{"vlan_too_deep", 1}})};
+        if (f.size() < type_at + 6) return {pass(e, f, "VLAN tag cut short: passed")};
+        type_at += 4;
+        type = be16(f, type_at);
+    }
+    size_t l3 = type_at + 2;
+    if (type == kEtherArp) return {judge_arp(f, l3, e)};
+    if (type == kEtherIpv4) return judge_ipv4(f, l3, e, now);
+    return {pass(e, f, fmt("EtherType 0x%04x: not ARP or IPv4, passed", type))};
+}
+
+// RFC 826 and docs/design.md: a request for a service IP is answered by us or by nobody.
+Expectation Oracle::judge_arp(const Bytes &f, size_t a, Expectation e) const {
+    const CounterMap malformed = {{"arp_drop_malformed", 1}};
+    if (f.size() < a + kArpEthIpv4Size) return drop(e, "ARP cut short: dropped", malformed);
+    uint16_t htype = be16(f, a), ptype = be16(f, a + 2), op = be16(f, a + 6);
+    uint8_t hlen = f[a + 4], plen = f[a + 5];
+    if (htype != 1 || ptype != kEtherIpv4 || hlen != 6 || plen != 4)
+        return drop(e,
+                    fmt("ARP htype %u ptype 0x%04x hlen %u plen %u: not Ethernet/IPv4, dropped",
+                        htype, ptype, hlen, plen),
+                    malformed);
+    const uint8_t *sha = &f[a + 8];
+    uint32_t spa = addr_at(f, a + 14), tpa = addr_at(f, a + 24);
+    if (op != 1) return pass(e, f, fmt("ARP op %u, not a request: passed", op), {{"arp_pass", 1}});
+    const VipConfig *vip = sc_.vip(tpa);
+    if (!vip)
+        return pass(e, f, "ARP request for " + ip_text(tpa) + ", not a service IP: passed",
+                    {{"arp_pass", 1}});
+    e.why = "ARP request for service IP " + ip_text(tpa) + fmt(" (VRID %u): ", vip->vrid);
+    // Broadcast, group-addressed and to the service IP's MAC: all delivered to this host's
+    // stack, which would answer for a service IP on the host. Only a frame unicast to another
+    // host's MAC is not ours.
+    const uint8_t *dst = &f[0];
+    if (!group_address(dst) && !std::equal(dst, dst + 6, vip->mac.begin()))
+        return pass(e, f, "sent to another host's MAC, passed", {{"arp_pass_other_host", 1}});
+    if (spa == tpa)
+        return drop(e, "gratuitous (sender IP = target IP), never answered",
+                    {{"arp_drop_gratuitous", 1}});
+    if (group_address(sha) || group_address(&f[6]))
+        return drop(e, "group sender MAC, never answered", {{"arp_drop_bad_sender", 1}});
+    const VridConfig *c = sc_.vrid(vip->vrid);
+    if (!c) return drop(e, "no instance for its VRID, dropped", {{"arp_drop_no_instance", 1}});
+    const RxModel *m = model(vip->vrid);
+    bool took_over = m && (m->flags & XVRRP_RX_TOOK_OVER);
+    if (!(c->role & XVRRP_ROLE_MASTER) && !((c->role & XVRRP_ROLE_TAKEOVER_ARMED) && took_over))
+        return drop(e, std::string(c->name) + ", not master: dropped", {{"arp_drop_backup", 1}});
+    if (!c->lease_fresh)
+        return drop(e, std::string(c->name) + ", lease expired: dropped", {{"arp_drop_lease", 1}});
+
+    // The reply (RFC 826): to the requester's hardware address, from the service IP's MAC,
+    // sender and target swapped; VLAN tags and trailing bytes stay as they were.
+    Bytes r = f;
+    std::copy(sha, sha + 6, r.begin());
+    std::copy(vip->mac.begin(), vip->mac.end(), r.begin() + 6);
+    r[a + 6] = 0, r[a + 7] = 2;
+    std::copy(sha, sha + 6, r.begin() + a + 18);                     // tha = requester's MAC
+    std::memcpy(&r[a + 24], &spa, 4);                                // tpa = requester's IP
+    std::copy(vip->mac.begin(), vip->mac.end(), r.begin() + a + 8);  // sha = service MAC
+    std::memcpy(&r[a + 14], &tpa, 4);                                // spa = service IP
+    e.action = XDP_TX;
+    e.out = std::move(r);
+    e.counters = {{"arp_reply", 1}};
+    e.why += std::string(c->name) + (took_over ? ", the kernel took over" : "") +
+             ", lease fresh: answered";
+    return e;
+}
+
+std::vector<Expectation> Oracle::judge_ipv4(const Bytes &f, size_t ip, Expectation e,
+                                            Window now) const {
+    if (f.size() < ip + 20) return {pass(e, f, "IPv4 header cut short: passed")};
+    if (f[ip + 9] != kProtoVrrp) return {pass(e, f, fmt("IPv4 protocol %u: passed", f[ip + 9]))};
+    // What ip_rcv() would check before any VRRP socket saw the packet (RFC 791).
+    const CounterMap bad_ip = {{"vrrp_drop_ip_malformed", 1}};
+    size_t ihl = (f[ip] & 0xf) * 4u, tot = be16(f, ip + 2);
+    e.why = "IPv4 protocol 112: ";
+    if (f[ip] >> 4 != 4) return {drop(e, fmt("IP version %u, dropped", f[ip] >> 4), bad_ip)};
+    if (ihl < 20 || ip + ihl > f.size())
+        return {drop(e, fmt("IHL %zu bytes impossible here, dropped", ihl), bad_ip)};
+    if (tot < ihl || ip + tot > f.size())
+        return {drop(
+            e,
+            fmt("total length %zu (header %zu, %zu bytes there), dropped", tot, ihl, f.size() - ip),
+            bad_ip)};
+    if (ones_sum(&f[ip], ihl) != 0xffff) return {drop(e, "IP header checksum wrong", bad_ip)};
+    // Adverts are never fragmented; a fragment's VRID cannot be known (abi.h: all dropped).
+    if (be16(f, ip + 6) & 0x3fff)
+        return {drop(e, "IP fragment, dropped", {{"vrrp_drop_fragment", 1}})};
+    size_t v = ip + ihl;
+    if (f.size() < v + 8)
+        return {drop(e, "VRRP header beyond the frame, dropped", {{"vrrp_drop_truncated", 1}})};
+    const VridConfig *c = sc_.vrid(f[v + 1]);
+    // docs/design.md: VRIDs not configured here go to the kernel untouched (keepalived).
+    if (!c)
+        return {pass(e, f, fmt("VRID %u not configured here: passed", f[v + 1]),
+                     {{"vrrp_other_vrid", 1}})};
+    return judge_advert(f, ip, ihl, *c, e, now);
+}
+
+// RFC 5798 7.1 (RFC 3768 7.1 for version 2) in docs/design.md's order, then 6.4.2.
+std::vector<Expectation> Oracle::judge_advert(const Bytes &f, size_t ip, size_t ihl,
+                                              const VridConfig &c, Expectation e,
+                                              Window now) const {
+    const RxModel &rec = *model(c.vrid);
+    const size_t v = ip + ihl;
+    const uint8_t version = f[v] >> 4, type = f[v] & 0xf, prio = f[v + 2], count = f[v + 3];
+    e.vrid = c.vrid;
+    e.next = rec;  // an invalid advert changes nothing
+    e.why += fmt("advert for VRID %u (%s, v%u): ", c.vrid, c.name, c.version);
+    if (f[ip + 8] != 255)
+        return {drop(e, fmt("TTL %u, dropped", f[ip + 8]), {{"vrrp_drop_ttl", 1}})};
+    if (version != c.version)
+        return {drop(e, fmt("version %u, dropped", version), {{"vrrp_drop_version", 1}})};
+    if (type != 1) return {drop(e, fmt("type %u, dropped", type), {{"vrrp_drop_type", 1}})};
+    size_t len = 8 + 4 * size_t(count) + (version == 2 ? 8 : 0);
+    size_t payload = be16(f, ip + 2) - ihl;
+    if (payload != len)
+        return {drop(e, fmt("%zu bytes for %u addresses, dropped", payload, count),
+                     {{"vrrp_drop_length", 1}})};
+    // v3: 4 reserved bits (ignored on reception, RFC 5798 5.2.7) and 12 bits of centiseconds;
+    // v2: Auth Type, then Adver Int in seconds, which must be ours (RFC 3768 7.1).
+    uint16_t interval = version == 2 ? f[v + 5] : be16(f, v + 4) & 0x0fff;
+    if (interval == 0) return {drop(e, "interval 0, dropped", {{"vrrp_drop_interval", 1}})};
+    if (version == 2 && interval * kSecond != c.advert_interval_ns)
+        return {drop(e, fmt("v2 interval %u s, not ours, dropped", interval),
+                     {{"vrrp_drop_interval", 1}})};
+    uint32_t src = addr_at(f, ip + 12), dst = addr_at(f, ip + 16);
+    bool csum_ok = ones_sum(&f[v], len) == 0xffff;
+    if (!csum_ok && version == 3) {  // with the IPv4 pseudo-header (RFC 5798 5.2.8)
+        uint32_t s = ntohl(src), d = ntohl(dst);
+        uint32_t ph = (s >> 16) + (s & 0xffff) + (d >> 16) + (d & 0xffff) + kProtoVrrp + len;
+        csum_ok = ones_sum(&f[v], len, ph) == 0xffff;
+    }
+    if (!csum_ok) return {drop(e, "checksum wrong, dropped", {{"vrrp_drop_checksum", 1}})};
+    if (version == 2 && f[v + 4] != 0) {
+        // RFC 3768 7.1: the Auth Type must match ours (xvrrp has none: 0).
+        Expectation d = drop(e, fmt("v2 Auth Type %u, not ours (0): dropped", f[v + 4]), {});
+        d.any_vrrp_drop = true;
+        return {d};
+    }
+    if (c.allowlist &&
+        std::find(c.allowed_srcs.begin(), c.allowed_srcs.end(), src) == c.allowed_srcs.end())
+        return {
+            drop(e, "source " + ip_text(src) + " not allowed, dropped", {{"vrrp_drop_source", 1}})};
+
+    // Valid. RFC 5798 6.4.2: priority 0 sets the Master_Down_Timer to Skew_Time; otherwise
+    // it is restarted with Master_Down_Interval unless preempt discards a lower priority.
+    uint64_t mai = c.fixed_interval_ns ? c.fixed_interval_ns
+                                       : interval * (version == 2 ? kSecond : kCentisecond);
+    CounterMap n = {{"vrrp_valid", 1}};
+    bool accepted = true;
+    uint64_t timeout = 0;
+    if (prio == 0) {
+        n["vrrp_prio_zero"] = 1;
+        timeout = skew_time_ns(version, c.priority, mai);
+    } else if (!(c.role & XVRRP_ROLE_PREEMPT) || prio >= c.priority) {
+        timeout = master_down_interval_ns(version, c.priority, mai);
+    } else {
+        n["vrrp_ignored_lower_prio"] = 1;
+        accepted = false;
+    }
+    if (accepted) n["vrrp_accepted"] = 1;
+    if (c.role & XVRRP_ROLE_MASTER) n["vrrp_while_master"] = 1;
+
+    // What the election must hear (docs/design.md "Events go to the controller only when").
+    uint32_t ev = 0;
+    if (c.role & XVRRP_ROLE_MASTER)
+        ev = XVRRP_EV_ADVERT_WHILE_MASTER;
+    else if (prio == 0)
+        ev = XVRRP_EV_PRIORITY_ZERO;
+    else if (c.role & XVRRP_ROLE_RELEASING)
+        ev = XVRRP_EV_ADVERT_WHILE_RELEASING;
+    else if (!accepted)
+        ev = (src != rec.master_addr || prio != rec.master_priority) ? XVRRP_EV_LOWER_PRIORITY : 0;
+    else if (src != rec.master_addr)
+        ev = XVRRP_EV_NEW_MASTER;
+    else if (prio != rec.master_priority)
+        ev = XVRRP_EV_PRIORITY_CHANGE;
+    else if (interval != rec.interval_field)
+        ev = XVRRP_EV_INTERVAL_CHANGE;
+
+    RxModel next = rec;
+    next.adverts++;
+    next.last_advert = now;
+    next.master_addr = src;
+    next.master_priority = prio;
+    next.version = version;
+    next.interval_field = interval;
+    if (accepted) {
+        next.accepted++;
+        if (rec.adverts && src == rec.master_addr) next.gaps++;  // the same master's gap
+        if (rec.flags & XVRRP_RX_WATCHING) {
+            next.md_interval_ns = timeout;
+            next.md_deadline = now.plus(timeout);
+            // The master is heard: a declaration (and a takeover not yet confirmed) ends.
+            next.flags &= ~(XVRRP_RX_MASTER_DOWN | XVRRP_RX_TOOK_OVER | XVRRP_RX_GRACE);
+            e.restart_timeout_ns = timeout;
+        }
+    }
+    e.action = c.pass_adverts ? XDP_PASS : XDP_DROP;
+    if (c.pass_adverts) e.out = f;
+    e.why += fmt("valid, priority %u from %s, %s", prio, ip_text(src).c_str(),
+                 accepted ? "accepted" : "lower priority ignored (preempt)");
+
+    auto with_event = [&](bool sent) {
+        Expectation x = e;
+        x.counters = n;
+        x.next = next;
+        if (sent) {
+            x.counters["event_sent"] = 1;
+            x.next->last_event_type = ev;
+            x.events.push_back({ev, c.vrid, src, prio, version, interval,
+                                accepted ? timeout : rec.md_interval_ns});
+            x.why += fmt(", event %u", ev);
+        } else if (ev) {
+            x.counters["event_rate_limited"] = 1;
+            x.why += fmt(", event %u rate-limited", ev);
+        }
+        return x;
+    };
+    if (!ev) return {with_event(false)};
+    // Heard while master or releasing: one event per advert interval, unless the sender or
+    // its priority changed (abi.h, advert_interval_ns).
+    bool limited_kind = ev == XVRRP_EV_ADVERT_WHILE_MASTER || ev == XVRRP_EV_ADVERT_WHILE_RELEASING;
+    if (!limited_kind || ev != rec.last_event_type || src != rec.master_addr ||
+        prio != rec.master_priority)
+        return {with_event(true)};
+    if (now.hi < rec.last_event_ns + c.advert_interval_ns) return {with_event(false)};
+    if (now.lo >= rec.last_event_ns + c.advert_interval_ns) return {with_event(true)};
+    return {with_event(true), with_event(false)};  // the interval ran out during this run
+}
+
+void Oracle::commit(const Expectation &e, uint64_t event_ts) {
+    if (e.vrid < 0 || !e.next) return;
+    RxModel &m = rx_[uint8_t(e.vrid)];
+    m = *e.next;
+    if (!e.events.empty()) m.last_event_ns = event_ts;
+}
+
+RxModel RxModel::from_kernel(const xvrrp_rx_state &rx) {
+    RxModel m;
+    m.flags = rx.flags & kFlagsCompared;
+    m.master_addr = rx.master_addr;
+    m.master_priority = rx.master_priority;
+    m.version = rx.version;
+    m.interval_field = rx.interval_field;
+    m.last_event_type = rx.last_event_type;
+    m.last_event_ns = rx.last_event_ns;
+    m.last_advert = {rx.last_advert_ns, rx.last_advert_ns};
+    m.md_interval_ns = rx.master_down_interval_ns;
+    m.md_deadline = {rx.master_down_deadline_ns, rx.master_down_deadline_ns};
+    m.adverts = rx.adverts;
+    m.accepted = rx.accepted;
+    for (uint32_t g : rx.gap_hist) m.gaps += g;
+    m.timer_fires = rx.timer_fires;
+    m.master_down_at_ns = rx.master_down_at_ns;
+    m.lease_expiries = rx.lease_expiries;
+    m.late_expiries = rx.late_expiries;
+    return m;
+}
+
+std::string RxModel::diff(const xvrrp_rx_state &rx) const {
+    RxModel k = from_kernel(rx);
+    std::string out;
+    auto field = [&](const char *name, uint64_t want, uint64_t got) {
+        if (want != got)
+            out += fmt("rx_state.%s: expected %llu, is %llu\n", name, (unsigned long long)want,
+                       (unsigned long long)got);
+    };
+    auto window = [&](const char *name, Window w, uint64_t got) {
+        if (!w.contains(got))
+            out += fmt("rx_state.%s: expected within [%llu, %llu], is %llu\n", name,
+                       (unsigned long long)w.lo, (unsigned long long)w.hi, (unsigned long long)got);
+    };
+    field("flags", flags, k.flags);
+    if (master_addr != k.master_addr)
+        out += "rx_state.master_addr: expected " + ip_text(master_addr) + ", is " +
+               ip_text(k.master_addr) + "\n";
+    field("master_priority", master_priority, k.master_priority);
+    field("version", version, k.version);
+    field("interval_field", interval_field, k.interval_field);
+    field("last_event_type", last_event_type, k.last_event_type);
+    field("last_event_ns", last_event_ns, k.last_event_ns);
+    window("last_advert_ns", last_advert, rx.last_advert_ns);
+    field("master_down_interval_ns", md_interval_ns, k.md_interval_ns);
+    window("master_down_deadline_ns", md_deadline, rx.master_down_deadline_ns);
+    field("adverts", adverts, k.adverts);
+    field("accepted", accepted, k.accepted);
+    field("sum(gap_hist)", gaps, k.gaps);
+    field("timer_fires", timer_fires, k.timer_fires);
+    field("master_down_at_ns", master_down_at_ns, k.master_down_at_ns);
+    field("lease_expiries", lease_expiries, k.lease_expiries);
+    field("late_expiries", late_expiries, k.late_expiries);
+    return out;
+}
+
+std::string ip_text(uint32_t be) {
+    char buf[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &be, buf, sizeof buf);
+    return buf;
+}
+
+std::string hex_dump(const Bytes &b, const char *indent) {
+    std::string out;
+    for (size_t i = 0; i < b.size(); i += 16) {
+        out += fmt("%s%04zx ", indent, i);
+        for (size_t j = i; j < i + 16 && j < b.size(); j++) out += fmt(" %02x", b[j]);
+        out += "\n";
+    }
+    return out;
+}
+
+}  // namespace xvrrp::fuzz

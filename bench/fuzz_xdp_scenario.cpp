@@ -1,0 +1,75 @@
+// The VRIDs the fuzzer configures: each role the controller gives a VRID, VRRPv2 and v3, fast
+// mode, an allow-list, and the kernel's own takeover. Leases a day ahead or long past, timers
+// armed for a day: no verdict depends on when a frame runs.
+#include "fuzz_xdp_oracle.h"
+
+namespace xvrrp::fuzz {
+
+Scenario default_scenario() {
+    using test::ip;
+    const Mac mac = test::kServerMac;  // the uplink's MAC: what the controller answers with
+    Scenario sc{mac, {}, {}};
+    constexpr uint32_t M = XVRRP_ROLE_MASTER, A = XVRRP_ROLE_TAKEOVER_ARMED, P = XVRRP_ROLE_PREEMPT,
+                       R = XVRRP_ROLE_RELEASING;
+    auto add = [&](VridConfig c, std::initializer_list<const char *> vips) {
+        for (const char *v : vips) sc.vips.push_back({ip(v), c.vrid, mac});
+        sc.vrids.push_back(std::move(c));
+    };
+    add({.vrid = 10, .name = "master", .role = M | P, .lease_fresh = true},
+        {"192.0.2.10", "192.0.2.11"});
+    add({.vrid = 20,
+         .name = "master in fast mode",
+         .priority = 200,
+         .role = M | P,
+         .fixed_interval_ns = 500'000,
+         .advert_interval_ns = 500'000,
+         .lease_fresh = true},
+        {"192.0.2.20"});
+    add({.vrid = 30, .name = "backup", .role = A | P, .watching = true}, {"192.0.2.30"});
+    add({.vrid = 40, .name = "master", .priority = 150, .role = M | P, .lease_fresh = false},
+        {"192.0.2.40"});
+    add({.vrid = 50, .name = "releasing", .role = R | P, .lease_fresh = true},
+        {"192.0.2.50", "192.0.2.51"});
+    add({.vrid = 60,
+         .name = "backup with an allow-list",
+         .priority = 50,
+         .role = A,
+         .allowlist = true,
+         .watching = true,
+         .allowed_srcs = {ip("192.0.2.61"), ip("192.0.2.62")}},
+        {"192.0.2.60"});
+    add({.vrid = 70,
+         .name = "VRRPv2 master",
+         .version = 2,
+         .role = M,
+         .pass_adverts = true,
+         .lease_fresh = true},
+        {"192.0.2.70"});
+    add({.vrid = 80,
+         .name = "VRRPv2 backup",
+         .version = 2,
+         .priority = 254,
+         .role = A | P,
+         .advert_interval_ns = 100 * kSecond,
+         .watching = true},
+        {"192.0.2.80"});
+    add({.vrid = 90,
+         .name = "armed backup (disarmed after its takeover)",
+         .role = A | P,
+         .lease_fresh = true,
+         .took_over = true,
+         .disarm_after_takeover = true},
+        {"192.0.2.90"});
+    add({.vrid = 100,
+         .name = "armed backup (still watching after its takeover)",
+         .priority = 1,
+         .role = A | P,
+         .lease_fresh = true,
+         .watching = true,
+         .took_over = true},
+        {"192.0.2.100"});
+    sc.vips.push_back({ip("192.0.2.200"), 200, mac});  // a service IP whose VRID is gone
+    return sc;
+}
+
+}  // namespace xvrrp::fuzz
