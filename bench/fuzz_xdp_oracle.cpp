@@ -125,7 +125,8 @@ Expectation Oracle::judge_arp(const Bytes &f, size_t a, Expectation e) const {
     if (f.size() < a + kArpEthIpv4Size) return drop(e, "ARP cut short: dropped", malformed);
     uint16_t htype = be16(f, a), ptype = be16(f, a + 2), op = be16(f, a + 6);
     uint8_t hlen = f[a + 4], plen = f[a + 5];
-    if (htype != 1 || ptype != kEtherIpv4 || hlen != 6 || plen != 4)
+    // arp_rcv() takes Ethernet (1) and IEEE 802 (6) hardware types on an Ethernet device.
+    if ((htype != 1 && htype != 6) || ptype != kEtherIpv4 || hlen != 6 || plen != 4)
         return drop(e,
                     fmt("ARP htype %u ptype 0x%04x hlen %u plen %u: not Ethernet/IPv4, dropped",
                         htype, ptype, hlen, plen),
@@ -163,6 +164,7 @@ Expectation Oracle::judge_arp(const Bytes &f, size_t a, Expectation e) const {
     Bytes r = f;
     std::copy(sha, sha + 6, r.begin());
     std::copy(vip->mac.begin(), vip->mac.end(), r.begin() + 6);
+    r[a] = 0, r[a + 1] = 1;  // hardware type: the device's, Ethernet (as the kernel's reply)
     r[a + 6] = 0, r[a + 7] = 2;
     std::copy(sha, sha + 6, r.begin() + a + 18);                     // tha = requester's MAC
     std::memcpy(&r[a + 24], &spa, 4);                                // tpa = requester's IP
@@ -244,9 +246,8 @@ std::vector<Expectation> Oracle::judge_advert(const Bytes &f, size_t ip, size_t 
     if (!csum_ok) return {drop(e, "checksum wrong, dropped", {{"vrrp_drop_checksum", 1}})};
     if (version == 2 && f[v + 4] != 0) {
         // RFC 3768 7.1: the Auth Type must match ours (xvrrp has none: 0).
-        Expectation d = drop(e, fmt("v2 Auth Type %u, not ours (0): dropped", f[v + 4]), {});
-        d.any_vrrp_drop = true;
-        return {d};
+        return {drop(e, fmt("v2 Auth Type %u, not ours (0): dropped", f[v + 4]),
+                     {{"vrrp_drop_auth", 1}})};
     }
     if (c.allowlist &&
         std::find(c.allowed_srcs.begin(), c.allowed_srcs.end(), src) == c.allowed_srcs.end())
@@ -261,8 +262,12 @@ std::vector<Expectation> Oracle::judge_advert(const Bytes &f, size_t ip, size_t 
     bool accepted = true;
     uint64_t timeout = 0;
     if (prio == 0) {
+        // ... from the Master_Adver_Interval learned so far: 6.4.2 learns it from accepted
+        // adverts of non-zero priority; before any, it is our Advertisement_Interval (6.4.1).
         n["vrrp_prio_zero"] = 1;
-        timeout = skew_time_ns(version, c.priority, mai);
+        timeout = skew_time_ns(version, c.priority,
+                               rec.master_adver_interval_ns ? rec.master_adver_interval_ns
+                                                            : c.advert_interval_ns);
     } else if (!(c.role & XVRRP_ROLE_PREEMPT) || prio >= c.priority) {
         timeout = master_down_interval_ns(version, c.priority, mai);
     } else {
@@ -298,6 +303,7 @@ std::vector<Expectation> Oracle::judge_advert(const Bytes &f, size_t ip, size_t 
     next.interval_field = interval;
     if (accepted) {
         next.accepted++;
+        if (prio != 0) next.master_adver_interval_ns = mai;
         if (rec.adverts && src == rec.master_addr) next.gaps++;  // the same master's gap
         if (rec.flags & XVRRP_RX_WATCHING) {
             next.md_interval_ns = timeout;
@@ -357,6 +363,7 @@ RxModel RxModel::from_kernel(const xvrrp_rx_state &rx) {
     m.last_event_type = rx.last_event_type;
     m.last_event_ns = rx.last_event_ns;
     m.last_advert = {rx.last_advert_ns, rx.last_advert_ns};
+    m.master_adver_interval_ns = rx.master_adver_interval_ns;
     m.md_interval_ns = rx.master_down_interval_ns;
     m.md_deadline = {rx.master_down_deadline_ns, rx.master_down_deadline_ns};
     m.adverts = rx.adverts;
@@ -392,6 +399,7 @@ std::string RxModel::diff(const xvrrp_rx_state &rx) const {
     field("last_event_type", last_event_type, k.last_event_type);
     field("last_event_ns", last_event_ns, k.last_event_ns);
     window("last_advert_ns", last_advert, rx.last_advert_ns);
+    field("master_adver_interval_ns", master_adver_interval_ns, k.master_adver_interval_ns);
     field("master_down_interval_ns", md_interval_ns, k.md_interval_ns);
     window("master_down_deadline_ns", md_deadline, rx.master_down_deadline_ns);
     field("adverts", adverts, k.adverts);

@@ -80,6 +80,7 @@ struct RxModel {
     uint32_t last_event_type = 0;
     uint64_t last_event_ns = 0;
     Window last_advert;
+    uint64_t master_adver_interval_ns = 0;  // learned; 0: none yet (ours applies)
     uint64_t md_interval_ns = 0;
     Window md_deadline;
     uint64_t adverts = 0, accepted = 0, gaps = 0;
@@ -107,7 +108,6 @@ struct Expectation {
     int action = -1;
     Bytes out;                   // XDP_TX: the reply; XDP_PASS: the frame untouched
     CounterMap counters;         // exactly these move, by exactly this much
-    bool any_vrrp_drop = false;  // RFC 3768 auth type: one vrrp_drop_* counter, whichever
     std::vector<ExpectedEvent> events;
     std::string why;                  // the reasoning, for the report
     int vrid = -1;                    // a configured VRID whose rx_state this frame was judged for

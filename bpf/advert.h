@@ -101,9 +101,14 @@ static __always_inline void advert_accept(struct xvrrp_vrid_key *key,
 
     mai = master_adver_interval_ns(inst, version, interval_field);
     if (prio == 0) {
-        /* The master resigned: take over after Skew_Time only. */
+        /* The master resigned: take over after Skew_Time only, from the Master_Adver_Interval
+         * learned so far (6.4.2 learns it from accepted non-zero adverts only; before any, it
+         * is our own Advertisement_Interval, 6.4.1): a resigning advert cannot stretch the
+         * takeover with a long interval of its own. */
         count(vrrp_prio_zero);
-        timeout = xvrrp_skew_time_ns(version, inst->priority, mai);
+        timeout = xvrrp_skew_time_ns(version, inst->priority,
+                                     rx->master_adver_interval_ns ? rx->master_adver_interval_ns
+                                                                  : inst->advert_interval_ns);
         accepted = 1;
     } else if (!(inst->role & XVRRP_ROLE_PREEMPT) || prio >= inst->priority) {
         timeout = xvrrp_master_down_interval_ns(version, inst->priority, mai);
@@ -123,6 +128,8 @@ static __always_inline void advert_accept(struct xvrrp_vrid_key *key,
     }
     if (accepted) {
         count(vrrp_accepted);
+        if (prio != 0)
+            rx->master_adver_interval_ns = mai;
         if (src == rx->master_addr && rx->last_advert_ns)
             __sync_fetch_and_add(&rx->gap_hist[log2_us_bucket(now - rx->last_advert_ns)], 1);
         __sync_fetch_and_add(&rx->accepted, 1);
@@ -225,6 +232,11 @@ static __always_inline int handle_vrrp(struct hdr_cursor *nh, void *data_end)
     }
     if (!vrrp_checksum_ok(iph, vrrp, len, version, data_end)) {
         count(vrrp_drop_checksum);
+        return XDP_DROP;
+    }
+    /* RFC 3768 7.1: an Auth Type other than ours is discarded; xvrrp has none (0). */
+    if (version == 2 && (bpf_ntohs(vrrp->rsvd_intvl) >> 8) != 0) {
+        count(vrrp_drop_auth);
         return XDP_DROP;
     }
     if (inst->flags & XVRRP_INST_ALLOWLIST) {

@@ -65,6 +65,7 @@ static __always_inline void arp_make_reply(struct ethhdr *eth, struct arp_eth_ip
 {
     __builtin_memcpy(eth->h_dest, arp->sha, ETH_ALEN);
     __builtin_memcpy(eth->h_source, vip->mac, ETH_ALEN);
+    arp->htype = bpf_htons(ARP_HTYPE_ETHER); /* as the kernel's reply: the device's type */
     arp->oper = bpf_htons(ARP_OP_REPLY);
     __builtin_memcpy(arp->tha, arp->sha, ETH_ALEN);
     arp->tpa = arp->spa;
@@ -78,9 +79,11 @@ static __always_inline int handle_arp(struct hdr_cursor *nh, void *data_end, str
     struct xvrrp_vip_key key;
     struct xvrrp_vip *vip;
 
-    /* The kernel would drop these too (arp_rcv), so dropping them changes nothing else. */
-    if (!arp || arp->htype != bpf_htons(ARP_HTYPE_ETHER) || arp->ptype != bpf_htons(ETH_P_IP) ||
-        arp->hlen != ETH_ALEN || arp->plen != 4) {
+    /* The kernel would drop these too (arp_rcv takes Ethernet (1) and IEEE 802 (6) hardware
+     * types on an Ethernet device), so dropping them changes nothing else. */
+    if (!arp ||
+        (arp->htype != bpf_htons(ARP_HTYPE_ETHER) && arp->htype != bpf_htons(ARP_HTYPE_IEEE802)) ||
+        arp->ptype != bpf_htons(ETH_P_IP) || arp->hlen != ETH_ALEN || arp->plen != 4) {
         count(arp_drop_malformed);
         return XDP_DROP;
     }
@@ -95,9 +98,10 @@ static __always_inline int handle_arp(struct hdr_cursor *nh, void *data_end, str
         count(arp_pass);
         return XDP_PASS;
     }
-    /* Sent to another host's MAC (we see it in promiscuous mode, or as a bridge port): not
-     * ours to answer; the kernel drops it or forwards it, as it would without us. */
-    if (!mac_is_broadcast(eth->h_dest) && !mac_equal(eth->h_dest, vip->mac)) {
+    /* Unicast to another host's MAC (we see it in promiscuous mode, or as a bridge port): not
+     * ours to answer; the kernel drops it or forwards it, as it would without us. A group
+     * address (broadcast, or multicast: the kernel takes those as its own) is ours. */
+    if (!mac_is_multicast(eth->h_dest) && !mac_equal(eth->h_dest, vip->mac)) {
         count(arp_pass_other_host);
         return XDP_PASS;
     }

@@ -99,8 +99,12 @@ int xvrrp_control(struct xvrrp_control *cmd)
         inst->priority = cmd->priority;
         inst->role = cmd->role;
         /* Master: a takeover the kernel made is confirmed; nothing of it is left to undo. */
-        if (cmd->role & XVRRP_ROLE_MASTER)
+        if (cmd->role & XVRRP_ROLE_MASTER) {
             __sync_fetch_and_and(&rx->flags, ~(XVRRP_RX_MASTER_DOWN | XVRRP_RX_TOOK_OVER));
+            /* A master's Master_Adver_Interval is its own Advertisement_Interval (RFC 9568
+             * 6.4.1): forget the one learned as backup until an advert is accepted again. */
+            rx->master_adver_interval_ns = 0;
+        }
         if (role_may_answer(cmd->role, rx->flags))
             err = vrid_timer_init(rx); /* to watch the lease; else the clock does */
         answering_refresh(cmd->role, rx, lease, now);

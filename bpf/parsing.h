@@ -37,6 +37,7 @@ struct arp_eth_ipv4 {
 } __attribute__((packed));
 
 #define ARP_HTYPE_ETHER 1
+#define ARP_HTYPE_IEEE802 6
 #define ARP_OP_REQUEST 1
 #define ARP_OP_REPLY 2
 

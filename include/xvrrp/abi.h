@@ -198,6 +198,7 @@ struct xvrrp_rx_state {
     __u32 last_event_type;     /* enum xvrrp_event_type of the last advert event sent */
     __u64 last_advert_ns;      /* arrival of the last valid advert (any source) */
     __u64 last_event_ns;       /* ... of the last advert event sent to the controller */
+    __u64 master_adver_interval_ns; /* learned from the last accepted non-zero advert (6.4.2) */
     __u64 master_down_interval_ns; /* what the Master_Down_Timer was last armed with */
     __u64 master_down_deadline_ns; /* master down at this instant unless an advert moves it */
     __u64 timer_expires_ns;    /* when the hrtimer fires next (it may then sleep again) */
@@ -256,12 +257,12 @@ struct xvrrp_control {
     X(arp_drop_no_instance, "ARP request for a VIP whose VRID has no instance: dropped")      \
     X(arp_drop_gratuitous, "gratuitous ARP request for a VIP: dropped, never answered")       \
     X(arp_drop_bad_sender, "ARP request with broadcast/multicast sender MAC: dropped")        \
-    X(arp_drop_malformed, "ARP truncated or not Ethernet/IPv4 (htype/ptype/hlen/plen)")        \
+    X(arp_drop_malformed, "ARP truncated or not Ethernet/IPv4 (htype 1 or 6, ptype, hlen, plen)") \
     X(arp_pass, "ARP not asking for a VIP (or a reply): passed to the kernel")              \
-    X(arp_pass_other_host, "ARP request for a VIP sent to another host's MAC: passed")       \
+    X(arp_pass_other_host, "ARP request for a VIP unicast to another host's MAC: passed")    \
     X(vlan_too_deep, "more than two VLAN tags: passed unparsed")                             \
     X(vrrp_valid, "valid VRRP advert")                                                       \
-    X(vrrp_accepted, "valid advert that restarted the master-down timer")                    \
+    X(vrrp_accepted, "valid advert RFC 5798 6.4.2 accepts (restarts Master_Down_Timer if armed)") \
     X(vrrp_ignored_lower_prio, "valid advert below our priority with preempt: not accepted")   \
     X(vrrp_prio_zero, "valid advert with priority 0 (master resigning)")                     \
     X(vrrp_while_master, "valid advert received while this server is master")                \
@@ -276,6 +277,7 @@ struct xvrrp_control {
     X(vrrp_drop_checksum, "VRRP checksum wrong (with and without pseudo-header): dropped")   \
     X(vrrp_drop_interval, "VRRP interval zero, or VRRPv2 interval not ours (RFC 3768 7.1)")   \
     X(vrrp_drop_source, "VRRP source not in the allow-list: dropped")                        \
+    X(vrrp_drop_auth, "VRRPv2 Auth Type not ours (0, none; RFC 3768 7.1): dropped")         \
     X(timer_master_down, "master-down timer fired: master declared down")                    \
     X(timer_takeover, "master-down timer fired while armed: ARP answering on at once")       \
     X(timer_late, "master-down expiry later than its threshold: grace given to the wire")    \
@@ -333,7 +335,7 @@ static_assert(sizeof(xvrrp_vip_key) == 4);
 static_assert(sizeof(xvrrp_vip) == 8);
 static_assert(sizeof(xvrrp_src_key) == 8);
 static_assert(sizeof(xvrrp_lease) == 24);
-static_assert(sizeof(xvrrp_rx_state) == 16 + 16 + 15 * 8 + 8 * XVRRP_GAP_BUCKETS);
+static_assert(sizeof(xvrrp_rx_state) == 16 + 16 + 16 * 8 + 8 * XVRRP_GAP_BUCKETS);
 static_assert(offsetof(xvrrp_rx_state, flags) == 16);
 static_assert(sizeof(xvrrp_control) == 40);
 static_assert(sizeof(xvrrp_event) == 48);

@@ -306,6 +306,49 @@ TEST_F(Advert, PriorityZeroSetsTheTimerToSkewTimeAndIsReported_Rfc5798_6_4_2) {
               (256 - kOwnPriority) * 100 * kCs / 256);
 }
 
+// Master_Adver_Interval is learned from accepted adverts of non-zero priority: the resigning
+// master's own interval field (here 40 s) cannot stretch Skew_Time.
+TEST_F(Advert, PriorityZeroTakesSkewTimeFromTheLearnedInterval_Rfc5798_6_4_2) {
+    VrrpFields v;
+    v.interval = 20;  // 200 ms, learned
+    run(advert_frame(v));
+    ASSERT_EQ(state_->rx_state(kVrid)->master_adver_interval_ns, 20 * kCs);
+    v.priority = 0;
+    v.interval = 4000;
+    run(advert_frame(v));
+    auto rx = state_->rx_state(kVrid);
+    EXPECT_EQ(rx->master_down_interval_ns, (256 - kOwnPriority) * 20 * kCs / 256);
+    EXPECT_EQ(rx->master_adver_interval_ns, 20 * kCs) << "not learned from priority 0";
+}
+
+// Before any advert was accepted, Master_Adver_Interval is our Advertisement_Interval (6.4.1);
+// a master forgets what it learned as backup.
+TEST_F(Advert, PriorityZeroBeforeAnyAdvertUsesOurInterval_Rfc5798_6_4_1) {
+    run(advert_frame());  // learned: 1 s
+    set_role(kMaster | kPreempt);
+    EXPECT_EQ(state_->rx_state(kVrid)->master_adver_interval_ns, 0u);
+    set_role(kPreempt | kTakeoverArmed);
+    arm(3'600 * kSecond);
+    VrrpFields v;
+    v.priority = 0;
+    v.interval = 4000;
+    run(advert_frame(v));
+    EXPECT_EQ(state_->rx_state(kVrid)->master_down_interval_ns,
+              (256 - kOwnPriority) * kSecond / 256);  // ours: 1 s
+}
+
+TEST_F(Advert, V2AdvertWithAnAuthTypeIsDropped_Rfc3768_7_1) {
+    set_instance(kPreempt, 2);
+    for (uint8_t auth : {1, 2, 255}) {
+        VrrpFields v;
+        v.version = 2;
+        v.interval = 1;
+        v.csum = Csum::Plain;
+        v.auth_type = auth;
+        expect_dropped(advert_frame(v), "vrrp_drop_auth");
+    }
+}
+
 TEST_F(Advert, LowerPriorityWithPreemptDoesNotRearmTheTimer_Rfc5798_6_4_2) {
     VrrpFields v;
     v.priority = 50;  // below our 100

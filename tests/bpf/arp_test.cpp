@@ -118,6 +118,26 @@ TEST_F(Arp, RequestSentToAnotherHostsMacIsPassedUnanswered) {
     EXPECT_EQ(counter_delta(), (CounterDelta{{"arp_pass_other_host", 1}}));
 }
 
+// A request to a multicast MAC reaches the kernel's stack as one to broadcast does, and the
+// kernel would answer it for an address of its own: it is ours to answer, or nobody's.
+TEST_F(Arp, RequestToAMulticastMacIsAnsweredLikeABroadcastOne) {
+    become_master();
+    ArpFields req;
+    const Mac group = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x01};
+    auto r = run(cat({eth(group, kClientMac, 0x0806), arp(req)}));
+    EXPECT_EQ(r.action, XDP_TX);
+    EXPECT_EQ(r.out, expected_reply(req));
+    EXPECT_EQ(counter_delta(), (CounterDelta{{"arp_reply", 1}}));
+}
+
+TEST_F(Arp, RequestToAMulticastMacIsNotPassedToTheBackupsKernel) {
+    set_instance(kPreempt);
+    ArpFields req;
+    const Mac group = {0x33, 0x33, 0x00, 0x00, 0x00, 0x01};
+    EXPECT_EQ(run(cat({eth(group, kClientMac, 0x0806), arp(req)})).action, XDP_DROP);
+    EXPECT_EQ(counter_delta(), (CounterDelta{{"arp_drop_backup", 1}}));
+}
+
 // An advert thread that stalled longer than the lease renews it late: the kernel had stopped
 // answering (and stopped watching the lease); the next request finds the fresh lease.
 TEST_F(Arp, ALeaseRenewedAfterItRanOutIsAnsweredAgain) {
@@ -187,12 +207,27 @@ TEST_F(Arp, RequestFromMulticastEthernetSourceIsDropped) {
     EXPECT_EQ(counter_delta(), (CounterDelta{{"arp_drop_bad_sender", 1}}));
 }
 
-TEST_F(Arp, NonEthernetHardwareTypeIsDroppedAsMalformed) {
+// arp_rcv() takes hardware types 1 (Ethernet) and 6 (IEEE 802) on an Ethernet device, and
+// answers with its own type, Ethernet: so do we.
+TEST_F(Arp, Ieee802HardwareTypeIsAnsweredAsTheKernelWould) {
     become_master();
     ArpFields req;
-    req.htype = 6;  // IEEE 802
-    EXPECT_EQ(run(arp_request_frame(req)).action, XDP_DROP);
-    EXPECT_EQ(counter_delta(), (CounterDelta{{"arp_drop_malformed", 1}}));
+    req.htype = 6;
+    auto r = run(arp_request_frame(req));
+    EXPECT_EQ(r.action, XDP_TX);
+    req.htype = 1;
+    EXPECT_EQ(r.out, expected_reply(req));
+    EXPECT_EQ(counter_delta(), (CounterDelta{{"arp_reply", 1}}));
+}
+
+TEST_F(Arp, OtherHardwareTypesAreDroppedAsMalformed) {
+    become_master();
+    for (uint16_t htype : {0, 2, 7, 0x0100}) {
+        ArpFields req;
+        req.htype = htype;
+        EXPECT_EQ(run(arp_request_frame(req)).action, XDP_DROP) << htype;
+    }
+    EXPECT_EQ(counter_delta(), (CounterDelta{{"arp_drop_malformed", 4}}));
 }
 
 TEST_F(Arp, NonIpv4ProtocolTypeIsDroppedAsMalformed) {

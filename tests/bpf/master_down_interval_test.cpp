@@ -1,7 +1,8 @@
 // One formula, one rule, checked across the kernel boundary: for a table of priorities,
 // intervals, fast mode and VRRP versions, the Master_Down_Timer the XDP program arms for an
 // advert is what the controller's protocol core says it must be (vrrp::master_down_restart,
-// RFC 5798 6.4.2, with the Master_Down_Interval of RFC 5798 / RFC 3768 6.1).
+// RFC 5798 6.4.2, with the Master_Down_Interval of RFC 5798 / RFC 3768 6.1). Each case follows
+// an advert at priority 255 with an interval of its own: priority 0 takes Skew_Time from it.
 #include <optional>
 #include <string>
 
@@ -62,8 +63,14 @@ TEST_F(MasterDownInterval, KernelAndControllerAgreeForEveryCase) {
         a.vrid = kVrid;
         a.priority = c.advert_priority;
         a.interval_field = c.advert_field;
+        // Before the advert of the case, the master advertised at priority 255 (accepted by
+        // everyone) with an interval of its own: what priority 0 computes Skew_Time from.
+        const uint16_t prime_field = c.version == 2 ? c.advert_field : uint16_t(50);
+        vrrp::Duration learned = p.fast_mode() || c.version == 2
+                                     ? c.interval
+                                     : vrrp::Duration(std::chrono::milliseconds(10 * prime_field));
         std::optional<vrrp::Duration> want =
-            vrrp::master_down_restart(p, c.own_priority, c.preempt, a);
+            vrrp::master_down_restart(p, c.own_priority, c.preempt, learned, a);
 
         Timing t;
         t.advert_interval_ns = uint64_t(c.interval.count());
@@ -72,7 +79,15 @@ TEST_F(MasterDownInterval, KernelAndControllerAgreeForEveryCase) {
                      kVrid, t);
         control_->set_role(kVrid, role, c.own_priority);
         arm(3'600 * kSecond);  // a deadline no advert of the table comes near
+        VrrpFields prime;
+        prime.version = c.version;
+        prime.priority = 255;
+        prime.interval = prime_field;
+        if (c.version == 2) prime.csum = Csum::Plain;
+        run(advert_frame(prime));
         auto before = state_->rx_state(kVrid);
+        ASSERT_TRUE(before);
+        ASSERT_EQ(before->master_adver_interval_ns, uint64_t(learned.count())) << name(c);
         VrrpFields v;
         v.version = c.version;
         v.priority = c.advert_priority;

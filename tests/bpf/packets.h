@@ -128,6 +128,7 @@ struct VrrpFields {
     std::vector<uint32_t> addrs = {ip("192.0.2.100")};
     int count_override = -1;
     Csum csum = Csum::PseudoHeader;
+    uint8_t auth_type = 0;  // v2 only: 0 none, 1 simple text, 2 IP AH (RFC 3768 5.3.6)
 };
 // The VRRP message; checksum over it (and the pseudo-header from ip if asked).
 inline Bytes vrrp(const VrrpFields &f, const Ipv4Fields &ipf = {}) {
@@ -137,7 +138,7 @@ inline Bytes vrrp(const VrrpFields &f, const Ipv4Fields &ipf = {}) {
     b.push_back(f.priority);
     b.push_back(f.count_override >= 0 ? f.count_override : f.addrs.size());
     if (f.version == 2) {
-        b.push_back(0);  // auth type: none
+        b.push_back(f.auth_type);
         b.push_back(f.interval & 0xff);
     } else {
         put16(b, f.interval & 0x0fff);

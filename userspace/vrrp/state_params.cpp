@@ -69,9 +69,11 @@ Duration master_down_interval(uint8_t version, uint8_t priority, Duration master
 }
 
 std::optional<Duration> master_down_restart(const InstanceParams &p, uint8_t own_priority,
-                                            bool discard_lower_priority, const Advert &a) {
+                                            bool discard_lower_priority,
+                                            Duration master_adver_interval, const Advert &a) {
+    if (a.priority == kReleasePriority)
+        return skew_time(p.version, own_priority, master_adver_interval);
     Duration mai = p.fast_mode() || p.version == 2 ? p.advert_interval : a.interval();
-    if (a.priority == kReleasePriority) return skew_time(p.version, own_priority, mai);
     if (discard_lower_priority && a.priority < own_priority) return std::nullopt;
     return master_down_interval(p.version, own_priority, mai);
 }

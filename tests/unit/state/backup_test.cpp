@@ -70,7 +70,7 @@ TEST(Rfc5798_6_4_2, MasterDownExpiryOutsideBackupDoesNothing) {
 // rate); master_down_restart() states it, and tests/bpf checks the kernel against it.
 TEST(Rfc5798_6_4_2, PriorityZeroAdvertSetsTimerToSkewTime) {
     auto p = params(100, 1);
-    EXPECT_EQ(master_down_restart(p, 100, true, advert_from(params(0, 2))), 609375us);
+    EXPECT_EQ(master_down_restart(p, 100, true, 1s, advert_from(params(0, 2))), 609375us);
     StateMachine sm(p);
     sm.start(kT0);
     auto out = sm.advert_received(advert_from(params(0, 2)), kT0 + 1s);
@@ -82,7 +82,7 @@ TEST(Rfc5798_6_4_2, PriorityZeroAdvertSetsTimerToSkewTime) {
 
 TEST(Rfc5798_6_4_2, HigherPriorityAdvertResetsMasterDownTimer) {
     auto p = params(100, 1);
-    EXPECT_EQ(master_down_restart(p, 100, true, advert_from(params(200, 2))), 3609375us);
+    EXPECT_EQ(master_down_restart(p, 100, true, 1s, advert_from(params(200, 2))), 3609375us);
     StateMachine sm(p);
     sm.start(kT0);
     auto out = sm.advert_received(advert_from(params(200, 2)), kT0 + 2s);
@@ -92,13 +92,13 @@ TEST(Rfc5798_6_4_2, HigherPriorityAdvertResetsMasterDownTimer) {
 }
 
 TEST(Rfc5798_6_4_2, EqualPriorityAdvertResetsMasterDownTimer) {
-    EXPECT_EQ(master_down_restart(params(100, 1), 100, true, advert_from(params(100, 2))),
+    EXPECT_EQ(master_down_restart(params(100, 1), 100, true, 1s, advert_from(params(100, 2))),
               3609375us);
 }
 
 TEST(Rfc5798_6_4_2, LowerPriorityAdvertIsDiscardedWhenPreempting) {
     auto p = params(100, 1);
-    EXPECT_EQ(master_down_restart(p, 100, true, advert_from(params(50, 2))), std::nullopt);
+    EXPECT_EQ(master_down_restart(p, 100, true, 1s, advert_from(params(50, 2))), std::nullopt);
     StateMachine sm(p);
     sm.start(kT0);
     EXPECT_TRUE(sm.discards_lower_priority(kT0 + 2s));
@@ -109,7 +109,7 @@ TEST(Rfc5798_6_4_2, LowerPriorityAdvertIsDiscardedWhenPreempting) {
 TEST(Rfc5798_6_4_2, LowerPriorityAdvertResetsTimerWhenPreemptIsOff) {
     auto p = params(100, 1);
     p.preempt = false;
-    EXPECT_EQ(master_down_restart(p, 100, false, advert_from(params(50, 2))), 3609375us);
+    EXPECT_EQ(master_down_restart(p, 100, false, 1s, advert_from(params(50, 2))), 3609375us);
     StateMachine sm(p);
     sm.start(kT0);
     EXPECT_FALSE(sm.discards_lower_priority(kT0 + 2s));
@@ -120,13 +120,28 @@ TEST(Rfc5798_6_4_2, LowerPriorityAdvertResetsTimerWhenPreemptIsOff) {
 TEST(Rfc5798_6_4_2, BackupLearnsMasterAdverIntervalFromAdvert) {
     auto p = params(100, 1);
     auto a = advert_from(params(200, 2, 2s));
-    EXPECT_EQ(master_down_restart(p, 100, true, a), 7218750us);  // from the advert's interval
+    EXPECT_EQ(master_down_restart(p, 100, true, 1s, a), 7218750us);  // from the advert's interval
     StateMachine sm(p);
     sm.start(kT0);
     sm.advert_received(a, kT0);
     EXPECT_EQ(sm.master_adver_interval(), 2s);
     EXPECT_EQ(sm.skew_time(), 1218750us);  // recomputed from the learned interval
     EXPECT_EQ(sm.master_down_interval(), 6s + 1218750us);
+}
+
+// 6.4.2 learns Master_Adver_Interval from accepted adverts of non-zero priority only: the
+// resigning master's Skew_Time is computed from what was learned before, so a priority 0
+// advert carrying a long interval cannot delay the takeover.
+TEST(Rfc5798_6_4_2, PriorityZeroAdvertUsesTheLearnedInterval) {
+    auto p = params(100, 1);
+    StateMachine sm(p);
+    sm.start(kT0);
+    sm.advert_received(advert_from(params(200, 2)), kT0);
+    ASSERT_EQ(sm.master_adver_interval(), 1s);
+    auto resign = advert_from(params(0, 2, 40s));
+    sm.advert_received(resign, kT0 + 1s);
+    EXPECT_EQ(sm.master_adver_interval(), 1s) << "not learned from priority 0";
+    EXPECT_EQ(master_down_restart(p, 100, true, sm.master_adver_interval(), resign), 609375us);
 }
 
 TEST(Rfc5798_6_4_2, PriorityZeroAdvertDoesNotChangeLearnedInterval) {
@@ -193,7 +208,7 @@ TEST(FastMode, ReceivedIntervalFieldIsIgnored) {
     auto a = advert_from(params(200, 2, 200us));             // field = 1 cs
     sm.advert_received(a, kT0);
     EXPECT_EQ(sm.master_adver_interval(), 200us);
-    EXPECT_EQ(master_down_restart(params(100, 1, 200us), 100, true, a), 600us + 121875ns);
+    EXPECT_EQ(master_down_restart(params(100, 1, 200us), 100, true, 200us, a), 600us + 121875ns);
 }
 
 TEST(Rfc5798_6_4_2, InvalidZeroIntervalFieldIsNotLearned) {

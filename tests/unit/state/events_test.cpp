@@ -150,7 +150,7 @@ TEST(TrackedPriority, BackupRaisedAboveMasterPreemptsOnItsTimer) {
     sm.advert_received(advert_from(params(150, 2)), kT0 + 1s);
     sm.set_priority(200, kT0 + 1500ms);
     EXPECT_TRUE(sm.advert_received(advert_from(params(150, 2)), kT0 + 2s).empty());  // discarded
-    EXPECT_EQ(master_down_restart(params(200, 1), 200, true, advert_from(params(150, 2))),
+    EXPECT_EQ(master_down_restart(params(200, 1), 200, true, 1s, advert_from(params(150, 2))),
               std::nullopt);  // so nothing restarts the timer: it fires
     sm.master_down_expired(kT0 + 5s);
     EXPECT_EQ(sm.state(), State::Master);

@@ -146,7 +146,8 @@ class Lab {
                 if (r.master_down && a.vrid == r.sm.params().vrid &&
                     a.version == r.sm.params().version) {
                     auto restart = master_down_restart(r.sm.params(), r.sm.priority(),
-                                                       r.sm.discards_lower_priority(now_), a);
+                                                       r.sm.discards_lower_priority(now_),
+                                                       r.sm.master_adver_interval(), a);
                     if (restart) r.master_down = now_ + *restart;
                 }
                 apply(i, r.sm.advert_received(a, now_));
