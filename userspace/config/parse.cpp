@@ -9,6 +9,7 @@
 #include "config/config.h"
 #include "config/duration.h"
 #include "config/instance.h"
+#include "config/prescan.h"
 #include "config/reader.h"
 
 namespace xvrrp::config {
@@ -142,6 +143,10 @@ void read_instances(const toml::node &n, std::vector<ParsedInstance> &parsed, Di
 
 ConfigResult parse_config(std::string_view text, std::string filename) {
     Diagnostics diag(filename);
+    if (auto bounds = check_bounds(text)) {
+        diag.error(bounds->pos, std::move(bounds->message));
+        return {std::nullopt, diag.take_sorted()};
+    }
     toml::table root;
 #if TOML_EXCEPTIONS
     try {

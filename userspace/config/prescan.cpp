@@ -1,0 +1,205 @@
+#include "config/prescan.h"
+
+namespace xvrrp::config {
+
+namespace {
+
+constexpr std::string_view kStructural = " \t\r\n#\"'.[]{}=,";
+
+class Scanner {
+  public:
+    explicit Scanner(std::string_view text) : text_(text) {}
+    std::optional<BoundsError> run();
+
+  private:
+    char peek(size_t ahead = 0) const {
+        return i_ + ahead < text_.size() ? text_[i_ + ahead] : '\0';
+    }
+    // Moves one byte on. Columns count characters, as toml++ does: UTF-8 continuation bytes
+    // do not start one.
+    void advance() {
+        if (text_[i_] == '\n') {
+            ++pos_.line;
+            pos_.column = 1;
+        } else if ((static_cast<unsigned char>(text_[i_]) & 0xc0) != 0x80) {
+            ++pos_.column;
+        }
+        ++i_;
+    }
+    void advance(size_t n) {
+        for (; n > 0 && i_ < text_.size(); --n) advance();
+    }
+
+    void skip_string();
+    void skip_comment() {
+        while (i_ < text_.size() && peek() != '\n') advance();
+    }
+    void part(SourcePos where);
+    void end_chain();
+    void fail(SourcePos where, std::string message) {
+        if (!error_) error_ = BoundsError{where, std::move(message)};
+    }
+
+    std::string_view text_;
+    size_t i_ = 0;
+    SourcePos pos_{1, 1};
+    std::optional<BoundsError> error_;
+
+    // The chain of dotted parts being read: a.b."c" (spaces and tabs around the dots allowed).
+    size_t parts_ = 0;        // 0: no chain
+    bool after_dot_ = false;  // the next part continues the chain
+    SourcePos chain_start_;
+    bool in_header_ = false;  // between the brackets of [table] or [[array-of-tables]]
+    bool line_start_ = true;  // nothing but blanks yet on this line
+    size_t nesting_ = 0;      // open arrays and inline tables
+    size_t table_parts_ = 0;
+};
+
+// One of "...", '...', """...""", '''...'''. A single-line string ends at the line's end
+// (toml++ stops there with an error anyway); a multi-line one takes up to two quotes of its
+// own before the closing three ("""a""""" holds a"").
+void Scanner::skip_string() {
+    const char quote = peek();
+    const bool multi_line = peek(1) == quote && peek(2) == quote;
+    const bool escapes = quote == '"';
+    advance(multi_line ? 3 : 1);
+    while (i_ < text_.size()) {
+        const char c = peek();
+        if (escapes && c == '\\') {
+            advance(2);
+        } else if (c == quote && !multi_line) {
+            advance();
+            return;
+        } else if (c == quote) {
+            size_t run = 0;
+            while (peek(run) == quote) ++run;
+            if (run >= 3) {
+                advance(run > 5 ? 5 : run);
+                return;
+            }
+            advance(run);
+        } else if (c == '\n' && !multi_line) {
+            return;
+        } else {
+            advance();
+        }
+    }
+}
+
+void Scanner::part(SourcePos where) {
+    if (parts_ == 0 || !after_dot_) {
+        end_chain();
+        chain_start_ = where;
+    }
+    ++parts_;
+    after_dot_ = false;
+    if (parts_ == kMaxKeyParts + 1)
+        fail(where, "a dotted key or table header with more than " + std::to_string(kMaxKeyParts) +
+                        " parts, the most xvrrp reads (its deepest key, instance.notify.master, "
+                        "has 3)");
+}
+
+void Scanner::end_chain() {
+    // A header names a table at each part; a plain key only when it is dotted.
+    if (parts_ > 1 || (parts_ == 1 && in_header_)) {
+        table_parts_ += parts_;
+        if (table_parts_ > kMaxTableParts)
+            fail(chain_start_, "more than " + std::to_string(kMaxTableParts) +
+                                   " parts in the table headers and dotted keys of the file, the "
+                                   "most xvrrp reads (255 instances with every sub-table use "
+                                   "about 2,000)");
+    }
+    parts_ = 0;
+    after_dot_ = false;
+}
+
+std::optional<BoundsError> Scanner::run() {
+    if (text_.size() > kMaxFileBytes) {
+        std::string_view kept = text_.substr(0, kMaxFileBytes);
+        text_ = kept;
+        advance(kMaxFileBytes);  // to the position of the first byte beyond
+        return BoundsError{pos_, "the file is larger than " + std::to_string(kMaxFileBytes >> 20) +
+                                     " MiB (" + std::to_string(kMaxFileBytes) +
+                                     " bytes), the most xvrrp reads; is it the right file?"};
+    }
+    while (i_ < text_.size() && !error_) {
+        const char c = peek();
+        const SourcePos here = pos_;
+        if (c == ' ' || c == '\t' || c == '\r') {
+            advance();
+            continue;
+        }
+        if (c == '\n') {
+            end_chain();
+            in_header_ = false;
+            line_start_ = true;
+            advance();
+            continue;
+        }
+        const bool first_on_line = line_start_;
+        line_start_ = false;
+        switch (c) {
+            case '#':
+                end_chain();
+                skip_comment();
+                break;
+            case '"':
+            case '\'':
+                skip_string();
+                part(here);
+                break;
+            case '.':
+                after_dot_ = true;
+                advance();
+                break;
+            case '[':
+                end_chain();
+                if (first_on_line && nesting_ == 0) {  // [table] or [[array-of-tables]]
+                    in_header_ = true;
+                    advance(peek(1) == '[' ? 2 : 1);
+                    break;
+                }
+                [[fallthrough]];
+            case '{':
+                end_chain();
+                if (++nesting_ == kMaxNesting + 1)
+                    fail(here, "arrays and inline tables nested more than " +
+                                   std::to_string(kMaxNesting) +
+                                   " deep, the most xvrrp reads (its deepest value, "
+                                   "track_interface = [{ ... }], has 2)");
+                advance();
+                break;
+            case ']':
+            case '}':
+                end_chain();
+                if (c == ']' && in_header_) {
+                    in_header_ = false;
+                    advance(peek(1) == ']' ? 2 : 1);
+                    break;
+                }
+                if (nesting_ > 0) --nesting_;
+                advance();
+                break;
+            case '=':
+            case ',':
+                end_chain();
+                advance();
+                break;
+            default:  // a bare key, or a bare value (number, boolean, date)
+                while (i_ < text_.size() && kStructural.find(peek()) == std::string_view::npos)
+                    advance();
+                part(here);
+                break;
+        }
+    }
+    end_chain();
+    return error_;
+}
+
+}  // namespace
+
+std::optional<BoundsError> check_bounds(std::string_view text) {
+    return Scanner(text).run();
+}
+
+}  // namespace xvrrp::config
