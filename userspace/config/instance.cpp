@@ -45,7 +45,7 @@ void read_ifname(TableReader &r, std::string_view key, std::string &out) {
     auto v = r.string(key);
     if (!v) return;
     if (!valid_ifname(*v)) {
-        r.diag().error(*r.node(key), r.name(key) + " = \"" + *v +
+        r.diag().error(*r.node(key), r.name(key) + " = \"" + printable(*v) +
                                          "\" is not an interface name (1 to 15 characters, no "
                                          "'/' or spaces)");
         return;
@@ -67,7 +67,7 @@ std::optional<VirtualIp> read_virtual_ip(const toml::node &n, Diagnostics &diag)
         prefix = std::string_view(text).substr(slash + 1);
     auto ip = IpAddress::parse(addr);
     if (!ip) {
-        diag.error(n, "'virtual_ips': \"" + text +
+        diag.error(n, "'virtual_ips': \"" + printable(text) +
                           "\" is not an IP address; write ADDR/PREFIX, e.g. \"192.0.2.100/32\" "
                           "or \"2001:db8::100/128\"");
         return std::nullopt;
@@ -78,7 +78,7 @@ std::optional<VirtualIp> read_virtual_ip(const toml::node &n, Diagnostics &diag)
         auto [end, ec] = std::from_chars(prefix.data(), prefix.data() + prefix.size(), len);
         if (prefix.empty() || ec != std::errc() || end != prefix.data() + prefix.size() ||
             len < 1 || len > vip.prefix_len) {
-            diag.error(n, "'virtual_ips': \"" + text + "\" has a bad prefix length; " +
+            diag.error(n, "'virtual_ips': \"" + printable(text) + "\" has a bad prefix length; " +
                               std::string(family_name(ip->family)) + " allows /1 to /" +
                               std::to_string(vip.prefix_len));
             return std::nullopt;
@@ -168,7 +168,7 @@ void read_checksum(TableReader &r, Instance &inst, bool family_known) {
         r.diag().error(n,
                        "'checksum' must be \"with_pseudo_header\" or "
                        "\"without_pseudo_header\", got \"" +
-                           *v + "\"");
+                           printable(*v) + "\"");
     }
 }
 
@@ -190,7 +190,7 @@ void read_notify(TableReader &r, NotifyHooks &hooks) {
         std::vector<std::string> args;
         for (const toml::node &n : *arr) args.push_back(n.as_string()->get());
         if (args[0].empty() || args[0][0] != '/') {
-            nr.diag().error(*arr->get(0), what + ": \"" + args[0] +
+            nr.diag().error(*arr->get(0), what + ": \"" + printable(args[0]) +
                                               "\" is not an absolute path; hooks run with "
                                               "execve, without a shell or PATH lookup");
             return;
@@ -325,9 +325,9 @@ ParsedInstance parse_instance(const toml::table &table, Diagnostics &diag) {
         if (interval_ok)
             inst.advert_interval = *v;
         else
-            diag.error(*r.node("advert_interval"), "'advert_interval' = \"" +
-                                                       r.node("advert_interval")->value_or(""s) +
-                                                       "\" " + problem);
+            diag.error(*r.node("advert_interval"),
+                       "'advert_interval' = \"" +
+                           printable(r.node("advert_interval")->value_or(""s)) + "\" " + problem);
     } else {
         interval_ok = !r.node("advert_interval");
     }

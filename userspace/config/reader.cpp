@@ -50,7 +50,7 @@ TableReader::TableReader(const toml::table &table, std::string where, std::strin
     for (auto &&[key, value] : table_) {
         if (std::find(known_keys.begin(), known_keys.end(), key.str()) != known_keys.end())
             continue;
-        std::string message = "unknown key '" + std::string(key.str()) + "' in " + where_;
+        std::string message = "unknown key '" + printable(key.str()) + "' in " + where_;
         std::string suggestion = nearest_name(key.str(), known_keys);
         if (!suggestion.empty())
             message += "; did you mean '" + suggestion + "'?";
@@ -118,7 +118,7 @@ std::optional<Duration> read_duration(const toml::node &n, const std::string &wh
     const std::string &text = n.as_string()->get();
     std::string error;
     auto d = parse_duration(text, &error);
-    if (!d) diag.error(n, what + " = \"" + text + "\" " + error);
+    if (!d) diag.error(n, what + " = \"" + printable(text) + "\" " + error);
     return d;
 }
 
@@ -163,7 +163,7 @@ std::optional<IpAddress> read_address(const toml::node &n, const std::string &wh
     const std::string &text = n.as_string()->get();
     auto ip = IpAddress::parse(text);
     if (!ip)
-        diag.error(n, what + ": \"" + text +
+        diag.error(n, what + ": \"" + printable(text) +
                           "\" is not an IP address; write IPv4 as 192.0.2.1, IPv6 as 2001:db8::1");
     return ip;
 }
