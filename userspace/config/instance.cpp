@@ -35,24 +35,6 @@ size_t max_advert_addresses(Family f) {
     return f == Family::IPv4 ? 255 : (1500 - 40 - 8) / 16;
 }
 
-// IFNAMSIZ - 1 characters, no '/', no whitespace: what the kernel accepts as a link name.
-bool valid_ifname(const std::string &s) {
-    if (s.empty() || s.size() > 15 || s == "." || s == "..") return false;
-    return std::none_of(s.begin(), s.end(), [](char c) { return c == '/' || c <= ' '; });
-}
-
-void read_ifname(TableReader &r, std::string_view key, std::string &out) {
-    auto v = r.string(key);
-    if (!v) return;
-    if (!valid_ifname(*v)) {
-        r.diag().error(*r.node(key), r.name(key) + " = \"" + printable(*v) +
-                                         "\" is not an interface name (1 to 15 characters, no "
-                                         "'/' or spaces)");
-        return;
-    }
-    out = *v;
-}
-
 // "ADDR" or "ADDR/PREFIX"; the prefix defaults to the full length (/32, /128).
 std::optional<VirtualIp> read_virtual_ip(const toml::node &n, Diagnostics &diag) {
     if (!n.is_string()) {
@@ -279,6 +261,9 @@ ParsedInstance parse_instance(const toml::table &table, Diagnostics &diag) {
     if (auto v = r.string("name")) {
         if (v->empty())
             diag.error(*r.node("name"), "'name' must not be empty");
+        else if (has_control_character(*v))  // it starts log lines and xvrrpctl rows
+            diag.error(*r.node("name"), "'name' = \"" + printable(*v) +
+                                            "\" holds a control character; use a plain label");
         else
             inst.name = *v, p.name_pos = pos_of(r.node("name")->source());
     }

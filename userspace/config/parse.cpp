@@ -25,6 +25,9 @@ void read_path(TableReader &r, std::string_view key, std::string &out) {
     if (!v) return;
     if (v->empty())
         r.diag().error(*r.node(key), r.name(key) + " must not be empty");
+    else if (has_control_character(*v))
+        r.diag().error(*r.node(key), r.name(key) + " = \"" + printable(*v) +
+                                         "\" holds a control character; write the path alone");
     else
         out = *v;
 }
@@ -58,7 +61,7 @@ void read_daemon(const toml::node &n, DaemonConfig &daemon, Diagnostics &diag) {
                   {"vip_interface", "pin_dir", "control_socket", "pid_file", "sched_priority",
                    "release_hold"},
                   diag);
-    read_path(r, "vip_interface", daemon.vip_interface);
+    read_ifname(r, "vip_interface", daemon.vip_interface);
     read_path(r, "pin_dir", daemon.pin_dir);
     read_path(r, "control_socket", daemon.control_socket);
     read_path(r, "pid_file", daemon.pid_file);

@@ -168,4 +168,29 @@ std::optional<IpAddress> read_address(const toml::node &n, const std::string &wh
     return ip;
 }
 
+bool has_control_character(std::string_view s) {
+    return std::any_of(s.begin(), s.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+bool valid_ifname(std::string_view s) {
+    if (s.empty() || s.size() > 15 || s == "." || s == "..") return false;
+    // The kernel (dev_valid_name) refuses '/', ':' and whitespace; control characters and
+    // non-ASCII bytes it would take, but they have no place in a name printed in logs.
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return c > ' ' && c < 0x7f && c != '/' && c != ':'; });
+}
+
+void read_ifname(TableReader &r, std::string_view key, std::string &out) {
+    auto v = r.string(key);
+    if (!v) return;
+    if (!valid_ifname(*v)) {
+        r.diag().error(*r.node(key), r.name(key) + " = \"" + printable(*v) +
+                                         "\" is not an interface name (1 to 15 characters, no "
+                                         "'/', ':', spaces or control characters)");
+        return;
+    }
+    out = *v;
+}
+
 }  // namespace xvrrp::config

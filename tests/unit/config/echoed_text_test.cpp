@@ -76,6 +76,7 @@ TEST(EchoedText, EveryEchoingMessageEscapes) {
     }
     for (const std::string &daemon : {
              "[daemon]\nrelease_hold = \"" + esc + "\"\n",
+             "[daemon]\nvip_interface = \"" + esc + "\"\n",
          }) {
         std::string errors = errors_of(daemon + with(""));
         EXPECT_NE(errors.find("\\x1b[31m"), std::string::npos) << daemon << errors;
