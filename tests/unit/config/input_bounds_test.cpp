@@ -94,6 +94,15 @@ TEST(InputBounds, AFileLargerThanTheLimitIsRefused) {
     EXPECT_EQ(errors_of(text + "\n"), "");
 }
 
+// A device or a log named by mistake is read only to the limit and refused like a large file.
+TEST(InputBounds, LoadingReadsNoMoreThanTheLimit) {
+    ConfigResult r = load_config("/dev/zero");
+    EXPECT_EQ(format_diagnostics(r.errors),
+              "/dev/zero:1:" + std::to_string(kMaxFileBytes + 1) +
+                  ": error: the file is larger than 1 MiB (1048576 bytes), the most xvrrp reads; "
+                  "is it the right file?\n");
+}
+
 // Right at every limit, all at once, nesting the deepest tree the bounds allow: the file is
 // read to its (ordinary) errors.
 TEST(InputBounds, TheDeepestFileWithinTheBoundsParses) {
