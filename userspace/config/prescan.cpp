@@ -1,5 +1,8 @@
 #include "config/prescan.h"
 
+#include <cstdint>
+#include <cstdio>
+
 namespace xvrrp::config {
 
 namespace {
@@ -18,6 +21,7 @@ class Scanner {
     // Moves one byte on. Columns count characters, as toml++ does: UTF-8 continuation bytes
     // do not start one.
     void advance() {
+        if (i_ >= text_.size()) return;
         if (text_[i_] == '\n') {
             ++pos_.line;
             pos_.column = 1;
@@ -27,10 +31,13 @@ class Scanner {
         ++i_;
     }
     void advance(size_t n) {
-        for (; n > 0 && i_ < text_.size(); --n) advance();
+        for (; n > 0; --n) advance();
     }
 
     void skip_string();
+    void skip_line_ending_backslash();
+    // Refuses the character at the current position if it is not ASCII; true if it is.
+    bool ascii_here(std::string_view where);
     void skip_comment() {
         while (i_ < text_.size() && peek() != '\n') advance();
     }
@@ -66,7 +73,14 @@ void Scanner::skip_string() {
     while (i_ < text_.size()) {
         const char c = peek();
         if (escapes && c == '\\') {
-            advance(2);
+            advance();
+            const char next = peek();
+            if (multi_line && (next == ' ' || next == '\t' || next == '\r' || next == '\n')) {
+                skip_line_ending_backslash();
+            } else {
+                if (multi_line && !ascii_here("after a backslash")) return;
+                advance();
+            }
         } else if (c == quote && !multi_line) {
             advance();
             return;
@@ -84,6 +98,38 @@ void Scanner::skip_string() {
             advance();
         }
     }
+}
+
+// After "\" at the end of a line, TOML drops the whitespace and line breaks that follow.
+void Scanner::skip_line_ending_backslash() {
+    while (peek() == ' ' || peek() == '\t' || peek() == '\r' || peek() == '\n') advance();
+    ascii_here("first after a line-ending backslash");
+}
+
+bool Scanner::ascii_here(std::string_view where) {
+    const auto first_byte = static_cast<unsigned char>(peek());
+    if (i_ >= text_.size() || first_byte < 0x80) return true;
+    // Shown as U+XXXX when it is well-formed UTF-8, else as its bytes.
+    const size_t len = first_byte >= 0xf0 ? 4 : first_byte >= 0xe0 ? 3 : first_byte >= 0xc0 ? 2 : 1;
+    const std::string_view bytes = text_.substr(i_, len);
+    std::string shown = printable(bytes);
+    if (shown != bytes) {
+        shown = printable(bytes.substr(0, 1));  // not UTF-8: the byte alone
+    } else {
+        uint32_t cp = first_byte & (0xffu >> (len + 1));
+        for (size_t k = 1; k < len; ++k)
+            cp = cp << 6 | (static_cast<unsigned char>(bytes[k]) & 0x3f);
+        char code[16];
+        std::snprintf(code, sizeof code, "U+%04X", cp);
+        shown = "'" + shown + "' (" + code + ")";
+    }
+    if (where.empty())
+        fail(pos_, shown + " outside a string or comment; TOML keys and bare values are ASCII");
+    else
+        fail(pos_, shown + " " + std::string(where) +
+                       " in a multi-line string, which toml++ 3.3 misreads; start the line with "
+                       "an ASCII character or do without the backslash");
+    return false;
 }
 
 void Scanner::part(SourcePos where) {
@@ -106,8 +152,8 @@ void Scanner::end_chain() {
         if (table_parts_ > kMaxTableParts)
             fail(chain_start_, "more than " + std::to_string(kMaxTableParts) +
                                    " parts in the table headers and dotted keys of the file, the "
-                                   "most xvrrp reads (255 instances with every sub-table use "
-                                   "about 2,000)");
+                                   "most xvrrp reads (255 instances with all their sub-tables "
+                                   "use about 2,300)");
     }
     parts_ = 0;
     after_dot_ = false;
@@ -122,6 +168,8 @@ std::optional<BoundsError> Scanner::run() {
                                      " MiB (" + std::to_string(kMaxFileBytes) +
                                      " bytes), the most xvrrp reads; is it the right file?"};
     }
+    // A UTF-8 byte order mark, which toml++ skips and does not count in columns.
+    if (text_.substr(0, 3) == "\xef\xbb\xbf") i_ = 3;
     while (i_ < text_.size() && !error_) {
         const char c = peek();
         const SourcePos here = pos_;
@@ -186,7 +234,8 @@ std::optional<BoundsError> Scanner::run() {
                 advance();
                 break;
             default:  // a bare key, or a bare value (number, boolean, date)
-                while (i_ < text_.size() && kStructural.find(peek()) == std::string_view::npos)
+                while (i_ < text_.size() && kStructural.find(peek()) == std::string_view::npos &&
+                       ascii_here(""))
                     advance();
                 part(here);
                 break;

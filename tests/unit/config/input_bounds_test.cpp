@@ -79,8 +79,8 @@ TEST(InputBounds, TooManyTableHeadersAreRefusedAtTheOneThatCrossesTheLimit) {
     EXPECT_EQ(errors_of(text),
               "x.toml:" + std::to_string(6 + headers + 1) +
                   ":2: error: more than 16384 parts in the table headers and dotted keys of the "
-                  "file, the most xvrrp reads (255 instances with every sub-table use about "
-                  "2,000)\n");
+                  "file, the most xvrrp reads (255 instances with all their sub-tables use about "
+                  "2,300)\n");
 }
 
 TEST(InputBounds, AFileLargerThanTheLimitIsRefused) {
@@ -161,6 +161,47 @@ TEST(InputBounds, AHeaderIsOnlyABracketThatStartsALine) {
     std::string text = "x = [\n";
     for (int i = 0; i < 32; ++i) text += "  [\n";
     EXPECT_EQ(errors_of(with(text)), nested_too_deep(6 + 32, 3));
+}
+
+// toml++ 3.3 tests the character after a key or value, and the first one after a line-ending
+// backslash, for non-ASCII whitespace, with undefined behaviour for U+00A1-U+049A and
+// U+FBC6-U+FEFE (found by fuzzing, tests/fuzz). Outside strings and comments TOML allows only
+// ASCII: such a character is refused before toml++ sees it.
+TEST(InputBounds, NonAsciiOutsideStringsAndCommentsIsRefused) {
+    EXPECT_EQ(errors_of(with("[daemo\u0410]\n")),
+              "x.toml:6:7: error: '\u0410' (U+0410) outside a string or comment; TOML keys and "
+              "bare values are ASCII\n");
+    EXPECT_EQ(errors_of(with("priority = 1\u00e9\n")),
+              "x.toml:6:13: error: '\u00e9' (U+00E9) outside a string or comment; TOML keys and "
+              "bare values are ASCII\n");
+    EXPECT_EQ(errors_of(with("\xff = 1\n")),
+              "x.toml:6:1: error: \\xff outside a string or comment; TOML keys and bare values "
+              "are ASCII\n");
+    // In strings and comments it is text like any other.
+    EXPECT_EQ(errors_of("# dur\u00e9e, \u0434\u043e\u043c\n" +
+                        std::string(testing::kMinimalInstance).replace(
+                            testing::kMinimalInstance.find("\"web\""), 5, "\"w\u00e9b\"")),
+              "");
+}
+
+TEST(InputBounds, NonAsciiFirstAfterALineEndingBackslashIsRefused) {
+    EXPECT_EQ(errors_of(with("x = \"\"\"a \\\n   \u00e9\"\"\"\n")),
+              "x.toml:7:4: error: '\u00e9' (U+00E9) first after a line-ending backslash in a "
+              "multi-line string, which toml++ 3.3 misreads; start the line with an ASCII "
+              "character or do without the backslash\n");
+    EXPECT_EQ(errors_of(with("x = \"\"\"\\\u00e9\"\"\"\n")),
+              "x.toml:6:9: error: '\u00e9' (U+00E9) after a backslash in a multi-line string, "
+              "which toml++ 3.3 misreads; start the line with an ASCII character or do without "
+              "the backslash\n");
+    // Anywhere else in a multi-line string it is fine.
+    EXPECT_EQ(errors_of(with("x = \"\"\"\u00e9 \\\n  a\u00e9\"\"\"\n")).find("misreads"),
+              std::string::npos);
+}
+
+TEST(InputBounds, AByteOrderMarkIsSkippedAsTomlSkipsIt) {
+    EXPECT_EQ(errors_of("\xef\xbb\xbf" + with("")), "");
+    EXPECT_EQ(errors_of("\xef\xbb\xbf" + dotted(33) + " = 1\n"),
+              too_many_parts(1, column_of_part(33)));
 }
 
 }  // namespace
