@@ -36,6 +36,7 @@ class Scanner {
 
     void skip_string();
     void skip_line_ending_backslash();
+    void check_bare_value();
     // Refuses the character at the current position if it is not ASCII; true if it is.
     bool ascii_here(std::string_view where);
     void skip_comment() {
@@ -58,7 +59,10 @@ class Scanner {
     SourcePos chain_start_;
     bool in_header_ = false;  // between the brackets of [table] or [[array-of-tables]]
     bool line_start_ = true;  // nothing but blanks yet on this line
-    size_t nesting_ = 0;      // open arrays and inline tables
+    std::string open_;        // the arrays ('[') and inline tables ('{') open here
+    // Where TOML wants a value: after '=', in an array. toml++ reads a bare value (a number,
+    // a date) on to the next value terminator, whatever it meets, quotes included.
+    bool value_mode_ = false;
     size_t table_parts_ = 0;
 };
 
@@ -132,6 +136,17 @@ bool Scanner::ascii_here(std::string_view where) {
     return false;
 }
 
+// The characters toml++ looks at when it reads a bare value: up to a value terminator.
+void Scanner::check_bare_value() {
+    const size_t start = i_;
+    const SourcePos start_pos = pos_;
+    while (i_ < text_.size() &&
+           std::string_view(" \t\r\n]},#").find(peek()) == std::string_view::npos && ascii_here(""))
+        advance();
+    i_ = start;
+    pos_ = start_pos;
+}
+
 void Scanner::part(SourcePos where) {
     if (parts_ == 0 || !after_dot_) {
         end_chain();
@@ -181,6 +196,7 @@ std::optional<BoundsError> Scanner::run() {
             end_chain();
             in_header_ = false;
             line_start_ = true;
+            if (open_.empty()) value_mode_ = false;
             advance();
             continue;
         }
@@ -202,15 +218,18 @@ std::optional<BoundsError> Scanner::run() {
                 break;
             case '[':
                 end_chain();
-                if (first_on_line && nesting_ == 0) {  // [table] or [[array-of-tables]]
+                if (first_on_line && open_.empty()) {  // [table] or [[array-of-tables]]
                     in_header_ = true;
+                    value_mode_ = false;
                     advance(peek(1) == '[' ? 2 : 1);
                     break;
                 }
                 [[fallthrough]];
             case '{':
                 end_chain();
-                if (++nesting_ == kMaxNesting + 1)
+                open_ += c;
+                value_mode_ = c == '[';
+                if (open_.size() == kMaxNesting + 1)
                     fail(here, "arrays and inline tables nested more than " +
                                    std::to_string(kMaxNesting) +
                                    " deep, the most xvrrp reads (its deepest value, "
@@ -225,15 +244,18 @@ std::optional<BoundsError> Scanner::run() {
                     advance(peek(1) == ']' ? 2 : 1);
                     break;
                 }
-                if (nesting_ > 0) --nesting_;
+                if (!open_.empty()) open_.pop_back();
+                value_mode_ = true;  // after a value
                 advance();
                 break;
             case '=':
             case ',':
                 end_chain();
+                value_mode_ = c == '=' || (!open_.empty() && open_.back() == '[');
                 advance();
                 break;
             default:  // a bare key, or a bare value (number, boolean, date)
+                if (value_mode_) check_bare_value();
                 while (i_ < text_.size() && kStructural.find(peek()) == std::string_view::npos &&
                        ascii_here(""))
                     advance();

@@ -184,6 +184,22 @@ TEST(InputBounds, NonAsciiOutsideStringsAndCommentsIsRefused) {
               "");
 }
 
+// toml++ reads a bare value (a number, a date) on to the next space, ']', '}', ',' or '#',
+// through quotes and brackets: what looks like a string there is not one.
+TEST(InputBounds, NonAsciiInABareValueIsRefusedEvenAfterAQuote) {
+    EXPECT_EQ(errors_of(with("x = [-\"38\u014d\"]\n")),
+              "x.toml:6:10: error: '\u014d' (U+014D) outside a string or comment; TOML keys and "
+              "bare values are ASCII\n");
+    EXPECT_EQ(errors_of(with("x = 1979-05-27 07:32[\"\u00e9\"]\n")),
+              "x.toml:6:23: error: '\u00e9' (U+00E9) outside a string or comment; TOML keys and "
+              "bare values are ASCII\n");
+    // A key is read only to its end: a string may follow it without a space.
+    std::string tight(testing::kMinimalInstance);
+    tight.replace(tight.find("name = \"web\""), 12, "name=\"w\u00e9b\"");
+    EXPECT_EQ(errors_of(tight), "");
+    EXPECT_EQ(errors_of(with("notify={master=[\"/bin/\u00e9\"]}\n")), "");
+}
+
 TEST(InputBounds, NonAsciiFirstAfterALineEndingBackslashIsRefused) {
     EXPECT_EQ(errors_of(with("x = \"\"\"a \\\n   \u00e9\"\"\"\n")),
               "x.toml:7:4: error: '\u00e9' (U+00E9) first after a line-ending backslash in a "
