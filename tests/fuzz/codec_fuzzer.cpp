@@ -112,8 +112,17 @@ void check_round_trip(const Advert &a, const IpAddress &destination) {
         AdvertFrameOptions f;
         f.source_mac = {0x02, 0, 0, 0, 0, 1};
         f.ip = h;
-        f.destination_mac = MacAddress{0x02, 0, 0, 0, 0, 2};
+        // Half the time the destination MAC comes from the group; a unicast destination
+        // needs one given.
+        const bool multicast = destination.family == Family::IPv4
+                                   ? (destination.bytes[0] & 0xf0) == 0xe0
+                                   : destination.bytes[0] == 0xff;
+        if (a.priority & 1) f.destination_mac = MacAddress{0x02, 0, 0, 0, 0, 2};
         auto frame = build_advert_frame(a, f);
+        if (!f.destination_mac && !multicast) {
+            PROMISE(!frame.ok() && frame.error() == EncodeError::MissingDestinationMac);
+            continue;
+        }
         PROMISE(frame.ok());
         PROMISE(frame->size() == kEthernetHeaderSize + packet->size());
         PROMISE(std::equal(packet->begin(), packet->end(), frame->begin() + kEthernetHeaderSize));
@@ -155,6 +164,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         check_advert(payload.value(), options);
         PROMISE(payload->source == ip.source);
         check_round_trip(payload.value(), ip.destination);
+    } else {
+        PROMISE(to_string(payload.error()) != "unknown decode error");
     }
 
     // Any interval at all, from the bytes: the field stays in its legal range.

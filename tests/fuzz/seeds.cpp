@@ -1,5 +1,9 @@
 // Writes the fuzzers' seed corpus from what the project documents, so that it cannot drift:
 //   OUT/config/doc-N.toml  every ```toml block of docs/configuration.md
+//   OUT/config/defaults.toml  [daemon] and one [[instance]] with every key the page's tables
+//                          give a default for, set to it: a file that reaches every check
+//   OUT/config.dict        every `word` and `"string"` the page shows (key names, enumerated
+//                          values), a libFuzzer dictionary: the fuzzer splices them into files
 //   OUT/codec/NAME.bin     every captured keepalived frame of tests/unit/data/*.hex whose
 //                          EtherType is IPv4 or IPv6, as the codec fuzzer reads its input: an
 //                          options byte and an IP-facts byte (both 0), then the IP packet.
@@ -8,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -44,6 +49,57 @@ std::string frame_of_hex(const std::string &text) {
     return bytes;
 }
 
+// The words of `code spans` that a configuration file could hold: key names and quoted values.
+std::set<std::string> dictionary_of(const std::string &docs) {
+    std::set<std::string> words;
+    for (size_t at = docs.find('`'); at != std::string::npos; at = docs.find('`', at)) {
+        size_t end = docs.find('`', at + 1);
+        if (end == std::string::npos) break;
+        const std::string span = docs.substr(at + 1, end - at - 1);
+        at = end + 1;
+        if (span.empty() || span.size() > 40 || span.find('\n') != std::string::npos) continue;
+        bool word = true;
+        for (char c : span)
+            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.') word = false;
+        bool quoted = span.size() >= 2 && span.front() == '"' && span.back() == '"';
+        if (word || quoted) words.insert(span);
+    }
+    return words;
+}
+
+// The rows "| `key` | type | `default` | ..." of the page's key tables, after `heading`, as
+// "key = default" lines; a default that is not one literal ("required", "none") is left out.
+std::string defaults_after(const std::string &docs, const std::string &heading) {
+    std::string lines;
+    size_t at = docs.find(heading);
+    if (at == std::string::npos) throw std::runtime_error("no " + heading + " in the page");
+    std::istringstream rows(docs.substr(at + heading.size()));
+    for (std::string row; std::getline(rows, row) && row.rfind("## ", 0) != 0;) {
+        if (row.rfind("| `", 0) != 0) continue;
+        std::vector<std::string> cells;
+        for (size_t from = 1, bar; (bar = row.find(" |", from)) != std::string::npos;
+             from = bar + 2)
+            cells.push_back(row.substr(from + 1, bar - from - 1));
+        if (cells.size() < 3) continue;
+        const std::string &key = cells[0], &value = cells[2];
+        if (value.size() < 3 || value.front() != '`' || value.back() != '`' ||
+            value.find('`', 1) != value.size() - 1)
+            continue;
+        lines += key.substr(1, key.size() - 2) + " = " + value.substr(1, value.size() - 2) + "\n";
+    }
+    return lines;
+}
+
+// One libFuzzer dictionary entry: "text" with quotes and backslashes escaped.
+std::string dictionary_entry(const std::string &word) {
+    std::string out = "\"";
+    for (char c : word) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "\"\n";
+}
+
 }  // namespace
 
 int main(int argc, char **argv) try {
@@ -67,6 +123,15 @@ int main(int argc, char **argv) try {
         at = end + 3;
     }
     if (n == 0) throw std::runtime_error(std::string(argv[2]) + ": no ```toml block");
+    write_file(out / "config" / "defaults.toml",
+               "[daemon]\n" + defaults_after(docs, "## `[daemon]`") +
+                   "\n[[instance]]\nname = \"web\"\ninterface = \"eth0\"\nvrid = 51\n"
+                   "virtual_ips = [\"192.0.2.100/32\"]\n" +
+                   defaults_after(docs, "## `[[instance]]`"));
+    std::string dict;
+    const std::set<std::string> words = dictionary_of(docs);
+    for (const std::string &w : words) dict += dictionary_entry(w);
+    write_file(out / "config.dict", dict);
 
     size_t frames = 0;
     for (int i = 3; i < argc; ++i) {
@@ -79,7 +144,8 @@ int main(int argc, char **argv) try {
                    std::string(2, '\0') + frame.substr(14));
         ++frames;
     }
-    std::printf("fuzz_seeds: %zu configuration examples, %zu IP frames\n", n, frames);
+    std::printf("fuzz_seeds: %zu configuration examples, %zu dictionary words, %zu IP frames\n", n,
+                words.size(), frames);
     return 0;
 } catch (const std::exception &e) {
     std::fprintf(stderr, "fuzz_seeds: %s\n", e.what());
