@@ -31,6 +31,10 @@ std::string format_diagnostic(const Diagnostic &d);
 // One formatted diagnostic per line, each ending in '\n'.
 std::string format_diagnostics(const std::vector<Diagnostic> &ds);
 
+// How many errors of one file are reported, in the order of the file; one more line says how
+// many were left out.
+inline constexpr size_t kMaxErrors = 100;
+
 // How many bytes of one key, value or file name a message shows.
 inline constexpr size_t kMaxShown = 80;
 

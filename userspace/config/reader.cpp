@@ -16,6 +16,15 @@ std::vector<Diagnostic> Diagnostics::take_sorted() {
         if (a.pos.line != b.pos.line) return a.pos.line < b.pos.line;
         return a.pos.column < b.pos.column;
     });
+    if (list_.size() > kMaxErrors) {
+        // A file of 100,000 unknown keys is one mistake (the wrong file?), not 100,000 lines.
+        const size_t more = list_.size() - kMaxErrors;
+        const SourcePos from = list_[kMaxErrors].pos;
+        list_.resize(kMaxErrors);
+        list_.push_back({file_, from,
+                         std::to_string(more) + " more error" + (more == 1 ? "" : "s") +
+                             " from here on, not shown; fix these first"});
+    }
     return std::move(list_);
 }
 

@@ -111,6 +111,23 @@ TEST(EchoedText, AHugeValueIsCut) {
     EXPECT_TRUE(one_clean_line_each(errors)) << errors.substr(0, 300);
 }
 
+// A megabyte of unknown keys is one mistake: 100 errors are shown, then how many more there are.
+TEST(EchoedText, AtMostAHundredErrorsAreShown) {
+    std::string text = with("");
+    for (int i = 0; i < 5000; ++i) text += "k" + std::to_string(i) + " = 1\n";
+    ConfigResult r = parse_config(text, "x.toml");
+    ASSERT_EQ(r.errors.size(), kMaxErrors + 1);
+    EXPECT_EQ(format_diagnostic(r.errors[kMaxErrors - 1]),
+              "x.toml:105:1: error: unknown key 'k99' in [[instance]]; docs/configuration.md "
+              "lists the keys");
+    EXPECT_EQ(format_diagnostic(r.errors[kMaxErrors]),
+              "x.toml:106:1: error: 4900 more errors from here on, not shown; fix these first");
+    // 100 errors and no more: nothing left out, nothing said.
+    text = with("");
+    for (int i = 0; i < 100; ++i) text += "k" + std::to_string(i) + " = 1\n";
+    EXPECT_EQ(parse_config(text, "x.toml").errors.size(), kMaxErrors);
+}
+
 TEST(EchoedText, TheFileNameIsEscaped) {
     std::string errors =
         format_diagnostics(parse_config("vrid = 1\n", "evil\n.toml\x1b[2J").errors);
