@@ -146,7 +146,8 @@ struct Config {
     std::vector<Instance> instances;
 };
 
-// Either a Config or the list of everything wrong with the file (sorted by position).
+// Either a Config or the list of everything wrong with the file (sorted by position; past
+// kMaxErrors, the last entry says how many more there were).
 struct ConfigResult {
     std::optional<Config> config;
     std::vector<Diagnostic> errors;

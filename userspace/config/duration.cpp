@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstdint>
 
+#include "config/diagnostics.h"
+
 namespace xvrrp::config {
 
 namespace {
@@ -40,7 +42,7 @@ std::optional<Duration> parse_duration(std::string_view text, std::string *error
     } else if (unit == "s") {
         unit_us = 1000000;
     } else {
-        return fail("has unknown unit '" + std::string(unit) + "'; use us, ms or s");
+        return fail("has unknown unit '" + printable(unit) + "'; use us, ms or s");
     }
 
     // Bounded so that the arithmetic below cannot overflow: 10^9 s is about 31 years.

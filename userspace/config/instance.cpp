@@ -52,24 +52,6 @@ size_t max_advert_addresses(Family f) {
     return f == Family::IPv4 ? 255 : (1500 - 40 - 8) / 16;
 }
 
-// IFNAMSIZ - 1 characters, no '/', no whitespace: what the kernel accepts as a link name.
-bool valid_ifname(const std::string &s) {
-    if (s.empty() || s.size() > 15 || s == "." || s == "..") return false;
-    return std::none_of(s.begin(), s.end(), [](char c) { return c == '/' || c <= ' '; });
-}
-
-void read_ifname(TableReader &r, std::string_view key, std::string &out) {
-    auto v = r.string(key);
-    if (!v) return;
-    if (!valid_ifname(*v)) {
-        r.diag().error(*r.node(key), r.name(key) + " = \"" + *v +
-                                         "\" is not an interface name (1 to 15 characters, no "
-                                         "'/' or spaces)");
-        return;
-    }
-    out = *v;
-}
-
 // "ADDR" or "ADDR/PREFIX"; the prefix defaults to the full length (/32, /128).
 std::optional<VirtualIp> read_virtual_ip(const toml::node &n, Diagnostics &diag) {
     if (!n.is_string()) {
@@ -84,7 +66,7 @@ std::optional<VirtualIp> read_virtual_ip(const toml::node &n, Diagnostics &diag)
         prefix = std::string_view(text).substr(slash + 1);
     auto ip = IpAddress::parse(addr);
     if (!ip) {
-        diag.error(n, "'virtual_ips': \"" + text +
+        diag.error(n, "'virtual_ips': \"" + printable(text) +
                           "\" is not an IP address; write ADDR/PREFIX, e.g. \"192.0.2.100/32\" "
                           "or \"2001:db8::100/128\"");
         return std::nullopt;
@@ -95,7 +77,7 @@ std::optional<VirtualIp> read_virtual_ip(const toml::node &n, Diagnostics &diag)
         auto [end, ec] = std::from_chars(prefix.data(), prefix.data() + prefix.size(), len);
         if (prefix.empty() || ec != std::errc() || end != prefix.data() + prefix.size() ||
             len < 1 || len > vip.prefix_len) {
-            diag.error(n, "'virtual_ips': \"" + text + "\" has a bad prefix length; " +
+            diag.error(n, "'virtual_ips': \"" + printable(text) + "\" has a bad prefix length; " +
                               std::string(family_name(ip->family)) + " allows /1 to /" +
                               std::to_string(vip.prefix_len));
             return std::nullopt;
@@ -185,7 +167,7 @@ void read_checksum(TableReader &r, Instance &inst, bool family_known) {
         r.diag().error(n,
                        "'checksum' must be \"with_pseudo_header\" or "
                        "\"without_pseudo_header\", got \"" +
-                           *v + "\"");
+                           printable(*v) + "\"");
     }
 }
 
@@ -207,7 +189,7 @@ void read_notify(TableReader &r, NotifyHooks &hooks) {
         std::vector<std::string> args;
         for (const toml::node &n : *arr) args.push_back(n.as_string()->get());
         if (args[0].empty() || args[0][0] != '/') {
-            nr.diag().error(*arr->get(0), what + ": \"" + args[0] +
+            nr.diag().error(*arr->get(0), what + ": \"" + printable(args[0]) +
                                               "\" is not an absolute path; hooks run with "
                                               "execve, without a shell or PATH lookup");
             return;
@@ -370,6 +352,9 @@ ParsedInstance parse_instance(const toml::table &table, Diagnostics &diag) {
     if (auto v = r.string("name")) {
         if (v->empty())
             diag.error(*r.node("name"), "'name' must not be empty");
+        else if (has_control_character(*v))  // it starts log lines and xvrrpctl rows
+            diag.error(*r.node("name"), "'name' = \"" + printable(*v) +
+                                            "\" holds a control character; use a plain label");
         else
             inst.name = *v, p.name_pos = pos_of(r.node("name")->source());
     }
@@ -416,9 +401,9 @@ ParsedInstance parse_instance(const toml::table &table, Diagnostics &diag) {
         if (interval_ok)
             inst.advert_interval = *v;
         else
-            diag.error(*r.node("advert_interval"), "'advert_interval' = \"" +
-                                                       r.node("advert_interval")->value_or(""s) +
-                                                       "\" " + problem);
+            diag.error(*r.node("advert_interval"),
+                       "'advert_interval' = \"" +
+                           printable(r.node("advert_interval")->value_or(""s)) + "\" " + problem);
     } else {
         interval_ok = !r.node("advert_interval");
     }

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "config/config.h"
+#include "config/prescan.h"
 
 namespace xvrrp::config {
 
@@ -44,7 +45,9 @@ ConfigResult load_config(const std::string &path) {
             return unreadable(path, errno);  // EISDIR for a directory
         }
         text.append(buf, static_cast<size_t>(n));
-        if (text.size() > (16u << 20)) return unreadable(path, EFBIG);
+        // One byte past the limit is enough for parse_config to refuse the file, with the
+        // position where it goes past; the rest (a device, a log) is never read.
+        if (text.size() > kMaxFileBytes) break;
     }
     return parse_config(text, path);
 }

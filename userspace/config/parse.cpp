@@ -9,6 +9,7 @@
 #include "config/config.h"
 #include "config/duration.h"
 #include "config/instance.h"
+#include "config/prescan.h"
 #include "config/reader.h"
 
 namespace xvrrp::config {
@@ -24,6 +25,9 @@ void read_path(TableReader &r, std::string_view key, std::string &out) {
     if (!v) return;
     if (v->empty())
         r.diag().error(*r.node(key), r.name(key) + " must not be empty");
+    else if (has_control_character(*v))
+        r.diag().error(*r.node(key), r.name(key) + " = \"" + printable(*v) +
+                                         "\" holds a control character; write the path alone");
     else
         out = *v;
 }
@@ -41,7 +45,7 @@ void read_release_hold(TableReader &r, std::optional<Duration> &out) {
         std::string ignored;
         if (!parse_duration(*text, &ignored)) {
             r.diag().error(*n, r.name("release_hold") + " must be \"auto\" or a duration such as " +
-                                   "\"500ms\" (\"0s\": no hold), got \"" + *text + "\"");
+                                   "\"500ms\" (\"0s\": no hold), got \"" + printable(*text) + "\"");
             return;
         }
     }
@@ -77,7 +81,7 @@ void read_daemon(const toml::node &n, DaemonConfig &daemon, Diagnostics &diag) {
                   {"vip_interface", "pin_dir", "control_socket", "pid_file", "sched_priority",
                    "release_hold", "cpu_latency", "control_socket_group"},
                   diag);
-    read_path(r, "vip_interface", daemon.vip_interface);
+    read_ifname(r, "vip_interface", daemon.vip_interface);
     read_path(r, "pin_dir", daemon.pin_dir);
     read_path(r, "control_socket", daemon.control_socket);
     read_path(r, "pid_file", daemon.pid_file);
@@ -102,7 +106,7 @@ void check_across_instances(const std::vector<ParsedInstance> &parsed, Diagnosti
     std::map<std::tuple<std::string, Family, uint8_t>, const ParsedInstance *> vrids;
     std::map<IpAddress, const ParsedInstance *> vips;
     auto first = [](const ParsedInstance *p) {
-        return "instance '" + p->instance.name + "' (line " +
+        return "instance '" + printable(p->instance.name) + "' (line " +
                std::to_string(p->instance.source_line) + ")";
     };
     // Per interface, what its XDP program's maps hold (include/xvrrp/abi.h): IPv4 service
@@ -125,7 +129,7 @@ void check_across_instances(const std::vector<ParsedInstance> &parsed, Diagnosti
             m += inst.allowed_sources.size();
             if (before <= XVRRP_MAX_ALLOWED_SRCS && m > XVRRP_MAX_ALLOWED_SRCS)
                 diag.error(SourcePos{inst.source_line, 0},
-                           "'allowed_sources' of instance '" + inst.name + "' bring " +
+                           "'allowed_sources' of instance '" + printable(inst.name) + "' bring " +
                                inst.interface + " to " + std::to_string(m) +
                                " (VRID, source) pairs; xvrrp holds at most " +
                                std::to_string(XVRRP_MAX_ALLOWED_SRCS) + " per interface");
@@ -133,8 +137,8 @@ void check_across_instances(const std::vector<ParsedInstance> &parsed, Diagnosti
         if (!inst.name.empty()) {
             auto [it, fresh] = names.emplace(inst.name, &p);
             if (!fresh)
-                diag.error(p.name_pos, "instance name '" + inst.name + "' is already used by " +
-                                           "the [[instance]] at line " +
+                diag.error(p.name_pos, "instance name '" + printable(inst.name) +
+                                           "' is already used by the [[instance]] at line " +
                                            std::to_string(it->second->instance.source_line) +
                                            "; names must be unique");
         }
@@ -171,19 +175,27 @@ void read_instances(const toml::node &n, std::vector<ParsedInstance> &parsed, Di
 
 ConfigResult parse_config(std::string_view text, std::string filename) {
     Diagnostics diag(filename);
+    if (auto bounds = check_bounds(text)) {
+        diag.error(bounds->pos, std::move(bounds->message));
+        return {std::nullopt, diag.take_sorted()};
+    }
+    // toml++ quotes the file in its descriptions (a key it cannot redefine, a character it did
+    // not expect): shown like every other piece of the file.
+    auto invalid = [](std::string_view description) {
+        return "invalid TOML: " + printable(description, 3 * kMaxShown);
+    };
     toml::table root;
 #if TOML_EXCEPTIONS
     try {
         root = toml::parse(text, std::string_view(filename));
     } catch (const toml::parse_error &e) {
-        diag.error(pos_of(e.source()), "invalid TOML: " + std::string(e.description()));
+        diag.error(pos_of(e.source()), invalid(e.description()));
         return {std::nullopt, diag.take_sorted()};
     }
 #else
     toml::parse_result result = toml::parse(text, std::string_view(filename));
     if (!result) {
-        diag.error(pos_of(result.error().source()),
-                   "invalid TOML: " + std::string(result.error().description()));
+        diag.error(pos_of(result.error().source()), invalid(result.error().description()));
         return {std::nullopt, diag.take_sorted()};
     }
     root = std::move(result).table();

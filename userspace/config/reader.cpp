@@ -16,6 +16,15 @@ std::vector<Diagnostic> Diagnostics::take_sorted() {
         if (a.pos.line != b.pos.line) return a.pos.line < b.pos.line;
         return a.pos.column < b.pos.column;
     });
+    if (list_.size() > kMaxErrors) {
+        // A file of 100,000 unknown keys is one mistake (the wrong file?), not 100,000 lines.
+        const size_t more = list_.size() - kMaxErrors;
+        const SourcePos from = list_[kMaxErrors].pos;
+        list_.resize(kMaxErrors);
+        list_.push_back({file_, from,
+                         std::to_string(more) + " more error" + (more == 1 ? "" : "s") +
+                             " from here on, not shown; fix these first"});
+    }
     return std::move(list_);
 }
 
@@ -50,7 +59,7 @@ TableReader::TableReader(const toml::table &table, std::string where, std::strin
     for (auto &&[key, value] : table_) {
         if (std::find(known_keys.begin(), known_keys.end(), key.str()) != known_keys.end())
             continue;
-        std::string message = "unknown key '" + std::string(key.str()) + "' in " + where_;
+        std::string message = "unknown key '" + printable(key.str()) + "' in " + where_;
         std::string suggestion = nearest_name(key.str(), known_keys);
         if (!suggestion.empty())
             message += "; did you mean '" + suggestion + "'?";
@@ -118,7 +127,7 @@ std::optional<Duration> read_duration(const toml::node &n, const std::string &wh
     const std::string &text = n.as_string()->get();
     std::string error;
     auto d = parse_duration(text, &error);
-    if (!d) diag.error(n, what + " = \"" + text + "\" " + error);
+    if (!d) diag.error(n, what + " = \"" + printable(text) + "\" " + error);
     return d;
 }
 
@@ -163,9 +172,34 @@ std::optional<IpAddress> read_address(const toml::node &n, const std::string &wh
     const std::string &text = n.as_string()->get();
     auto ip = IpAddress::parse(text);
     if (!ip)
-        diag.error(n, what + ": \"" + text +
+        diag.error(n, what + ": \"" + printable(text) +
                           "\" is not an IP address; write IPv4 as 192.0.2.1, IPv6 as 2001:db8::1");
     return ip;
+}
+
+bool has_control_character(std::string_view s) {
+    return std::any_of(s.begin(), s.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+bool valid_ifname(std::string_view s) {
+    if (s.empty() || s.size() > 15 || s == "." || s == "..") return false;
+    // The kernel (dev_valid_name) refuses '/', ':' and whitespace; control characters and
+    // non-ASCII bytes it would take, but they have no place in a name printed in logs.
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return c > ' ' && c < 0x7f && c != '/' && c != ':'; });
+}
+
+void read_ifname(TableReader &r, std::string_view key, std::string &out) {
+    auto v = r.string(key);
+    if (!v) return;
+    if (!valid_ifname(*v)) {
+        r.diag().error(*r.node(key), r.name(key) + " = \"" + printable(*v) +
+                                         "\" is not an interface name (1 to 15 characters, no "
+                                         "'/', ':', spaces or control characters)");
+        return;
+    }
+    out = *v;
 }
 
 }  // namespace xvrrp::config

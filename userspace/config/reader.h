@@ -73,6 +73,17 @@ class TableReader {
     Diagnostics &diag_;
 };
 
+// True when `s` holds a byte below 0x20 or DEL: text that would break a log line.
+bool has_control_character(std::string_view s);
+
+// What the kernel takes as a link name: 1 to 15 (IFNAMSIZ - 1) bytes, not "." or "..", no '/',
+// ':', whitespace or control characters (xvrrp also refuses bytes above 0x7e).
+bool valid_ifname(std::string_view s);
+
+// A string key that names an interface ('interface', 'vip_interface', track_interface.name):
+// reported when it is not a valid_ifname(), so that nothing later fails on it.
+void read_ifname(TableReader &r, std::string_view key, std::string &out);
+
 // A duration value at `n` (string with unit); `what` is the quoted key name for messages.
 std::optional<Duration> read_duration(const toml::node &n, const std::string &what,
                                       Diagnostics &diag);

@@ -48,7 +48,17 @@ TimePoint monotonic_now() {
 
 // Parses the file; prints every error as FILE:LINE:COL: error: ... Returns nullopt on error.
 std::optional<config::Config> read_config(const std::string &path) {
-    auto result = config::load_config(path);
+    config::ConfigResult result;
+    try {
+        result = config::load_config(path);
+    } catch (const std::exception &e) {
+        // The reader reports every problem of a file as a diagnostic; reaching this is a bug in
+        // xvrrpd, still a refused file and not a crash.
+        std::string what = std::string("cannot read the configuration: ") + e.what() +
+                           " (a bug in xvrrpd; please report it with the file)";
+        fputs(config::format_diagnostics({{path, {}, what}}).c_str(), stderr);
+        return std::nullopt;
+    }
     if (!result.ok()) {
         fputs(config::format_diagnostics(result.errors).c_str(), stderr);
         return std::nullopt;
@@ -59,7 +69,7 @@ std::optional<config::Config> read_config(const std::string &path) {
         auto refuse = [&](const std::string &what) {
             errors.push_back({result.config->file,
                               {inst.source_line, 0},
-                              "[[instance]] '" + inst.name + "': " + what});
+                              "[[instance]] '" + config::printable(inst.name) + "': " + what});
         };
         if (inst.family() == vrrp::Family::IPv6)
             refuse(
@@ -479,33 +489,47 @@ int run_check(const std::string &config_path) {
         printf("%s %s\n", good ? "ok:  " : "FAIL:", text.c_str());
         ok = ok && good;
     };
-    report(true, config_path + ": " + std::to_string(cfg->instances.size()) + " instance(s)");
+    // Each check reads the host; one that throws is reported as failed, never an abort.
+    auto checking = [&](const std::string &what, const auto &check) {
+        try {
+            check();
+        } catch (const std::exception &e) {
+            report(false, what + ": " + e.what());
+        }
+    };
+    report(true, config::printable(config_path, 4 * config::kMaxShown) + ": " +
+                     std::to_string(cfg->instances.size()) + " instance(s)");
     for (const auto &inst : cfg->instances) {
-        auto l = net::find_link(inst.interface);
-        report(l.has_value(),
-               "[" + inst.name + "] uplink " + inst.interface +
-                   (l ? (l->up_and_running() ? ": up" : ": exists, down") : ": no such interface"));
+        checking("[" + inst.name + "] uplink " + inst.interface, [&] {
+            auto l = net::find_link(inst.interface);
+            report(l.has_value(), "[" + inst.name + "] uplink " + inst.interface +
+                                      (l ? (l->up_and_running() ? ": up" : ": exists, down")
+                                         : ": no such interface"));
+        });
     }
-    auto bpffs = net::check_bpffs(cfg->daemon.pin_dir);
-    report(true, "bpffs: " + bpffs.text);
-    auto vip = net::VipInterface::check(cfg->daemon.vip_interface);
-    report(true, "vip_interface: " + vip.text);
-    for (const auto &s : net::check_nonlocal_bind()) report(true, "sysctl: " + s.text);
+    checking("bpffs",
+             [&] { report(true, "bpffs: " + net::check_bpffs(cfg->daemon.pin_dir).text); });
+    checking("vip_interface", [&] {
+        report(true, "vip_interface: " + net::VipInterface::check(cfg->daemon.vip_interface).text);
+    });
+    checking("sysctl", [&] {
+        for (const auto &s : net::check_nonlocal_bind()) report(true, "sysctl: " + s.text);
+    });
     if (cfg->daemon.cpu_latency) {
-        bool can = access("/dev/cpu_dma_latency", W_OK) == 0;
-        report(can, "cpu_latency: /dev/cpu_dma_latency " +
-                        std::string(can ? "writable" : "cannot be written") + "; cpuidle driver " +
-                        describe_cpuidle() +
-                        (cpuidle_driver_present() ? "" : " (the request would change nothing)"));
+        checking("cpu_latency", [&] {
+            bool can = access("/dev/cpu_dma_latency", W_OK) == 0;
+            report(can, "cpu_latency: /dev/cpu_dma_latency " +
+                            std::string(can ? "writable" : "cannot be written") +
+                            "; cpuidle driver " + describe_cpuidle() +
+                            (cpuidle_driver_present() ? "" : " (the request would change nothing)"));
+        });
     }
-    try {
+    checking("XDP program", [&] {
         route_library_logs();
         dataplane::Dataplane dp;
         dp.load();
         report(true, "XDP program: loads and passes the verifier on this kernel");
-    } catch (const std::exception &e) {
-        report(false, std::string("XDP program: ") + e.what());
-    }
+    });
     printf("%s\n", ok ? "check passed: nothing was changed" : "check failed: nothing was changed");
     return ok ? 0 : 1;
 }

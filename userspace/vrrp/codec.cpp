@@ -339,7 +339,9 @@ uint16_t interval_field_for(uint8_t version, Duration interval) {
     const long long unit = version == 2 ? duration_cast<nanoseconds>(seconds(1)).count()
                                         : duration_cast<nanoseconds>(milliseconds(10)).count();
     const long long max = version == 2 ? 255 : kMaxV3IntervalField;
-    const long long rounded = (interval.count() + unit / 2) / unit;
+    // Rounded without adding first: an interval near the largest Duration would overflow.
+    const long long count = std::max<long long>(interval.count(), 0);
+    const long long rounded = count / unit + (count % unit >= unit / 2 ? 1 : 0);
     return uint16_t(std::clamp(rounded, 1LL, max));
 }
 

@@ -135,7 +135,42 @@ TEST(ValueErrors, GratuitousArpLimits) {
 TEST(ValueErrors, InterfaceNameMustFitTheKernel) {
     EXPECT_EQ(errors_of(replacing("\"eth0\"", "\"a-very-long-ifname\"")),
               "x.toml:3:13: error: 'interface' = \"a-very-long-ifname\" is not an interface name "
-              "(1 to 15 characters, no '/' or spaces)\n");
+              "(1 to 15 characters, no '/', ':', spaces or control characters)\n");
+    // The kernel refuses ':' (its old alias syntax) as it does '/' and spaces.
+    for (const char *bad : {"eth0:1", "a/b", "a b", "..", "", "eth\\u001b0"})
+        EXPECT_NE(errors_of(replacing("\"eth0\"", "\"" + std::string(bad) + "\"")), "") << bad;
+    EXPECT_EQ(errors_of(replacing("\"eth0\"", "\"fifteen-chars-x\"")), "");
+}
+
+// Every value that names an interface is checked alike when the file is read: a bad
+// vip_interface used to pass and then throw from the host checks, aborting `xvrrpd --check`
+// and failing `xvrrpd` only after it had written its pid file.
+TEST(ValueErrors, VipInterfaceMustBeAnInterfaceName) {
+    EXPECT_EQ(errors_of("[daemon]\nvip_interface = \"dummy0-for-the-vips\"\n" + with("")),
+              "x.toml:2:17: error: 'vip_interface' = \"dummy0-for-the-vips\" is not an "
+              "interface name (1 to 15 characters, no '/', ':', spaces or control characters)\n");
+    EXPECT_NE(errors_of("[daemon]\nvip_interface = \"a/b\"\n" + with("")), "");
+    EXPECT_NE(errors_of("[daemon]\nvip_interface = \"\"\n" + with("")), "");
+    ConfigResult r = parse_config("[daemon]\nvip_interface = \"vips\"\n" + with(""), "x.toml");
+    ASSERT_TRUE(r.ok()) << format_diagnostics(r.errors);
+    EXPECT_EQ(r.config->daemon.vip_interface, "vips");
+}
+
+TEST(ValueErrors, TrackedInterfaceMustBeAnInterfaceName) {
+    EXPECT_EQ(errors_of(with("track_interface = [{ name = \"eth1:0\" }]\n")),
+              "x.toml:6:29: error: 'track_interface.name' = \"eth1:0\" is not an interface name "
+              "(1 to 15 characters, no '/', ':', spaces or control characters)\n");
+}
+
+// The name starts the daemon's log lines and xvrrpctl's rows; paths appear in its log.
+TEST(ValueErrors, NamesAndPathsHoldNoControlCharacters) {
+    EXPECT_EQ(errors_of(replacing("\"web\"", "\"web\\nxvrrpd: master\"")),
+              "x.toml:2:8: error: 'name' = \"web\\nxvrrpd: master\" holds a control character; "
+              "use a plain label\n");
+    EXPECT_EQ(errors_of("[daemon]\npid_file = \"/run/x\\u001b[2J.pid\"\n" + with("")),
+              "x.toml:2:12: error: 'pid_file' = \"/run/x\\x1b[2J.pid\" holds a control "
+              "character; write the path alone\n");
+    EXPECT_EQ(errors_of(replacing("\"web\"", "\"wéb\"")), "");  // not ASCII, still a label
 }
 
 TEST(ValueErrors, AdvertThreadLimits) {
