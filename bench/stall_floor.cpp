@@ -8,8 +8,8 @@
 //   bench_stall_floor --seconds S [--period-us 200] [--threshold-us 300] [--rt 60]
 //                     [--json FILE] [--episodes]
 // Prints one line per CPU and one for all CPUs at once; --json writes the figures and, with
-// --episodes, every all-CPU episode as [start_ns, end_ns] on CLOCK_MONOTONIC, so that a
-// benchmark can tell which of its events happened during one. SIGINT/SIGTERM end it early.
+// --episodes, every late span of each CPU and every all-CPU episode as [start_ns, end_ns] on
+// CLOCK_MONOTONIC, so that a benchmark can tell which of its events happened during one. SIGINT/SIGTERM end it early.
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -193,10 +193,19 @@ int main(int argc, char **argv) {
         }
         fprintf(f, "{\"seconds\":%.3f,\"period_us\":%.1f,\"threshold_us\":%.1f,\"cpus\":[",
                 measured, double(g_period) / 1e3, double(g_threshold) / 1e3);
-        for (size_t i = 0; i < cpus.size(); i++)
-            fprintf(f, "%s{\"cpu\":%d,\"wakeups\":%llu,\"late\":%llu,\"worst_ms\":%.3f}",
+        for (size_t i = 0; i < cpus.size(); i++) {
+            fprintf(f, "%s{\"cpu\":%d,\"wakeups\":%llu,\"late\":%llu,\"worst_ms\":%.3f",
                     i ? "," : "", cpus[i].cpu, (unsigned long long)cpus[i].wakeups,
                     (unsigned long long)cpus[i].late, double(cpus[i].worst) / 1e6);
+            if (episodes) {
+                fprintf(f, ",\"spans_ns\":[");
+                for (size_t k = 0; k < cpus[i].spans.size(); k++)
+                    fprintf(f, "%s[%lld,%lld]", k ? "," : "", (long long)cpus[i].spans[k].from,
+                            (long long)cpus[i].spans[k].to);
+                fprintf(f, "]");
+            }
+            fprintf(f, "}");
+        }
         fprintf(f,
                 "],\"all_cpus\":{\"episodes\":%zu,\"total_ms\":%.3f,\"longest_ms\":%.3f,"
                 "\"by_length_ms\":{\"<0.5\":%llu,\"0.5-1\":%llu,\"1-2\":%llu,\"2-5\":%llu,"

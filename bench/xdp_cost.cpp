@@ -111,7 +111,8 @@ int main(int argc, char **argv) {
                           .leases = bpf_map__fd(bench->maps.leases),
                           .rx_state = bpf_map__fd(bench->maps.rx_state),
                           .counters = bpf_map__fd(bench->maps.counters),
-                          .events = bpf_map__fd(bench->maps.events)};
+                          .events = bpf_map__fd(bench->maps.events),
+                          .cpu_watch = bpf_map__fd(bench->maps.cpu_watch)};
     dataplane::ControlTables tables(fds);
     dataplane::LeaseTable leases(fds.leases);
     dataplane::ControlProgram control(bpf_program__fd(bench->progs.xvrrp_control));

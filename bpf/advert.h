@@ -130,11 +130,14 @@ static __always_inline void advert_accept(struct xvrrp_vrid_key *key,
         count(vrrp_accepted);
         if (prio != 0)
             rx->master_adver_interval_ns = mai;
+        rx->advert_cpu = bpf_get_smp_processor_id();
         if (src == rx->master_addr && rx->last_advert_ns)
             __sync_fetch_and_add(&rx->gap_hist[log2_us_bucket(now - rx->last_advert_ns)], 1);
         __sync_fetch_and_add(&rx->accepted, 1);
-        if (rx->flags & XVRRP_RX_WATCHING)
+        if (rx->flags & XVRRP_RX_WATCHING) {
             master_down_restart(rx, inst, lease_of(key->vrid), now, timeout);
+            cpu_watch_advert(inst, now);
+        }
     }
     __sync_fetch_and_add(&rx->adverts, 1);
     rx->last_advert_ns = now;

@@ -19,6 +19,7 @@ static int vrid_timer_fired(void *map, struct xvrrp_vrid_key *key, struct xvrrp_
     __u64 next = 0, when;
     __u32 flags;
 
+    rx->timer_cpu = bpf_get_smp_processor_id();
     /* How late this host fires timers, every expiry counted (status, bpftool). */
     if (now > rx->timer_expires_ns)
         __sync_fetch_and_add(&rx->late_hist[log2_us_bucket(now - rx->timer_expires_ns)], 1);

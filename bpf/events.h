@@ -14,6 +14,7 @@ struct event_fields {
     __u64 master_down_interval_ns;
     __u64 deadline_ns;
     __u32 flags;
+    __u16 advert_cpu;
 };
 
 /*
@@ -40,7 +41,8 @@ static __always_inline void emit_event(__u32 type, __u32 vrid, __u64 now,
     e->master_down_interval_ns = f->master_down_interval_ns;
     e->deadline_ns = f->deadline_ns;
     e->flags = f->flags;
-    e->pad = 0;
+    e->cpu = (__u16)bpf_get_smp_processor_id();
+    e->advert_cpu = f->advert_cpu;
     bpf_ringbuf_submit(e, ring_flags);
     count(event_sent);
 }

@@ -49,6 +49,14 @@ struct {
     __type(value, struct xvrrp_rx_state);
 } rx_state SEC(".maps");
 
+/* BPF-written only: one entry per possible CPU (the loader sets max_entries), holds a timer */
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, XVRRP_MAX_CPUS);
+    __type(key, __u32);
+    __type(value, struct xvrrp_cpu_watch);
+} cpu_watch SEC(".maps");
+
 struct {
     __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
     __uint(max_entries, 1);

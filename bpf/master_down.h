@@ -11,11 +11,18 @@
  * deadline gives the wire late_grace_ns (about one advert interval) first; an advert accepted
  * in that time cancels it (grace_rescued), none declares the master down (grace_expired). An
  * expiry on time declares at once. The lateness of every expiry goes into late_hist.
+ *
+ * A stalled CPU. An expiry on time can still come from a stall: that of another CPU, behind
+ * whose NAPI poll the adverts wait (cpu_watch.h). An expiry that finds the heartbeat of a CPU
+ * receiving adverts overdue by more than late_threshold_ns gives the same grace
+ * (stall_graces); at its end, while such a CPU is still stalled, the grace is extended, until
+ * one Master_Down_Interval past the deadline at most.
  */
 #ifndef XVRRP_BPF_MASTER_DOWN_H
 #define XVRRP_BPF_MASTER_DOWN_H
 
 #include "answering.h"
+#include "cpu_watch.h"
 #include "events.h"
 
 /*
@@ -84,6 +91,12 @@ static __always_inline __u64 master_down_expiry(struct xvrrp_vrid_key *key,
     if (rx->flags & XVRRP_RX_GRACE) {
         if (now < rx->grace_until_ns)
             return rx->grace_until_ns;
+        if (inst && late < rx->master_down_interval_ns &&
+            stalled_advert_cpu(now, inst->late_threshold_ns)) {
+            rx->grace_until_ns = now + inst->late_grace_ns;
+            count(timer_grace_extended);
+            return rx->grace_until_ns;
+        }
         f.flags = XVRRP_EVF_AFTER_GRACE;
         __sync_fetch_and_add(&rx->grace_expired, 1);
         count(timer_grace_expired);
@@ -92,6 +105,12 @@ static __always_inline __u64 master_down_expiry(struct xvrrp_vrid_key *key,
         __sync_fetch_and_or(&rx->flags, XVRRP_RX_GRACE);
         __sync_fetch_and_add(&rx->late_expiries, 1);
         count(timer_late);
+        return rx->grace_until_ns;
+    } else if (inst && inst->late_grace_ns && stalled_advert_cpu(now, inst->late_threshold_ns)) {
+        rx->grace_until_ns = now + inst->late_grace_ns;
+        __sync_fetch_and_or(&rx->flags, XVRRP_RX_GRACE);
+        __sync_fetch_and_add(&rx->stall_graces, 1);
+        count(timer_cpu_stalled);
         return rx->grace_until_ns;
     }
 
@@ -120,6 +139,7 @@ static __always_inline __u64 master_down_expiry(struct xvrrp_vrid_key *key,
     f.interval_field = rx->interval_field;
     f.master_down_interval_ns = rx->master_down_interval_ns;
     f.deadline_ns = deadline;
+    f.advert_cpu = (__u16)rx->advert_cpu;
     emit_event(type, key->vrid, now, &f, ring_flags);
     return 0;
 }

@@ -12,6 +12,8 @@
 #include "maps.h"
 
 #define CLOCK_MONOTONIC 1
+/* BPF_F_TIMER_CPU_PIN (kernel 6.7), missing from older UAPI headers */
+#define XVRRP_TIMER_CPU_PIN (1ULL << 1)
 
 /* log2(microseconds) buckets, for advert gaps and timer lateness. */
 static __always_inline __u32 log2_us_bucket(__u64 ns)
@@ -44,7 +46,9 @@ static __always_inline void vrid_timer_schedule(struct xvrrp_rx_state *rx, __u64
     if ((old & XVRRP_RX_TIMER_RUNNING) && rx->timer_expires_ns <= when)
         return; /* it fires no later than needed and sleeps again for the rest */
     rx->timer_expires_ns = when;
-    if (bpf_timer_start(&rx->timer, when > now ? when - now : 1, 0)) {
+    /* Pinned to this CPU (so that where it fires is known; see cpu_watch.h), not moved by the
+     * kernel's timer migration. */
+    if (bpf_timer_start(&rx->timer, when > now ? when - now : 1, XVRRP_TIMER_CPU_PIN)) {
         __sync_fetch_and_and(&rx->flags, ~XVRRP_RX_TIMER_RUNNING);
         count(timer_error);
     }

@@ -196,6 +196,8 @@ struct xvrrp_rx_state {
     __u8 version;
     __u16 interval_field;      /* as carried: v3 centiseconds, v2 seconds */
     __u32 last_event_type;     /* enum xvrrp_event_type of the last advert event sent */
+    __u32 advert_cpu;          /* the CPU that received the last accepted advert */
+    __u32 timer_cpu;           /* the CPU the timer last fired on */
     __u64 last_advert_ns;      /* arrival of the last valid advert (any source) */
     __u64 last_event_ns;       /* ... of the last advert event sent to the controller */
     __u64 master_adver_interval_ns; /* learned from the last accepted non-zero advert (6.4.2) */
@@ -210,11 +212,47 @@ struct xvrrp_rx_state {
     __u64 timer_fires;         /* master-down declarations */
     __u64 timer_rearms;        /* expiries that found a later deadline and slept again */
     __u64 late_expiries;       /* Master_Down_Timer expiries later than late_threshold_ns */
+    __u64 stall_graces;        /* ... on time, but another CPU receiving adverts was stalled */
     __u64 grace_rescued;       /* ... in whose grace an advert came: no takeover */
     __u64 grace_expired;       /* ... after whose grace the master was declared down */
     __u64 lease_expiries;      /* the lease ran out while ARP was answered */
     __u32 gap_hist[XVRRP_GAP_BUCKETS];  /* inter-arrival gaps of accepted adverts */
     __u32 late_hist[XVRRP_GAP_BUCKETS]; /* every expiry of the timer: how late it fired */
+};
+
+/* ---- BPF-written: is every CPU that receives adverts running? ------------------------- */
+
+/*
+ * A CPU that receives adverts (runs the NIC queue's NAPI, or on veth the sender's) keeps a
+ * heartbeat while it does: a bpf_timer pinned to it, every advert interval. A vCPU the
+ * hypervisor holds misses its heartbeats, and the adverts queued behind its NAPI wait with it,
+ * while the Master_Down_Timer may fire on time on another CPU. So an expiry that finds such a
+ * CPU stalled gives the wire the late-expiry grace too (master_down.h). The heartbeat stops
+ * by itself a second after the CPU's last accepted advert. One entry per possible CPU.
+ */
+#define XVRRP_MAX_CPUS 1024
+#define XVRRP_HEARTBEAT_IDLE_NS 1000000000ULL
+
+enum xvrrp_cpu_watch_flags {
+    XVRRP_CPU_TIMER_READY = 1u << 0,   /* bpf_timer initialised */
+    XVRRP_CPU_TIMER_RUNNING = 1u << 1, /* the heartbeat runs */
+};
+
+struct xvrrp_cpu_watch {
+#ifdef __cplusplus
+    __u8 timer[16]; /* struct bpf_timer: opaque to user space */
+#else
+    struct bpf_timer timer;
+#endif
+    __u32 flags;         /* enum xvrrp_cpu_watch_flags; only this CPU writes the entry */
+    __u32 pad;
+    __u64 period_ns;     /* heartbeat period: the shortest advert interval received here */
+    __u64 seen_ns;       /* the heartbeat last ran (or the CPU last took an advert) */
+    __u64 due_ns;        /* ... and should run next */
+    __u64 advert_ns;     /* this CPU last received an accepted advert of an armed VRID */
+    __u64 beats;         /* heartbeats run */
+    __u64 late_beats;    /* ... more than a period after they were due: this CPU stalled */
+    __u64 worst_late_ns; /* the latest of them */
 };
 
 /* ---- the controller's command channel: the xvrrp_control program ---------------------- */
@@ -281,6 +319,8 @@ struct xvrrp_control {
     X(timer_master_down, "master-down timer fired: master declared down")                    \
     X(timer_takeover, "master-down timer fired while armed: ARP answering on at once")       \
     X(timer_late, "master-down expiry later than its threshold: grace given to the wire")    \
+    X(timer_cpu_stalled, "master-down expiry on time, a CPU receiving adverts stalled: grace") \
+    X(timer_grace_extended, "grace over, a CPU receiving adverts still stalled: extended")    \
     X(timer_grace_rescued, "an advert came within the grace of a late expiry: no takeover")  \
     X(timer_grace_expired, "no advert within the grace of a late expiry: master down")      \
     X(timer_error, "bpf_timer init/start failed")                                             \
@@ -325,7 +365,8 @@ struct xvrrp_event {
     __u64 master_down_interval_ns; /* the interval the timer is (or was) armed with */
     __u64 deadline_ns; /* timer events: the deadline that passed (ts_ns - deadline_ns = late) */
     __u32 flags;       /* enum xvrrp_event_flags */
-    __u32 pad;
+    __u16 cpu;         /* the CPU that raised it (timer events: where the timer fired) */
+    __u16 advert_cpu;  /* timer events: the CPU that received the last accepted advert */
 };
 
 #ifdef __cplusplus
@@ -335,7 +376,8 @@ static_assert(sizeof(xvrrp_vip_key) == 4);
 static_assert(sizeof(xvrrp_vip) == 8);
 static_assert(sizeof(xvrrp_src_key) == 8);
 static_assert(sizeof(xvrrp_lease) == 24);
-static_assert(sizeof(xvrrp_rx_state) == 16 + 16 + 16 * 8 + 8 * XVRRP_GAP_BUCKETS);
+static_assert(sizeof(xvrrp_rx_state) == 16 + 24 + 17 * 8 + 8 * XVRRP_GAP_BUCKETS);
+static_assert(sizeof(xvrrp_cpu_watch) == 16 + 8 + 7 * 8);
 static_assert(offsetof(xvrrp_rx_state, flags) == 16);
 static_assert(sizeof(xvrrp_control) == 40);
 static_assert(sizeof(xvrrp_event) == 48);

@@ -1,7 +1,10 @@
 // The master-down timer in the kernel (bpf/master_down.h) and the liveness lease. These use
 // real milliseconds: they wait for the kernel timer to fire, and assert only on what happened,
 // never on how long it took.
+#include <bpf/libbpf.h>
 #include <poll.h>
+#include <sched.h>
+#include <unistd.h>
 
 #include <thread>
 
@@ -282,6 +285,108 @@ TEST_F(Lease, RenewingThroughTheMappingNeedsNoSyscallAndTakesEffectAtOnce) {
     ASSERT_EQ(run(arp_request_frame()).action, XDP_DROP);
     leases_->renew(kVrid, monotonic_ns() + 60'000 * kMs);  // a plain store into the map
     EXPECT_EQ(run(arp_request_frame()).action, XDP_TX);
+}
+
+// Another CPU stalled (cpu_watch.h). The test runs on CPU 0, so the adverts, their heartbeat
+// and the VRID's timer are there; CPU 1's entry is written to say what a held vCPU's would: a
+// heartbeat running, last seen long ago.
+class StalledCpu : public LateExpiry {
+  protected:
+    void SetUp() override {
+        if (libbpf_num_possible_cpus() < 2 || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+            GTEST_SKIP() << "needs two CPUs";
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(0, &one);
+        sched_getaffinity(0, sizeof saved_, &saved_);
+        ASSERT_EQ(sched_setaffinity(0, sizeof one, &one), 0);
+        pinned_ = true;
+        LateExpiry::SetUp();
+    }
+    void TearDown() override {
+        if (pinned_) sched_setaffinity(0, sizeof saved_, &saved_);
+    }
+    // CPU 1 took adverts lately and its heartbeat is overdue by 100 s (or never is). The tests
+    // take a late_expiry_threshold of 5 s: their expiries are on time, CPU 1's is not.
+    void cpu1(bool stalled) {
+        xvrrp_cpu_watch w{};
+        uint64_t now = monotonic_ns();
+        w.flags = XVRRP_CPU_TIMER_RUNNING;
+        w.period_ns = 5 * kMs;
+        w.advert_ns = now;
+        w.seen_ns = stalled ? now - 100'000 * kMs : UINT64_MAX / 2;
+        uint32_t key = 1;
+        ASSERT_EQ(bpf_map_update_elem(dp_->maps().cpu_watch, &key, &w, BPF_ANY), 0);
+    }
+    xvrrp_cpu_watch cpu_entry(uint32_t cpu) {
+        xvrrp_cpu_watch w{};
+        EXPECT_EQ(bpf_map_lookup_elem(dp_->maps().cpu_watch, &cpu, &w), 0);
+        return w;
+    }
+    cpu_set_t saved_;
+    bool pinned_ = false;
+};
+
+TEST_F(StalledCpu, TheCpuThatTakesAnAdvertKeepsAHeartbeatUntilAdvertsStop) {
+    configure_late(5'000 * kMs, 30 * kMs);
+    run(advert_frame());
+    auto w = cpu_entry(0);
+    EXPECT_TRUE(w.flags & XVRRP_CPU_TIMER_RUNNING);
+    EXPECT_EQ(w.period_ns, 5 * kMs) << "every advert interval";
+    for (int i = 0; i < 500 && cpu_entry(0).beats < 2; i++) std::this_thread::sleep_for(10ms);
+    EXPECT_GE(cpu_entry(0).beats, 2u);
+    // A second after the last advert it stops by itself.
+    for (int i = 0; i < 500 && (cpu_entry(0).flags & XVRRP_CPU_TIMER_RUNNING); i++)
+        std::this_thread::sleep_for(10ms);
+    EXPECT_FALSE(cpu_entry(0).flags & XVRRP_CPU_TIMER_RUNNING);
+    EXPECT_EQ(cpu_entry(1).beats, 0u) << "no advert on CPU 1, no heartbeat there";
+}
+
+TEST_F(StalledCpu, AnExpiryOnTimeWaitsForAStalledCpuAndItsAdvertsMeanNoTakeover) {
+    configure_late(5'000 * kMs, 2'000 * kMs, kTakeoverArmed);  // a long grace
+    cpu1(true);
+    run(advert_frame());
+    ASSERT_TRUE(wait_for_grace()) << "the expiry did not wait for the stalled CPU";
+    EXPECT_EQ(run(arp_request_frame()).action, XDP_DROP) << "no takeover during the grace";
+    auto rx = state_->rx_state(kVrid);
+    EXPECT_EQ(rx->stall_graces, 1u);
+    EXPECT_EQ(rx->late_expiries, 0u);
+    cpu1(false);
+    run(advert_frame());  // what waited behind CPU 1
+    rx = state_->rx_state(kVrid);
+    EXPECT_FALSE(rx->flags & XVRRP_RX_GRACE);
+    EXPECT_EQ(rx->grace_rescued, 1u);
+    EXPECT_EQ(rx->timer_fires, 0u);
+    auto d = counter_delta();
+    EXPECT_EQ(d["timer_cpu_stalled"], 1u);
+    EXPECT_EQ(d["timer_takeover"], 0u);
+}
+
+TEST_F(StalledCpu, ACpuThatStaysStalledDelaysTheTakeoverByOneMasterDownIntervalAtMost) {
+    configure_late(5'000 * kMs, 2 * kMs, kTakeoverArmed);  // a grace shorter than the MDI
+    cpu1(true);
+    run(advert_frame());
+    auto ev = wait_for_event(XVRRP_EV_TAKEOVER);
+    ASSERT_TRUE(ev) << "a stalled CPU held the takeover off for good";
+    EXPECT_TRUE(ev->flags & XVRRP_EVF_AFTER_GRACE);
+    EXPECT_GE(ev->ts_ns - ev->deadline_ns, ev->master_down_interval_ns)
+        << "the grace was extended while CPU 1 stayed stalled, up to one Master_Down_Interval";
+    auto rx = state_->rx_state(kVrid);
+    EXPECT_EQ(rx->stall_graces, 1u);
+    EXPECT_EQ(rx->grace_expired, 1u);
+    EXPECT_GE(counter_delta()["timer_grace_extended"], 1u);
+    EXPECT_EQ(run(arp_request_frame()).action, XDP_TX);
+}
+
+TEST_F(StalledCpu, AnotherCpuRunningAsItShouldDelaysNothing) {
+    configure_late(5'000 * kMs, 2'000 * kMs, kTakeoverArmed);
+    cpu1(false);
+    run(advert_frame());
+    auto ev = wait_for_event(XVRRP_EV_TAKEOVER);
+    ASSERT_TRUE(ev);
+    EXPECT_FALSE(ev->flags & XVRRP_EVF_AFTER_GRACE);
+    EXPECT_EQ(ev->cpu, 0) << "the VRID's timer stays on the CPU that started it";
+    EXPECT_EQ(state_->rx_state(kVrid)->stall_graces, 0u);
 }
 
 }  // namespace

@@ -195,6 +195,9 @@ void Instance::on_kernel_report(const dataplane::KernelReport &report) {
         why += " (" + std::to_string(int(react_us)) + " us ago";
         if (down->after_grace)
             why += "; " + ms(down->late) + " late, after a grace period with no advert";
+        if (down->timer_cpu >= 0)
+            why += "; timer on CPU " + std::to_string(down->timer_cpu) +
+                   ", last advert received on CPU " + std::to_string(down->advert_cpu);
         why += ")";
         apply(sm_.master_down_expired(now), now, why);
         if (lane_took_over_ && sm_.state() != vrrp::State::Master) {

@@ -46,13 +46,15 @@ std::string lanes_json(const std::vector<tx::LaneStats> &lanes) {
     return out + "]";
 }
 
-// What the kernel saw for the VRID: its Master_Down_Timer, the late expiries it forgave, the
+// What the kernel saw for the VRID: its Master_Down_Timer, the late expiries (and expiries
+// while another CPU receiving adverts stalled) it forgave, the
 // lease, and two log2(us) histograms: advert gaps and how late the VRID's timer fired.
 std::string kernel_json(const dataplane::ReceiveStats &k) {
     return "{\"adverts\":" + std::to_string(k.adverts) +
            ",\"accepted\":" + std::to_string(k.accepted) +
            ",\"master_down\":" + std::to_string(k.master_down) +
            ",\"late_expiries\":" + std::to_string(k.late_expiries) +
+           ",\"stall_graces\":" + std::to_string(k.stall_graces) +
            ",\"grace_rescued\":" + std::to_string(k.grace_rescued) +
            ",\"grace_expired\":" + std::to_string(k.grace_expired) +
            ",\"lease_expiries\":" + std::to_string(k.lease_expiries) +

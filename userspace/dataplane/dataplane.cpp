@@ -44,6 +44,10 @@ std::string prepare_pin_dir(const std::string &dir) {
 Dataplane::Dataplane(const std::string &pin_dir) : pin_dir_(pin_dir) {
     skel_ = xvrrp_bpf::open();
     if (!skel_) throw sys_error("open the embedded XDP object");
+    // One cpu_watch entry per possible CPU: the stall scan stops at the first index past them.
+    int cpus = libbpf_num_possible_cpus();
+    if (cpus > 0 && cpus < XVRRP_MAX_CPUS)
+        bpf_map__set_max_entries(skel_->maps.cpu_watch, uint32_t(cpus));
     if (!pin_dir_.empty()) {
         std::error_code ec;
         std::filesystem::create_directories(pin_dir_, ec);
@@ -91,6 +95,7 @@ MapFds Dataplane::maps() const {
         .rx_state = bpf_map__fd(skel_->maps.rx_state),
         .counters = bpf_map__fd(skel_->maps.counters),
         .events = bpf_map__fd(skel_->maps.events),
+        .cpu_watch = bpf_map__fd(skel_->maps.cpu_watch),
     };
 }
 

@@ -20,6 +20,7 @@ struct MapFds {
     int rx_state = -1;
     int counters = -1;
     int events = -1;
+    int cpu_watch = -1;
 };
 
 class Dataplane {

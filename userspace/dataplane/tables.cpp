@@ -93,6 +93,16 @@ std::optional<xvrrp_rx_state> StateReader::rx_state(uint8_t vrid) const {
     return st;
 }
 
+std::vector<xvrrp_cpu_watch> StateReader::cpu_watch() const {
+    std::vector<xvrrp_cpu_watch> out;
+    for (uint32_t cpu = 0; cpu < XVRRP_MAX_CPUS; cpu++) {
+        xvrrp_cpu_watch w;
+        if (bpf_map_lookup_elem(fds_.cpu_watch, &cpu, &w)) break;
+        out.push_back(w);
+    }
+    return out;
+}
+
 xvrrp_counters StateReader::counters() const {
     int ncpus = libbpf_num_possible_cpus();
     if (ncpus <= 0) throw sys_error("count possible CPUs", -ncpus);

@@ -45,6 +45,8 @@ class StateReader {
     explicit StateReader(const MapFds &fds) : fds_(fds) {}
 
     std::optional<xvrrp_rx_state> rx_state(uint8_t vrid) const;
+    // The heartbeat entry of each possible CPU (index = CPU), cpu_watch.h.
+    std::vector<xvrrp_cpu_watch> cpu_watch() const;
     // Per-CPU counters summed over all possible CPUs.
     xvrrp_counters counters() const;
 

@@ -166,6 +166,8 @@ void VridBinding::on_event(const void *event) {
         down.late = ev.ts_ns > ev.deadline_ns ? Duration(int64_t(ev.ts_ns - ev.deadline_ns))
                                               : Duration::zero();
         down.after_grace = ev.flags & XVRRP_EVF_AFTER_GRACE;
+        down.timer_cpu = ev.cpu;
+        down.advert_cpu = ev.advert_cpu;
         fallback_deadline_.reset();
         on_report_(down);
         return;
@@ -193,6 +195,7 @@ ReceiveStats VridBinding::stats(TimePoint now) const {
         s.last_advert_age = Duration(int64_t(uint64_t(now.count()) - rx->last_advert_ns));
     s.master_down = rx->timer_fires;
     s.late_expiries = rx->late_expiries;
+    s.stall_graces = rx->stall_graces;
     s.grace_rescued = rx->grace_rescued;
     s.grace_expired = rx->grace_expired;
     s.lease_expiries = rx->lease_expiries;

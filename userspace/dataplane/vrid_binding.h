@@ -44,6 +44,8 @@ struct MasterDownReport {
     Duration late{};           // how long after its deadline the timer got to run
     bool after_grace = false;  // a late expiry that gave the wire a grace period first
     bool by_kernel = true;     // false: the controller's own timer (no kernel timer)
+    int timer_cpu = -1;        // the CPU the kernel's timer fired on (-1: not the kernel's)
+    int advert_cpu = -1;       // ... and the one that received the last accepted advert
 };
 
 using KernelReport = std::variant<AdvertReport, MasterDownReport>;
@@ -77,6 +79,7 @@ struct ReceiveStats {
     std::optional<Duration> last_advert_age;
     uint64_t master_down = 0;  // declarations
     uint64_t late_expiries = 0, grace_rescued = 0, grace_expired = 0;
+    uint64_t stall_graces = 0;  // expiries on time while another CPU receiving adverts stalled
     uint64_t lease_expiries = 0;
     std::vector<uint32_t> gap_hist, late_hist;  // log2(us) buckets, see abi.h
     bool kernel_timer = false;                  // the kernel runs this VRID's timer
