@@ -136,7 +136,7 @@ static __always_inline void advert_accept(struct xvrrp_vrid_key *key,
         __sync_fetch_and_add(&rx->accepted, 1);
         if (rx->flags & XVRRP_RX_WATCHING) {
             master_down_restart(rx, inst, lease_of(key->vrid), now, timeout);
-            cpu_watch_advert(inst, now);
+            cpu_watch_advert(mai, now);
         }
     }
     __sync_fetch_and_add(&rx->adverts, 1);

@@ -40,19 +40,22 @@ static int cpu_heartbeat(void *map, __u32 *key, struct xvrrp_cpu_watch *w)
         return 0;
     }
     w->due_ns = now + w->period_ns;
-    if (bpf_timer_start(&w->timer, w->period_ns, XVRRP_TIMER_CPU_PIN)) {
+    if (timer_start_pinned(&w->timer, w->period_ns)) {
         w->flags &= ~XVRRP_CPU_TIMER_RUNNING;
         count(timer_error);
     }
     return 0;
 }
 
-/* An accepted advert of an armed VRID on this CPU: keep (or start) its heartbeat. */
-static __always_inline void cpu_watch_advert(const struct xvrrp_instance *inst, __u64 now)
+/*
+ * An accepted advert of an armed VRID on this CPU: keep (or start) its heartbeat, at the
+ * master's advert interval (interval_ns, the Master_Adver_Interval the advert carries).
+ */
+static __always_inline void cpu_watch_advert(__u64 interval_ns, __u64 now)
 {
     __u32 cpu = bpf_get_smp_processor_id();
     struct xvrrp_cpu_watch *w = bpf_map_lookup_elem(&cpu_watch, &cpu);
-    __u64 period = inst->advert_interval_ns;
+    __u64 period = interval_ns;
     long err;
 
     if (!w)
@@ -61,10 +64,21 @@ static __always_inline void cpu_watch_advert(const struct xvrrp_instance *inst, 
         period = XVRRP_HEARTBEAT_MIN_NS;
     w->advert_ns = now;
     w->seen_ns = now; /* taking an advert, it runs */
+    if (w->flags & XVRRP_CPU_TIMER_RUNNING) {
+        if (period >= w->period_ns)
+            return;
+        /* A shorter interval than the heartbeat's: beat by it from now, or an expiry would
+         * find this CPU overdue by the new period while its timer still waits out the old. */
+        w->period_ns = period;
+        w->due_ns = now + period;
+        if (timer_start_pinned(&w->timer, period)) {
+            w->flags &= ~XVRRP_CPU_TIMER_RUNNING;
+            count(timer_error);
+        }
+        return;
+    }
     if (!w->period_ns || period < w->period_ns)
         w->period_ns = period; /* the next beat goes by the shortest interval */
-    if (w->flags & XVRRP_CPU_TIMER_RUNNING)
-        return;
     if (!(w->flags & XVRRP_CPU_TIMER_READY)) {
         err = bpf_timer_init(&w->timer, &cpu_watch, CLOCK_MONOTONIC);
         if (err && err != -XVRRP_EBUSY) {
@@ -78,7 +92,7 @@ static __always_inline void cpu_watch_advert(const struct xvrrp_instance *inst, 
         w->flags |= XVRRP_CPU_TIMER_READY;
     }
     w->due_ns = now + w->period_ns;
-    if (bpf_timer_start(&w->timer, w->period_ns, XVRRP_TIMER_CPU_PIN)) {
+    if (timer_start_pinned(&w->timer, w->period_ns)) {
         count(timer_error);
         return;
     }

@@ -93,7 +93,11 @@ static __always_inline __u64 master_down_expiry(struct xvrrp_vrid_key *key,
             return rx->grace_until_ns;
         if (inst && late < rx->master_down_interval_ns &&
             stalled_advert_cpu(now, inst->late_threshold_ns)) {
-            rx->grace_until_ns = now + inst->late_grace_ns;
+            /* At most one Master_Down_Interval past the deadline, whatever the grace. */
+            __u64 limit = deadline + rx->master_down_interval_ns;
+
+            rx->grace_until_ns = now + inst->late_grace_ns < limit ? now + inst->late_grace_ns
+                                                                   : limit;
             count(timer_grace_extended);
             return rx->grace_until_ns;
         }

@@ -14,6 +14,19 @@
 #define CLOCK_MONOTONIC 1
 /* BPF_F_TIMER_CPU_PIN (kernel 6.7), missing from older UAPI headers */
 #define XVRRP_TIMER_CPU_PIN (1ULL << 1)
+/*
+ * Every bpf_timer_start: pinned to this CPU. A kernel before 6.7 refuses the flag (-EINVAL):
+ * there the timer runs where the kernel puts it (this CPU, unless timer migration moves it
+ * off an idle one).
+ */
+static __always_inline long timer_start_pinned(struct bpf_timer *timer, __u64 nsecs)
+{
+    long err = bpf_timer_start(timer, nsecs, XVRRP_TIMER_CPU_PIN);
+
+    if (err == -XVRRP_EINVAL)
+        err = bpf_timer_start(timer, nsecs, 0);
+    return err;
+}
 
 /* log2(microseconds) buckets, for advert gaps and timer lateness. */
 static __always_inline __u32 log2_us_bucket(__u64 ns)
@@ -48,7 +61,7 @@ static __always_inline void vrid_timer_schedule(struct xvrrp_rx_state *rx, __u64
     rx->timer_expires_ns = when;
     /* Pinned to this CPU (so that where it fires is known; see cpu_watch.h), not moved by the
      * kernel's timer migration. */
-    if (bpf_timer_start(&rx->timer, when > now ? when - now : 1, XVRRP_TIMER_CPU_PIN)) {
+    if (timer_start_pinned(&rx->timer, when > now ? when - now : 1)) {
         __sync_fetch_and_and(&rx->flags, ~XVRRP_RX_TIMER_RUNNING);
         count(timer_error);
     }

@@ -49,7 +49,7 @@
 #endif
 
 /* Bump when any struct below changes layout: the controller refuses pins of another version. */
-#define XVRRP_SCHEMA_VERSION 4
+#define XVRRP_SCHEMA_VERSION 5
 
 /* Per interface (one copy of the program and its maps per uplink). Sized for every VRID in use
  * with 16 service IPs and 16 allowed advert sources each; the configuration is checked against

@@ -342,6 +342,27 @@ TEST_F(StalledCpu, TheCpuThatTakesAnAdvertKeepsAHeartbeatUntilAdvertsStop) {
     EXPECT_EQ(cpu_entry(1).beats, 0u) << "no advert on CPU 1, no heartbeat there";
 }
 
+TEST_F(StalledCpu, TheHeartbeatGoesByTheMastersIntervalAndTakesAShorterOneAtOnce) {
+    Timing t;
+    t.advert_interval_ns = 2'000 * kMs;  // ours; the master's adverts say otherwise
+    t.late_threshold_ns = 5'000 * kMs;
+    t.late_grace_ns = 2'000 * kMs;
+    set_instance(kPreempt, 3, 0, 10'000 * kMs, kVrid, t);
+    VrrpFields slow;
+    slow.interval = 100;  // 1 s
+    run(advert_frame(slow));
+    EXPECT_EQ(cpu_entry(0).period_ns, 1'000 * kMs) << "the interval the master advertises";
+    VrrpFields fast;
+    fast.interval = 1;  // 10 ms
+    run(advert_frame(fast));
+    auto w = cpu_entry(0);
+    EXPECT_EQ(w.period_ns, 10 * kMs);
+    EXPECT_LE(w.due_ns, w.advert_ns + 10 * kMs) << "the running heartbeat kept its 1 s beat";
+    for (int i = 0; i < 50 && cpu_entry(0).beats == w.beats; i++)
+        std::this_thread::sleep_for(10ms);
+    EXPECT_GT(cpu_entry(0).beats, w.beats) << "no beat within 500 ms of a 10 ms period";
+}
+
 TEST_F(StalledCpu, AnExpiryOnTimeWaitsForAStalledCpuAndItsAdvertsMeanNoTakeover) {
     configure_late(5'000 * kMs, 2'000 * kMs, kTakeoverArmed);  // a long grace
     cpu1(true);
@@ -363,7 +384,8 @@ TEST_F(StalledCpu, AnExpiryOnTimeWaitsForAStalledCpuAndItsAdvertsMeanNoTakeover)
 }
 
 TEST_F(StalledCpu, ACpuThatStaysStalledDelaysTheTakeoverByOneMasterDownIntervalAtMost) {
-    configure_late(5'000 * kMs, 2 * kMs, kTakeoverArmed);  // a grace shorter than the MDI
+    // A grace of 15 ms, three quarters of the MDI (19.9 ms): a second grace would end past it.
+    configure_late(5'000 * kMs, 15 * kMs, kTakeoverArmed);
     cpu1(true);
     run(advert_frame());
     auto ev = wait_for_event(XVRRP_EV_TAKEOVER);
@@ -372,6 +394,8 @@ TEST_F(StalledCpu, ACpuThatStaysStalledDelaysTheTakeoverByOneMasterDownIntervalA
     EXPECT_GE(ev->ts_ns - ev->deadline_ns, ev->master_down_interval_ns)
         << "the grace was extended while CPU 1 stayed stalled, up to one Master_Down_Interval";
     auto rx = state_->rx_state(kVrid);
+    EXPECT_LE(rx->grace_until_ns, ev->deadline_ns + ev->master_down_interval_ns)
+        << "the extended grace ran past one Master_Down_Interval after the deadline";
     EXPECT_EQ(rx->stall_graces, 1u);
     EXPECT_EQ(rx->grace_expired, 1u);
     EXPECT_GE(counter_delta()["timer_grace_extended"], 1u);

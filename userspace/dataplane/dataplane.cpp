@@ -44,7 +44,8 @@ std::string prepare_pin_dir(const std::string &dir) {
 Dataplane::Dataplane(const std::string &pin_dir) : pin_dir_(pin_dir) {
     skel_ = xvrrp_bpf::open();
     if (!skel_) throw sys_error("open the embedded XDP object");
-    // One cpu_watch entry per possible CPU: the stall scan stops at the first index past them.
+    // One cpu_watch entry per possible CPU: the stall scan stops at the first index past them
+    // (a host with more than XVRRP_MAX_CPUS watches the first XVRRP_MAX_CPUS only).
     int cpus = libbpf_num_possible_cpus();
     if (cpus > 0 && cpus < XVRRP_MAX_CPUS)
         bpf_map__set_max_entries(skel_->maps.cpu_watch, uint32_t(cpus));
