@@ -279,6 +279,12 @@ void Instance::apply(const vrrp::Actions &actions, TimePoint now, const std::str
                 [&](const vrrp::ArmMasterDown &m) {
                     sync_role(now);  // the priority the kernel computes with comes first
                     binding_->arm_master_down(m.interval);
+                    if (!binding_->master_down_in_kernel() && !said_no_kernel_timer_) {
+                        said_no_kernel_timer_ = true;
+                        warn(cfg_.name, "no kernel timer for Master_Down_Timer (bpf_timer_init "
+                                        "failed; counter timer_error): the event loop keeps it, "
+                                        "and a takeover waits for the loop");
+                    }
                 },
                 [&](const vrrp::DisarmMasterDown &) { binding_->disarm_master_down(); },
             },

@@ -110,6 +110,7 @@ class Instance {
     std::optional<TimePoint> refresh_at_;  // next garp_refresh round while master
     vrrp::State last_state_ = vrrp::State::Initialize;
     bool stopped_ = false;     // shutdown() ran
+    bool said_no_kernel_timer_ = false;
     bool cleaned_up_ = false;  // and nothing of this instance is left in the kernel
     std::string release_cut_;  // why a release hold was ended early, for the log
     int frame_priority_ = -1;  // the priority of the frame the advertiser holds

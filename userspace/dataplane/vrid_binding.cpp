@@ -2,7 +2,9 @@
 
 #include <xvrrp/abi.h>
 
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include "common/fd.h"
 #include "dataplane/events.h"
@@ -115,6 +117,13 @@ void VridBinding::set_role(const VridRole &role) {
 
 void VridBinding::arm_master_down(Duration interval) {
     auto r = port_.control_.arm_master_down(cfg_.vrid, ns(interval));
+    // bpf_timer_init allocates without sleeping: with hundreds of VRIDs armed at once it can
+    // find no memory for a moment (-ENOMEM, seen with 255 VRIDs on 6.18). Try again shortly
+    // before the loop keeps the timer instead.
+    for (int i = 0; r.error == -XVRRP_ENOMEM && i < 3; i++) {
+        std::this_thread::sleep_for(std::chrono::microseconds(200 << i));
+        r = port_.control_.arm_master_down(cfg_.vrid, ns(interval));
+    }
     armed_ = true;
     kernel_timer_ = r.error == 0;
     // No kernel timer: the same deadline, kept by the loop (on_wakeup reads where adverts

@@ -109,6 +109,8 @@ class VridBinding {
     void arm_master_down(Duration interval);
     void disarm_master_down();
     bool master_down_armed() const { return armed_; }
+    // The last arm found a kernel timer (else the loop keeps it: next_wakeup()).
+    bool master_down_in_kernel() const { return kernel_timer_; }
 
     // The VRID's lease slot: the advert threads renew it with every advert they send.
     LeaseSlot lease() const;
