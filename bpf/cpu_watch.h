@@ -20,6 +20,7 @@
 #include "vrid_timer.h"
 
 #define XVRRP_HEARTBEAT_MIN_NS 50000ULL
+#define XVRRP_HEARTBEAT_IDLE_PERIODS 4
 
 static int cpu_heartbeat(void *map, __u32 *key, struct xvrrp_cpu_watch *w)
 {
@@ -32,8 +33,10 @@ static int cpu_heartbeat(void *map, __u32 *key, struct xvrrp_cpu_watch *w)
     }
     w->beats++;
     w->seen_ns = now;
-    if (now - w->advert_ns > XVRRP_HEARTBEAT_IDLE_NS) {
-        /* No advert here for a second: nothing to hold up. The next one starts it again. */
+    if (now - w->advert_ns > XVRRP_HEARTBEAT_IDLE_NS &&
+        now - w->advert_ns > XVRRP_HEARTBEAT_IDLE_PERIODS * w->period_ns) {
+        /* No advert here for a second (and a few periods, for intervals of a second or
+         * more): nothing to hold up. The next one starts it again. */
         w->flags &= ~XVRRP_CPU_TIMER_RUNNING;
         w->period_ns = 0;
         w->due_ns = 0;

@@ -228,7 +228,8 @@ struct xvrrp_rx_state {
  * hypervisor holds misses its heartbeats, and the adverts queued behind its NAPI wait with it,
  * while the Master_Down_Timer may fire on time on another CPU. So an expiry that finds such a
  * CPU stalled gives the wire the late-expiry grace too (master_down.h). The heartbeat stops
- * by itself a second after the CPU's last accepted advert. One entry per possible CPU.
+ * by itself a second (and at least four periods) after the CPU's last accepted advert. One
+ * entry per possible CPU.
  */
 #define XVRRP_MAX_CPUS 1024
 #define XVRRP_HEARTBEAT_IDLE_NS 1000000000ULL
