@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <vector>
 
+#include "common/timerfd.h"
 #include "daemon/log.h"
 
 namespace xvrrp::daemon {
@@ -230,15 +231,7 @@ void ControlSocket::arm_timer() {
     for (auto &[fd, c] : clients_) consider(c.deadline);
     if (refusals_.held_back) consider(refusals_.next);
     if (evictions_.held_back) consider(evictions_.next);
-    itimerspec its{};
-    if (next) {
-        auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                      std::max(*next - Clock::now(), Clock::duration(1)))
-                      .count();
-        its.it_value.tv_sec = ns / 1'000'000'000;
-        its.it_value.tv_nsec = ns % 1'000'000'000;
-    }
-    timerfd_settime(timer_.get(), 0, &its, nullptr);
+    arm_timerfd_once(timer_.get(), next);
 }
 
 }  // namespace xvrrp::daemon

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "common/timerfd.h"
 #include "daemon/log.h"
 
 namespace xvrrp::daemon {
@@ -220,15 +221,7 @@ void NotifyRunner::arm_timer() {
     std::optional<Clock::time_point> next;
     for (auto &[fd, h] : running_)
         if (!h.killed && (!next || h.deadline < *next)) next = h.deadline;
-    itimerspec its{};
-    if (next) {
-        auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                      std::max(*next - Clock::now(), Clock::duration(1)))
-                      .count();
-        its.it_value.tv_sec = ns / 1'000'000'000;
-        its.it_value.tv_nsec = ns % 1'000'000'000;
-    }
-    timerfd_settime(timer_.get(), 0, &its, nullptr);
+    arm_timerfd_once(timer_.get(), next);
 }
 
 }  // namespace xvrrp::daemon
