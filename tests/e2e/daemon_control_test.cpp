@@ -241,13 +241,9 @@ TEST(ControlSocket, AnotherDaemonListeningThereStopsTheStartAndKeepsRunning) {
     lab.start_xvrrpd("s1", xvrrpd_options(150));
     ASSERT_TRUE(lab.wait_state("s1", "MASTER")) << describe(lab);
     // A second daemon in the same place with its own pid file and pins, the same socket.
-    std::string config = lab.xvrrpd_config("s1", xvrrpd_options(150));
-    for (auto [from, to] : {std::pair{lab.pid_file("s1"), lab.dir("s1") + "/second.pid"},
-                            std::pair{lab.pin_dir("s1"), lab.dir("s1") + "/second-bpf"}})
-        config.replace(config.find(from), from.size(), to);
-    std::string path = lab.dir("s1") + "/second.toml";
-    Lab::write_file(path, config);
-    auto r = sh("ip netns exec " + lab.ns("s1") + " timeout 20 " + kXvrrpd + " --config " + path);
+    auto r = lab.run_second_xvrrpd("s1", xvrrpd_options(150),
+                                   {{lab.pid_file("s1"), lab.dir("s1") + "/second.pid"},
+                                    {lab.pin_dir("s1"), lab.dir("s1") + "/second-bpf"}});
     EXPECT_EQ(r.status, 1) << r.output;
     EXPECT_NE(r.output.find("another process (another xvrrpd?) is listening"), std::string::npos)
         << r.output;

@@ -31,13 +31,9 @@ TEST(PidFile, IsLockedWhileTheDaemonRunsAndASecondDaemonIsRefusedNamingThePid) {
 
     // A second daemon with the same pid file (its own socket and pins): refused before it
     // touches anything.
-    std::string config = lab.xvrrpd_config("s1", xvrrpd_options(150));
-    for (auto [from, to] : {std::pair{lab.control_socket("s1"), lab.dir("s1") + "/second.sock"},
-                            std::pair{lab.pin_dir("s1"), lab.dir("s1") + "/second-bpf"}})
-        config.replace(config.find(from), from.size(), to);
-    std::string path = lab.dir("s1") + "/second.toml";
-    Lab::write_file(path, config);
-    auto r = sh("ip netns exec " + lab.ns("s1") + " timeout 20 " + kXvrrpd + " --config " + path);
+    auto r = lab.run_second_xvrrpd("s1", xvrrpd_options(150),
+                                   {{lab.control_socket("s1"), lab.dir("s1") + "/second.sock"},
+                                    {lab.pin_dir("s1"), lab.dir("s1") + "/second-bpf"}});
     EXPECT_EQ(r.status, 1) << r.output;
     EXPECT_NE(r.output.find("already runs as pid " + std::to_string(pid)), std::string::npos)
         << r.output;

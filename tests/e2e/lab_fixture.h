@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <regex>
@@ -27,6 +28,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -190,6 +192,19 @@ class Lab {
           << "virtual_ips = [\"" << kVip << "/32\"]\n"
           << o.extra;
         return c.str();
+    }
+
+    // A second xvrrpd in the host's namespace, with the configuration o gives the host but
+    // some of its paths moved elsewhere (pid file, control socket, pins); runs until it exits
+    // (at most 20 s).
+    test::CommandResult run_second_xvrrpd(
+        const std::string &host, const XvrrpdOptions &o,
+        std::initializer_list<std::pair<std::string, std::string>> moves) const {
+        std::string config = xvrrpd_config(host, o);
+        for (const auto &[from, to] : moves) config.replace(config.find(from), from.size(), to);
+        std::string path = dir(host) + "/second.toml";
+        write_file(path, config);
+        return sh("ip netns exec " + ns(host) + " timeout 20 " + kXvrrpd + " --config " + path);
     }
 
     void start_xvrrpd(const std::string &host, const XvrrpdOptions &o) {
