@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * Benchmark-only programs around the real XDP program, for BPF_PROG_TEST_RUN with a large
- * repeat. With repeat > 1 the kernel feeds each run's output to the next run (FACTS.md), so
+ * repeat. With repeat > 1 the kernel feeds each run's output to the next run (docs/testing.md), so
  * the ARP reply our program wrote would be measured as an ARP reply from the second run on.
  * bench_arp_restore_xvrrp first turns the reply of the previous run back into the original
  * request, then runs xvrrp; bench_arp_restore_pass does the same restore and returns XDP_PASS.

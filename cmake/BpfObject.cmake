@@ -22,7 +22,7 @@ function(bpf_object)
   set(obj ${CMAKE_CURRENT_BINARY_DIR}/${ARG_NAME}.bpf.o)
   set(skel_dir ${CMAKE_CURRENT_BINARY_DIR}/skel)
   set(skel ${skel_dir}/${ARG_NAME}.skel.h)
-  # Debian's multiarch include dir holds asm/types.h (FACTS.md).
+  # Debian's multiarch include dir holds asm/types.h (docs/testing.md).
   add_custom_command(
     OUTPUT ${obj}
     COMMAND ${BPF_CLANG} -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_${BPF_TARGET_ARCH}

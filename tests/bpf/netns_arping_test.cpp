@@ -35,7 +35,7 @@ class NetnsArping : public ::testing::Test {
         must("ip -n " + cli_.name() + " addr add 192.0.2.50/24 dev eth0");
         must("ip -n " + cli_.name() + " link set eth0 up");
         {
-            // XDP_TX towards a veth peer without a program is dropped (FACTS.md).
+            // XDP_TX towards a veth peer without a program is dropped (docs/testing.md).
             EnterNetNs in(cli_);
             auto *pass = xdp_pass::open_and_load();
             ASSERT_NE(pass, nullptr);

@@ -103,7 +103,7 @@ TEST(MakeSender, PicksAfXdpOnVeth) {
 }
 
 TEST(MakeSender, AfXdpSendsBesideNativeXdpProgramsOnBothEndsAndLeavesThemAttached) {
-    // Production: our XDP program owns the uplink, and lab peers carry one too (FACTS.md).
+    // Production: our XDP program owns the uplink, and lab peers carry one too (docs/testing.md).
     // The TX-only AF_XDP socket must not replace it (XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD).
     VethLab lab;
     const std::string prog = "/usr/lib/x86_64-linux-gnu/bpf/xdpfilt_alw_all.o";  // xdp-tools
