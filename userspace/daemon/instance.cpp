@@ -300,6 +300,7 @@ void Instance::apply(const vrrp::Actions &actions, TimePoint now, const std::str
         info(cfg_.name, std::string(vrrp::to_string(last_state_)) + " -> " +
                             std::string(vrrp::to_string(sm_.state())) + " (" + why + ")");
         last_state_ = sm_.state();
+        if (last_state_ == vrrp::State::Master) became_master_++;
     }
     if (stopped_ && !cleaned_up_ && !sm_.releasing()) clean_up_after_stop();
 }
@@ -478,6 +479,7 @@ InstanceStatus Instance::status(TimePoint now) const {
     s.advert_spread =
         cfg_.advert_thread.spread == config::AdvertSpread::Staggered ? "staggered" : "redundant";
     s.takeovers_by_advert_thread = sent.takeovers_by_lane;
+    s.became_master = became_master_;
     if (binding_) {
         s.kernel = binding_->stats(now);
         s.adverts_received = s.kernel.adverts;

@@ -44,6 +44,7 @@ struct InstanceStatus {
     std::vector<tx::LaneStats> advert_lanes;  // per CPU
     std::string advert_spread;
     uint64_t takeovers_by_advert_thread = 0;
+    uint64_t became_master = 0;  // times this instance entered MASTER since xvrrpd started
     std::optional<double> last_advert_age_ms;
     bool arp_answering = false, takeover_armed = false;
     std::vector<std::string> virtual_ips;
@@ -109,6 +110,7 @@ class Instance {
     std::vector<TimePoint> garp_due_;      // sorted: the bursts after becoming master
     std::optional<TimePoint> refresh_at_;  // next garp_refresh round while master
     vrrp::State last_state_ = vrrp::State::Initialize;
+    uint64_t became_master_ = 0;  // entries into MASTER since start (status: became_master)
     bool stopped_ = false;     // shutdown() ran
     bool said_no_kernel_timer_ = false;
     bool cleaned_up_ = false;  // and nothing of this instance is left in the kernel
