@@ -25,6 +25,7 @@ Bytes bytes(std::initializer_list<int> list) {
 TEST(ArpFrame, RequestByteForByte_Rfc826) {
     Bytes f = arp_frame(kBroadcastMac, kClient,
                         arp_request(kClient, ip("192.0.2.50"), ip("192.0.2.100")));
+    // clang-format off
     EXPECT_EQ(f, bytes({
                      0xff, 0xff, 0xff, 0xff, 0xff, 0xff,  // destination: broadcast
                      0x02, 0x00, 0x00, 0x00, 0x00, 0x50,  // source
@@ -36,6 +37,7 @@ TEST(ArpFrame, RequestByteForByte_Rfc826) {
                      0, 0, 0, 0, 0, 0,                    // target MAC: unknown
                      192, 0, 2, 100,                      // target IP
                  }));
+    // clang-format on
     EXPECT_EQ(f.size(), kArpFrameLen);
 }
 
