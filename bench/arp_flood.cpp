@@ -299,9 +299,8 @@ void count_replies(RxRing &ring, in_addr target, int rx_cpu, std::atomic<bool> &
         c.last_mac = f.sha;
         c.last_ns = t;
         ++c.replies;
-        auto it = std::find_if(c.macs.begin(), c.macs.end(), [&](const SenderMac &m) {
-            return m.mac == f.sha;
-        });
+        auto it = std::find_if(c.macs.begin(), c.macs.end(),
+                               [&](const SenderMac &m) { return m.mac == f.sha; });
         if (it == c.macs.end()) {
             if (c.macs.size() >= 8) return;  // a storm of forged MACs: the first 8 are enough
             SenderMac m;

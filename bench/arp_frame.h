@@ -24,7 +24,7 @@ inline constexpr Mac kBroadcastMac = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 inline constexpr uint16_t kEthertypeArp = 0x0806;
 inline constexpr uint16_t kArpRequest = 1, kArpReply = 2;
 inline constexpr size_t kEthernetHeaderLen = 14;
-inline constexpr size_t kArpLen = 28;                                   // IPv4 over Ethernet
+inline constexpr size_t kArpLen = 28;                                 // IPv4 over Ethernet
 inline constexpr size_t kArpFrameLen = kEthernetHeaderLen + kArpLen;  // 42, untagged
 inline constexpr size_t kEthernetMinLen = 60;  // what a NIC pads a short frame to (no FCS)
 
@@ -53,8 +53,8 @@ inline ArpFields arp_request(const Mac &sha, uint32_t spa, uint32_t tpa) {
 
 // The answer to `request` from the holder of its target address, at `mac`.
 inline ArpFields arp_reply_to(const ArpFields &request, const Mac &mac) {
-    return {.op = kArpReply, .sha = mac, .spa = request.tpa, .tha = request.sha,
-            .tpa = request.spa};
+    return {
+        .op = kArpReply, .sha = mac, .spa = request.tpa, .tha = request.sha, .tpa = request.spa};
 }
 
 namespace detail {
@@ -66,7 +66,9 @@ inline void put_be32(Bytes &b, uint32_t network_order) {
     const auto *p = reinterpret_cast<const uint8_t *>(&network_order);
     b.insert(b.end(), p, p + 4);
 }
-inline uint16_t get16(const uint8_t *p) { return uint16_t(p[0] << 8 | p[1]); }
+inline uint16_t get16(const uint8_t *p) {
+    return uint16_t(p[0] << 8 | p[1]);
+}
 }  // namespace detail
 
 // The Ethernet header, with VLAN tags before the ethertype.

@@ -74,8 +74,8 @@ TEST(ArpFrame, EveryFieldIsWrittenAsGivenEvenWhenMalformed) {
 }
 
 TEST(ArpFrame, ReadsBackWhatItWrote) {
-    ArpFields rep = arp_reply_to(arp_request(kClient, ip("192.0.2.50"), ip("192.0.2.100")),
-                                 kServer);
+    ArpFields rep =
+        arp_reply_to(arp_request(kClient, ip("192.0.2.50"), ip("192.0.2.100")), kServer);
     Bytes f = arp_frame(kClient, kServer, rep, {}, kEthernetMinLen);
     auto parsed = parse_arp_frame(f.data(), f.size());
     ASSERT_TRUE(parsed);
