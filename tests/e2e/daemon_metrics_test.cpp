@@ -36,11 +36,9 @@ struct Scrape {
     double state(const std::string &s) const {
         return at("xvrrp_instance_state{instance=web,state=" + s + ",vrid=51}");
     }
-    double of_web(const std::string &name, const std::string &more = "") const {
-        return at(name + "{instance=web," + more + "vrid=51}");
-    }
+    double of_web(const std::string &name) const { return at(name + "{instance=web,vrid=51}"); }
     double takeovers(const std::string &cause) const {
-        return of_web("xvrrp_takeovers_total", "cause=" + cause + ",");
+        return at("xvrrp_takeovers_total{cause=" + cause + ",instance=web,vrid=51}");
     }
     double xdp(const std::string &counter) const {
         return at("xvrrp_xdp_" + counter + "_total{interface=eth0}");
