@@ -153,14 +153,29 @@ TEST(Metrics, OnlyGetMetricsIsServed) {
     Lab lab;
     lab.start_xvrrpd("s1", with_metrics(150));
     ASSERT_TRUE(lab.wait_state("s1", "MASTER")) << describe(lab);
-    auto status = [&](const std::string &path) {
-        return sh("ip netns exec " + lab.ns("s1") + " " + kScraper + " --status http://127.0.0.1:9650" +
-                  path)
+    auto status = [&](const std::string &path, const std::string &method = "GET") {
+        return sh("ip netns exec " + lab.ns("s1") + " " + kScraper +
+                  " --status http://127.0.0.1:9650" + path + " " + method)
             .output;
     };
     EXPECT_EQ(status("/metrics"), "200\n");
-    EXPECT_EQ(status("/"), "404\n");
-    EXPECT_EQ(status("/metrics/x"), "404\n");
+    EXPECT_EQ(status("/metrics", "HEAD"), "200\n");
+    EXPECT_EQ(status("/"), "404 \n");
+    EXPECT_EQ(status("/metrics/x"), "404 \n");
+    EXPECT_EQ(status("/metrics", "POST"), "405 GET, HEAD\n");
+    EXPECT_EQ(lab.stop("s1"), 0) << describe(lab);
+}
+
+TEST(Metrics, AnAddressOwnerCountsItsStartUpAsAnOwnerTakeover) {
+    Lab lab;
+    lab.start_xvrrpd("s1", with_metrics(255));
+    ASSERT_TRUE(lab.wait_state("s1", "MASTER")) << describe(lab);
+    Scrape m;
+    EXPECT_TRUE(wait_scrape(lab, "s1", [](const Scrape &s) { return s.state("MASTER") == 1; }, m))
+        << m.output << describe(lab);
+    EXPECT_EQ(m.takeovers("owner"), 1) << m.output;
+    EXPECT_EQ(m.takeovers("master_down"), 0);
+    EXPECT_EQ(m.at("xvrrp_transitions_total{from=INIT,instance=web,to=MASTER,vrid=51}"), 1);
     EXPECT_EQ(lab.stop("s1"), 0) << describe(lab);
 }
 

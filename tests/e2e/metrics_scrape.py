@@ -4,7 +4,7 @@
 parser, not by ours.
 
   metrics_scrape.py URL [--docs docs/metrics.md] [--dashboard dashboard.json]
-  metrics_scrape.py --status URL     prints the HTTP status of a GET of URL
+  metrics_scrape.py --status URL [METHOD]   prints the HTTP status (and Allow) of a request
 
 Prints one line per sample, "sample NAME{k=v,k=v} VALUE" (labels sorted), after checking that
 every family is well formed: a help text, a known type, counters named *_total and never
@@ -93,11 +93,13 @@ def dashboard_names(path):
 
 
 def main(argv):
-    if len(argv) == 3 and argv[1] == "--status":
+    if len(argv) in (3, 4) and argv[1] == "--status":
+        method = argv[3] if len(argv) == 4 else "GET"
         try:
-            print(fetch(argv[2])[0])
+            with urllib.request.urlopen(urllib.request.Request(argv[2], method=method), timeout=10) as r:
+                print(r.status)
         except urllib.error.HTTPError as e:
-            print(e.code)
+            print(e.code, e.headers.get("Allow", ""))
         return 0
     url, docs, dashboard = argv[1], None, None
     rest = argv[2:]
