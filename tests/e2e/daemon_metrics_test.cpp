@@ -47,8 +47,8 @@ struct Scrape {
 
 Scrape scrape(const Lab &lab, const std::string &host) {
     Scrape s;
-    auto r = sh("ip netns exec " + lab.ns(host) + " " + kScraper + " " + kMetricsUrl +
-                " --docs " + kSourceDir + "/docs/metrics.md --dashboard " + kSourceDir +
+    auto r = sh("ip netns exec " + lab.ns(host) + " " + kScraper + " " + kMetricsUrl + " --docs " +
+                kSourceDir + "/docs/metrics.md --dashboard " + kSourceDir +
                 "/docs/grafana/xvrrp-dashboard.json");
     s.output = r.output;
     s.ok = r.status == 0;
@@ -79,9 +79,11 @@ TEST(Metrics, ScrapedByAPrometheusParserTheyFollowTheElection) {
 
     // Well formed, documented, and the states as xvrrpctl reports them.
     Scrape m1, b1;
-    ASSERT_TRUE(wait_scrape(lab, "s1", [](const Scrape &s) { return s.state("MASTER") == 1; }, m1))
+    ASSERT_TRUE(wait_scrape(
+        lab, "s1", [](const Scrape &s) { return s.state("MASTER") == 1; }, m1))
         << m1.output << describe(lab);
-    ASSERT_TRUE(wait_scrape(lab, "s2", [](const Scrape &s) { return s.state("BACKUP") == 1; }, b1))
+    ASSERT_TRUE(wait_scrape(
+        lab, "s2", [](const Scrape &s) { return s.state("BACKUP") == 1; }, b1))
         << b1.output << describe(lab);
     EXPECT_EQ(m1.state("BACKUP"), 0);
     EXPECT_EQ(b1.state("MASTER"), 0);
@@ -113,7 +115,8 @@ TEST(Metrics, ScrapedByAPrometheusParserTheyFollowTheElection) {
     // The master's link is cut: the backup's Master_Down_Timer fires on silence.
     lab.cut("s1");
     Scrape b3;
-    EXPECT_TRUE(wait_scrape(lab, "s2", [](const Scrape &s) { return s.state("MASTER") == 1; }, b3))
+    EXPECT_TRUE(wait_scrape(
+        lab, "s2", [](const Scrape &s) { return s.state("MASTER") == 1; }, b3))
         << b3.output << describe(lab);
     EXPECT_EQ(b3.state("BACKUP"), 0);
     EXPECT_EQ(b3.takeovers("master_down"), 1) << b3.output;
@@ -122,18 +125,21 @@ TEST(Metrics, ScrapedByAPrometheusParserTheyFollowTheElection) {
     EXPECT_GE(b3.of_web("xvrrp_last_transition_timestamp_seconds"),
               b2.of_web("xvrrp_last_transition_timestamp_seconds"));
     Scrape f1;
-    EXPECT_TRUE(wait_scrape(lab, "s1", [](const Scrape &s) { return s.state("FAULT") == 1; }, f1))
+    EXPECT_TRUE(wait_scrape(
+        lab, "s1", [](const Scrape &s) { return s.state("FAULT") == 1; }, f1))
         << f1.output << describe(lab);
 
     // Back again, s1 (150) hears s2 advertise 100 and preempts it.
     lab.restore("s1");
     Scrape m3;
-    EXPECT_TRUE(wait_scrape(lab, "s1", [](const Scrape &s) { return s.state("MASTER") == 1; }, m3))
+    EXPECT_TRUE(wait_scrape(
+        lab, "s1", [](const Scrape &s) { return s.state("MASTER") == 1; }, m3))
         << m3.output << describe(lab);
     EXPECT_EQ(m3.takeovers("preempt"), 1) << m3.output;
     EXPECT_EQ(m3.at("xvrrp_transitions_total{from=MASTER,instance=web,to=FAULT,vrid=51}"), 1);
     Scrape b4;
-    EXPECT_TRUE(wait_scrape(lab, "s2", [](const Scrape &s) { return s.state("BACKUP") == 1; }, b4))
+    EXPECT_TRUE(wait_scrape(
+        lab, "s2", [](const Scrape &s) { return s.state("BACKUP") == 1; }, b4))
         << b4.output << describe(lab);
     EXPECT_EQ(b4.at("xvrrp_transitions_total{from=MASTER,instance=web,to=BACKUP,vrid=51}"), 1);
 
@@ -141,7 +147,8 @@ TEST(Metrics, ScrapedByAPrometheusParserTheyFollowTheElection) {
     ASSERT_TRUE(lab.wait_follows("s2", "192.0.2.11")) << describe(lab);
     EXPECT_EQ(lab.stop("s1"), 0) << describe(lab);
     Scrape b5;
-    EXPECT_TRUE(wait_scrape(lab, "s2", [](const Scrape &s) { return s.state("MASTER") == 1; }, b5))
+    EXPECT_TRUE(wait_scrape(
+        lab, "s2", [](const Scrape &s) { return s.state("MASTER") == 1; }, b5))
         << b5.output << describe(lab);
     EXPECT_EQ(b5.takeovers("master_resigned"), 1) << b5.output;
     EXPECT_EQ(b5.takeovers("master_down"), 1);
@@ -171,7 +178,8 @@ TEST(Metrics, AnAddressOwnerCountsItsStartUpAsAnOwnerTakeover) {
     lab.start_xvrrpd("s1", with_metrics(255));
     ASSERT_TRUE(lab.wait_state("s1", "MASTER")) << describe(lab);
     Scrape m;
-    EXPECT_TRUE(wait_scrape(lab, "s1", [](const Scrape &s) { return s.state("MASTER") == 1; }, m))
+    EXPECT_TRUE(wait_scrape(
+        lab, "s1", [](const Scrape &s) { return s.state("MASTER") == 1; }, m))
         << m.output << describe(lab);
     EXPECT_EQ(m.takeovers("owner"), 1) << m.output;
     EXPECT_EQ(m.takeovers("master_down"), 0);

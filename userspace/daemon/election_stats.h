@@ -27,8 +27,8 @@ inline constexpr std::array<std::string_view, 4> kTakeoverCauses = {"owner", "ma
 
 struct ElectionStats {
     std::map<std::pair<std::string, std::string>, uint64_t> transitions;  // (from, to) states
-    std::map<std::string, uint64_t, std::less<>> takeovers;              // by cause
-    std::optional<double> last_transition_unix;  // CLOCK_REALTIME, seconds
+    std::map<std::string, uint64_t, std::less<>> takeovers;               // by cause
+    std::optional<double> last_transition_unix;                           // CLOCK_REALTIME, seconds
 
     void record(vrrp::State from, vrrp::State to, std::string_view cause) {
         transitions[{std::string(vrrp::to_string(from)), std::string(vrrp::to_string(to))}]++;

@@ -45,7 +45,9 @@ std::string format_value(double value) {
 
 void Exposition::family(std::string_view name, Type type, std::string_view help) {
     name_ = name;
-    const char *word = type == Type::Counter ? "counter" : type == Type::Gauge ? "gauge" : "histogram";
+    const char *word = type == Type::Counter ? "counter"
+                       : type == Type::Gauge ? "gauge"
+                                             : "histogram";
     text_ += "# HELP " + name_ + " " + escape_help(help) + "\n";
     text_ += "# TYPE " + name_ + " " + word + "\n";
 }

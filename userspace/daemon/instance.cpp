@@ -203,9 +203,9 @@ void Instance::on_kernel_report(const dataplane::KernelReport &report) {
                    ", last advert received on CPU " + std::to_string(down->advert_cpu);
         why += ")";
         // Why a takeover would happen now (metrics): what the last adverts heard said.
-        master_down_cause_ = sm_.master_address() && sm_.master_priority() == 0
-                                 ? "master_resigned"
-                                 : heard_lower_priority_ ? "preempt" : "master_down";
+        master_down_cause_ = sm_.master_address() && sm_.master_priority() == 0 ? "master_resigned"
+                             : heard_lower_priority_                            ? "preempt"
+                                                                                : "master_down";
         apply(sm_.master_down_expired(now), now, why);
         if (lane_took_over_ && sm_.state() != vrrp::State::Master) {
             // The election did not follow (it left Backup as the kernel fired): what the advert

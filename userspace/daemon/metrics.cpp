@@ -192,7 +192,8 @@ MHD_Result answer(void *cls, MHD_Connection *connection, const char *url, const 
     if (std::strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
         std::strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
         return queue_text(connection, MHD_HTTP_METHOD_NOT_ALLOWED, "GET /metrics only\n", plain);
-    return queue_text(connection, MHD_HTTP_OK, render(), "text/plain; version=0.0.4; charset=utf-8");
+    return queue_text(connection, MHD_HTTP_OK, render(),
+                      "text/plain; version=0.0.4; charset=utf-8");
 }
 
 // The listening socket, made here so that a failure says why (MHD only says it failed).
@@ -245,7 +246,8 @@ MetricsServer::MetricsServer(const config::ListenAddress &listen, Render render)
         nullptr, nullptr, &answer, &render_, MHD_OPTION_LISTEN_SOCKET, sock.get(),
         MHD_OPTION_CONNECTION_LIMIT, kMaxConnections, MHD_OPTION_CONNECTION_TIMEOUT,
         kConnectionTimeoutSeconds, MHD_OPTION_END);
-    if (!mhd_) throw Error("metrics_listen " + listen.to_string() + ": libmicrohttpd did not start");
+    if (!mhd_)
+        throw Error("metrics_listen " + listen.to_string() + ": libmicrohttpd did not start");
     sock.release();  // MHD closes it in MHD_stop_daemon
     const MHD_DaemonInfo *info = MHD_get_daemon_info(mhd_, MHD_DAEMON_INFO_EPOLL_FD);
     epoll_event ev{};

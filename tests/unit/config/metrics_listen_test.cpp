@@ -11,7 +11,8 @@ using testing::errors_of;
 using testing::with;
 
 std::optional<ListenAddress> listen_of(const std::string &value) {
-    ConfigResult r = parse_config("[daemon]\nmetrics_listen = " + value + "\n" + with(""), "x.toml");
+    ConfigResult r =
+        parse_config("[daemon]\nmetrics_listen = " + value + "\n" + with(""), "x.toml");
     if (!r.ok()) return std::nullopt;
     return r.config->daemon.metrics_listen;
 }
@@ -51,10 +52,10 @@ TEST(MetricsListen, WrongSpellingsAreRefusedWithTheirPosition) {
     const std::string message =
         "x.toml:2:18: error: 'metrics_listen' must be \"off\" or a numeric address and port such "
         "as \"127.0.0.1:9650\" or \"[::1]:9650\" (port 1-65535, no host names), got ";
-    for (const char *bad : {"localhost:9650", "127.0.0.1", "127.0.0.1:", "127.0.0.1:0",
-                            "127.0.0.1:65536", "127.0.0.1:09650", "127.0.0.1:96x0", ":9650",
-                            "::1:9650", "[127.0.0.1]:9650", "[::1]", "[::1]9650", "", "on",
-                            "127.0.0.1:-1", "127.0.0.1:123456"}) {
+    for (const char *bad :
+         {"localhost:9650", "127.0.0.1", "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:65536",
+          "127.0.0.1:09650", "127.0.0.1:96x0", ":9650", "::1:9650", "[127.0.0.1]:9650", "[::1]",
+          "[::1]9650", "", "on", "127.0.0.1:-1", "127.0.0.1:123456"}) {
         EXPECT_EQ(errors_of("[daemon]\nmetrics_listen = \"" + std::string(bad) + "\"\n" + with("")),
                   message + "\"" + bad + "\"\n")
             << bad;
