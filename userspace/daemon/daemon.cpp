@@ -25,6 +25,7 @@
 #include "daemon/cpu_latency.h"
 #include "daemon/instance.h"
 #include "daemon/log.h"
+#include "daemon/metrics.h"
 #include "daemon/notify.h"
 #include "daemon/pid_file.h"
 #include "daemon/privileges.h"
@@ -129,6 +130,7 @@ class Daemon {
     void remove_leftover_vips();
     void arm_timer();
     std::vector<InstanceStatus> status();
+    std::string metrics();
 
     config::Config cfg_;
     std::unique_ptr<PidFile> pid_file_;
@@ -143,6 +145,7 @@ class Daemon {
     NotifyRunner notify_;
     std::unique_ptr<net::LinkMonitor> links_;
     std::unique_ptr<ControlSocket> control_;
+    std::unique_ptr<MetricsServer> metrics_;  // [daemon] metrics_listen, when set
     UniqueFd epoll_, signals_, timer_;
     bool stopping_ = false;  // a stop signal came: instances shut down, holds may still run
     // Gratuitous ARP that was due went beyond one turn's budget: the rest after kGarpPause.
@@ -155,7 +158,7 @@ class Daemon {
     bool garp_backlog_ = false;
 };
 
-enum Source : uint32_t { kSignal, kTimer, kLinks, kControl, kRing };
+enum Source : uint32_t { kSignal, kTimer, kLinks, kControl, kRing, kMetrics };
 
 void watch(int epoll, int fd, uint32_t source, uint32_t index = 0) {
     epoll_event ev{};
@@ -199,6 +202,11 @@ void Daemon::start_up() {
     // 2. Host prerequisites, each logged. First: no other xvrrpd runs with our files.
     pid_file_ = std::make_unique<PidFile>(cfg_.daemon.pid_file);
     check_control_path(cfg_.daemon.control_socket);
+    if (cfg_.daemon.metrics_listen) {  // a port in use stops us here, before the network
+        metrics_ = std::make_unique<MetricsServer>(*cfg_.daemon.metrics_listen,
+                                                   [this] { return metrics(); });
+        info("", "metrics on http://" + cfg_.daemon.metrics_listen->to_string() + "/metrics");
+    }
     auto bpffs = net::ensure_bpffs(cfg_.daemon.pin_dir);
     info("", bpffs.text);
     if (!bpffs.ok) throw Error(bpffs.text);
@@ -248,6 +256,7 @@ void Daemon::start_up() {
     watch(epoll_.get(), control_->fd(), kControl);
     for (size_t i = 0; i < uplinks_.size(); i++)
         watch(epoll_.get(), uplinks_[i]->port().events_epoll_fd(), kRing, i);
+    if (metrics_) watch(epoll_.get(), metrics_->fd(), kMetrics);
 
     if (int prio = cfg_.daemon.sched_priority; prio > 0) {
         // After the advert threads exist: they have their own policy (advert_thread).
@@ -413,6 +422,9 @@ void Daemon::loop() {
                 case kRing:
                     uplinks_[index]->port().poll_events();
                     break;
+                case kMetrics:
+                    metrics_->on_ready();
+                    break;
             }
         }
     }
@@ -438,6 +450,7 @@ void Daemon::release() {
     if (vip_interface_ && vip_interface_->remove_if_created())
         info("", cfg_.daemon.vip_interface + ": removed (we created it)");
     control_.reset();
+    metrics_.reset();
     pid_file_.reset();
 }
 
@@ -446,6 +459,12 @@ std::vector<InstanceStatus> Daemon::status() {
     auto now = monotonic_now();
     for (auto &inst : instances_) out.push_back(inst->status(now));
     return out;
+}
+
+std::string Daemon::metrics() {
+    std::vector<UplinkCounters> uplinks;
+    for (auto &u : uplinks_) uplinks.push_back({u->name(), u->port().counters()});
+    return render_metrics(status(), uplinks);
 }
 
 int Daemon::run() {
