@@ -48,7 +48,8 @@ std::string xdp_counter_name(std::string_view counter) {
     return "xvrrp_xdp_" + std::string(counter) + "_total";
 }
 
-std::string_view event_dropped = "event_dropped";
+// The XDP counter of events the ring buffer had no room for.
+constexpr std::string_view kRingBufferDrops = "event_dropped";
 
 }  // namespace
 
@@ -149,19 +150,8 @@ std::string render_metrics(const std::vector<InstanceStatus> &instances,
              "counter event_dropped).");
     for (const auto &u : uplinks)
         for (const auto &[name, value] : u.counters)
-            if (name == event_dropped) e.sample({{"interface", u.interface}}, value);
+            if (name == kRingBufferDrops) e.sample({{"interface", u.interface}}, value);
     return e.text();
-}
-
-std::vector<std::string> metric_family_names() {
-    std::vector<std::string> names;
-    std::string text = render_metrics({}, {});
-    const std::string_view type = "# TYPE ";
-    for (size_t pos = 0; (pos = text.find(type, pos)) != std::string::npos;) {
-        pos += type.size();
-        names.push_back(text.substr(pos, text.find(' ', pos) - pos));
-    }
-    return names;
 }
 
 // ---- the HTTP side ------------------------------------------------------------------------

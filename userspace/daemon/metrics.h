@@ -35,9 +35,6 @@ struct UplinkCounters {
 std::string render_metrics(const std::vector<InstanceStatus> &instances,
                            const std::vector<UplinkCounters> &uplinks);
 
-// Every metric family name render_metrics() writes (docs/metrics.md lists them).
-std::vector<std::string> metric_family_names();
-
 class MetricsServer {
   public:
     static constexpr unsigned kMaxConnections = 16;
