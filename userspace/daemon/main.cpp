@@ -9,7 +9,7 @@
 namespace {
 
 void usage(FILE *out) {
-    fputs("usage: xvrrpd --config PATH [--check]\n"
+    fputs("usage: xvrrpd --config PATH [--check] | --version | --help\n"
           "  --config PATH  the TOML configuration (docs/configuration.md)\n"
           "  --check        verify the configuration and the host prerequisites, change nothing\n"
           "Runs in the foreground and logs to stderr. SIGTERM/SIGINT: release mastership\n"
@@ -36,6 +36,9 @@ int main(int argc, char **argv) {
             check = true;
         } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--version")) {
+            puts("xvrrpd " XVRRP_VERSION);
             return 0;
         } else {
             fprintf(stderr, "xvrrpd: unknown argument '%s'\n", argv[i]);
