@@ -55,7 +55,7 @@ install(FILES packaging/xvrrpd.toml DESTINATION ${XVRRP_CONFIG_DIR} RENAME ${XVR
 # --install --prefix, or the package's /usr), not the one this build was configured with.
 install(CODE "
   set(XVRRP_UNIT_IN \"${CMAKE_SOURCE_DIR}/packaging/systemd/xvrrpd.service.in\")
-  set(XVRRP_UNIT_OUT \"${CMAKE_BINARY_DIR}/packaging/systemd/install/xvrrpd.service\")
+  set(XVRRP_UNIT_OUT_DIR \"${CMAKE_BINARY_DIR}/packaging/systemd\")
   set(XVRRP_CONFIG_FILE \"${XVRRP_CONFIG_FILE}\")
   set(XVRRP_INSTALL_SBINDIR \"${CMAKE_INSTALL_SBINDIR}\")
   set(XVRRP_INSTALL_BINDIR \"${CMAKE_INSTALL_BINDIR}\")

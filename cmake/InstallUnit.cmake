@@ -14,6 +14,11 @@ if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
 else()
   set(unit_dir "${CMAKE_INSTALL_PREFIX}/lib/systemd/system")
 endif()
-configure_file("${XVRRP_UNIT_IN}" "${XVRRP_UNIT_OUT}" @ONLY)
-file(INSTALL DESTINATION "${unit_dir}" TYPE FILE PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ
-     WORLD_READ FILES "${XVRRP_UNIT_OUT}")
+# A file of this install's own: two installs at once (cpack and cmake --install from one build
+# directory, with different prefixes) must not write each other's unit.
+string(RANDOM LENGTH 12 unique)
+set(configured "${XVRRP_UNIT_OUT_DIR}/xvrrpd.service.${unique}")
+configure_file("${XVRRP_UNIT_IN}" "${configured}" @ONLY)
+file(INSTALL DESTINATION "${unit_dir}" TYPE FILE RENAME xvrrpd.service
+     PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ FILES "${configured}")
+file(REMOVE "${configured}")

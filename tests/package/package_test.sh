@@ -10,6 +10,8 @@
 #       cpack -G DEB from BUILD_DIR: the package's files, control fields and conffiles, lintian,
 #       then install, reinstall over an administrator's configuration, remove and purge with
 #       dpkg --root in a scratch root, where the maintainer scripts must never start xvrrpd.
+#   package_test.sh without_gtest SOURCE_DIR BUILD_DIR VERSION
+#       cmake -DBUILD_TESTING=OFF configures with GoogleTest hidden from CMake.
 #
 # Every check runs and prints what it found; the test fails if any failed. Scratch directories
 # are removed on every exit. Needs root (dpkg --root, xvrrpd --check).
@@ -131,16 +133,22 @@ test_install() {
     local root=$scratch/usr-prefix
     DESTDIR=$root cmake --install "$build" --prefix /usr >"$scratch/install.log" 2>&1 ||
         { cat "$scratch/install.log"; fail "cmake --install --prefix /usr"; return; }
-    expect_file "$root" usr/sbin/xvrrpd usr/bin/xvrrpctl lib/systemd/system/xvrrpd.service \
-        usr/share/man/man8/xvrrpd.8.gz usr/share/man/man8/xvrrpctl.8.gz \
-        usr/share/man/man5/xvrrpd.toml.5.gz \
-        usr/share/bash-completion/completions/xvrrpd usr/share/bash-completion/completions/xvrrpctl \
-        usr/share/doc/xvrrp/README.md usr/share/doc/xvrrp/examples/xvrrpd.toml
+    local expected=(usr/sbin/xvrrpd usr/bin/xvrrpctl lib/systemd/system/xvrrpd.service
+        usr/share/man/man8/xvrrpd.8.gz usr/share/man/man8/xvrrpctl.8.gz
+        usr/share/man/man5/xvrrpd.toml.5.gz
+        usr/share/bash-completion/completions/xvrrpd usr/share/bash-completion/completions/xvrrpctl
+        usr/share/doc/xvrrp/README.md usr/share/doc/xvrrp/examples/xvrrpd.toml)
     # docs/ as a whole: every page of the source tree, whatever it is called.
     local doc
-    for doc in $(cd "$src" && find docs -type f); do expect_file "$root" "usr/share/doc/xvrrp/$doc"; done
-    # The configuration is the package's (a conffile); a plain install never writes /etc.
-    [ -e "$root/etc" ] && fail "cmake --install wrote $(cd "$root" && find etc)" || ok "nothing in /etc"
+    for doc in $(cd "$src" && find docs -type f); do expected+=("usr/share/doc/xvrrp/$doc"); done
+    expect_file "$root" "${expected[@]}"
+    # And nothing else: no test, benchmark or build leftover is installed.
+    local extra
+    extra=$(comm -23 <(cd "$root" && find . -type f -printf '%P\n' | sort) \
+        <(printf '%s\n' "${expected[@]}" | sort))
+    [ -z "$extra" ] && ok "nothing else installed" || fail "installed but not expected: $extra"
+    # (So nothing in /etc: the configuration is the package's conffile, and a plain install
+    # never writes it.)
     # Man pages as Debian wants them: gzip -9n, no name or time stamp in the header.
     local page
     for page in "$root"/usr/share/man/man*/*.gz; do
@@ -278,11 +286,40 @@ test_deb() {
         ok "xvrrp is not installed in the root"
 }
 
+# BUILD_TESTING=OFF configures on a host without GoogleTest: libgtest-dev's headers, CMake
+# files and libraries are hidden in a mount namespace of the test's own, where a configure
+# with the tests on must fail (or GoogleTest was not hidden) and one without them must not.
+test_without_gtest() {
+    local hide
+    hide=$(dpkg -L libgtest-dev | grep -E '/include/gtest$|/cmake/GTest$|/libgtest[a-z_]*\.(a|so)$')
+    [ -n "$hide" ] || { fail "no libgtest-dev files to hide (scripts/deps installs it)"; return; }
+    unshare -m bash -c '
+        set -e
+        src=$1 scratch=$2
+        shift 2
+        for path in "$@"; do
+            if [ -d "$path" ]; then mount -t tmpfs none "$path"; else mount --bind /dev/null "$path"; fi
+        done
+        if cmake -S "$src" -B "$scratch/on" -DXVRRP_FUZZ=OFF >"$scratch/on.log" 2>&1; then
+            echo "FAIL: configured with BUILD_TESTING=ON although GoogleTest is hidden"
+            exit 1
+        fi
+        grep -q "Could NOT find GTest" "$scratch/on.log" ||
+            { cat "$scratch/on.log"; echo "FAIL: BUILD_TESTING=ON failed, but not for GoogleTest"; exit 1; }
+        echo "ok: GoogleTest hidden: BUILD_TESTING=ON fails to configure"
+        cmake -S "$src" -B "$scratch/off" -DBUILD_TESTING=OFF >"$scratch/off.log" 2>&1 ||
+            { cat "$scratch/off.log"; echo "FAIL: BUILD_TESTING=OFF does not configure without GoogleTest"; exit 1; }
+        echo "ok: BUILD_TESTING=OFF configures without GoogleTest"
+    ' bash "$src" "$scratch" $hide || fail "configure without GoogleTest"
+    [ -e "$scratch/off/tests" ] && fail "BUILD_TESTING=OFF configured tests/" || ok "no tests/ in the build tree"
+}
+
 case $what in
 install) test_install ;;
 deb) test_deb ;;
+without_gtest) test_without_gtest ;;
 *)
-    echo "usage: package_test.sh install|deb SOURCE_DIR BUILD_DIR VERSION" >&2
+    echo "usage: package_test.sh install|deb|without_gtest SOURCE_DIR BUILD_DIR VERSION" >&2
     exit 2
     ;;
 esac
