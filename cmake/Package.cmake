@@ -43,6 +43,7 @@ set(CPACK_STRIP_FILES ON)
 # The example configuration as shipped: the maintainer scripts leave the service stopped while
 # /etc/xvrrp/xvrrpd.toml still has this checksum.
 file(MD5 ${CMAKE_SOURCE_DIR}/packaging/xvrrpd.toml XVRRP_EXAMPLE_MD5)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS packaging/xvrrpd.toml)
 set(deb_dir ${CMAKE_BINARY_DIR}/packaging/deb)
 foreach(script postinst prerm postrm)
   configure_file(packaging/deb/${script}.in ${deb_dir}/${script} @ONLY
