@@ -14,6 +14,17 @@ if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
 else()
   set(unit_dir "${CMAKE_INSTALL_PREFIX}/lib/systemd/system")
 endif()
+# configure_file() would make a variable this script does not know an empty string: refuse.
+file(READ "${XVRRP_UNIT_IN}" unit_text)
+string(REGEX MATCHALL "@[A-Za-z0-9_]+@" unit_vars "${unit_text}")
+foreach(var IN LISTS unit_vars)
+  string(REPLACE "@" "" var "${var}")
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "${XVRRP_UNIT_IN} uses @${var}@, which cmake/InstallUnit.cmake does not "
+                        "set at install time: add it there")
+  endif()
+endforeach()
+
 # A file of this install's own: two installs at once (cpack and cmake --install from one build
 # directory, with different prefixes) must not write each other's unit.
 string(RANDOM LENGTH 12 unique)

@@ -103,10 +103,11 @@ check_completions() {
 check_unit() {
     local unit=$1 sbin=$2
     [ -f "$unit" ] || return  # reported by expect_file
-    grep -qx "ExecStart=$sbin/xvrrpd --config /etc/xvrrp/xvrrpd.toml" "$unit" &&
-        ok "$unit starts $sbin/xvrrpd" ||
-        fail "$unit: no 'ExecStart=$sbin/xvrrpd --config /etc/xvrrp/xvrrpd.toml': $(grep ^ExecStart= "$unit")"
-    if grep -q '@[A-Z_]*@' "$unit"; then fail "$unit: unconfigured $(grep -o '@[A-Z_]*@' "$unit")"; fi
+    grep -Eq "^ExecStart=$sbin/xvrrpd( .*)? --config[ =]/etc/xvrrp/xvrrpd.toml( |\$)" "$unit" &&
+        ok "$unit starts $sbin/xvrrpd with /etc/xvrrp/xvrrpd.toml" ||
+        fail "$unit: no 'ExecStart=$sbin/xvrrpd ... --config /etc/xvrrp/xvrrpd.toml': $(grep ^ExecStart= "$unit")"
+    # No placeholder left (cmake/InstallUnit.cmake refuses one it does not know).
+    if grep -q '@[A-Za-z0-9_]*@' "$unit"; then fail "$unit: unconfigured $(grep -o '@[A-Za-z0-9_]*@' "$unit")"; fi
 }
 
 # The example as shipped configures nothing: xvrrpd refuses it (exit 2, FILE:LINE: error:).
