@@ -9,7 +9,7 @@
 namespace {
 
 void usage(FILE *out) {
-    fputs("usage: xvrrpd --config PATH [--check] | --version | --help\n"
+    fputs("usage: xvrrpd --config PATH [--check]\n"
           "  --config PATH  the TOML configuration (docs/configuration.md)\n"
           "  --check        verify the configuration and the host prerequisites, change nothing\n"
           "Runs in the foreground and logs to stderr. SIGTERM/SIGINT: release mastership\n"
