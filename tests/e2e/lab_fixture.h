@@ -139,11 +139,27 @@ class Lab {
         std::filesystem::remove_all(dir_);
         for (const char *h : {"s1", "s2", "cl"})
             std::filesystem::create_directories(dir_ + "/" + h);
-        must("XVRRP_BUILD_DIR=" + kBuildDir + " " + kSourceDir + "/scripts/lab up " + name_);
+        // The hosts' bpffs, mounted here in the test's mount namespace as a host mounts
+        // /sys/fs/bpf: `ip netns exec` gives each daemon a private copy of the mount table, and
+        // a bpffs the daemon mounted there itself would vanish with it, taking the pins, the
+        // maps' last user references and so the kernel's lease timer (docs/testing.md).
+        std::filesystem::create_directories(bpffs());
+        try {
+            must("mount -t bpf bpf " + bpffs());
+            must("XVRRP_BUILD_DIR=" + kBuildDir + " " + kSourceDir + "/scripts/lab up " + name_);
+        } catch (...) {
+            tear_down();  // no destructor runs for a constructor that throws
+            throw;
+        }
     }
     ~Lab() {
         for (auto &[host, proc] : procs_) stop_process(proc.pid, SIGKILL, 5s);
+        tear_down();
+    }
+    // Removes the namespaces, the bpffs and the directory (whatever of them exists).
+    void tear_down() const {
         sh(kSourceDir + "/scripts/lab down " + name_);
+        sh("mountpoint -q " + bpffs() + " && umount -l " + bpffs());
         std::filesystem::remove_all(dir_);
     }
     Lab(const Lab &) = delete;
@@ -172,7 +188,8 @@ class Lab {
 
     std::string config_path(const std::string &host) const { return dir(host) + "/xvrrpd.toml"; }
     std::string control_socket(const std::string &host) const { return dir(host) + "/xvrrpd.sock"; }
-    std::string pin_dir(const std::string &host) const { return dir(host) + "/bpf"; }
+    std::string bpffs() const { return dir_ + "/bpffs"; }
+    std::string pin_dir(const std::string &host) const { return bpffs() + "/" + host; }
     std::string pid_file(const std::string &host) const { return dir(host) + "/xvrrpd.pid"; }
 
     std::string xvrrpd_config(const std::string &host, const XvrrpdOptions &o) const {
