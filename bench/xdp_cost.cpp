@@ -5,7 +5,7 @@
 // so the syscall costs nothing per packet and caches are warm as on a busy uplink. Rounds of all
 // paths are interleaved so that machine noise hits them alike; each figure is the median over
 // rounds. The ARP reply path rewrites the frame, and with repeat > 1 the kernel feeds the reply to
-// the next run (docs/testing.md); it is measured with bench/xvrrp_bench.bpf.c, which turns the
+// the next run (docs/testing.md); it is measured with bench/bpf/xvrrp_bench.bpf.c, which turns the
 // reply back into the request before each run, minus the same restore followed by XDP_PASS.
 //
 //   bench_xdp_cost [--rounds N] [--repeat N] [--json FILE]
