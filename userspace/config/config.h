@@ -19,6 +19,14 @@ using vrrp::Duration;
 using vrrp::Family;
 using vrrp::IpAddress;
 
+// How much xvrrpd logs: each level shows itself and the ones above it. The order and the
+// names are syslog's (the journal's PRIORITY= 3..7).
+enum class LogLevel { Error, Warning, Notice, Info, Debug };
+
+// "error", "warning", "notice", "info", "debug"; nullopt for any other word.
+std::optional<LogLevel> parse_log_level(std::string_view text);
+std::string_view to_string(LogLevel level);
+
 // Below this, an advert interval cannot be carried in the VRRPv3 centisecond field: fast mode.
 inline constexpr Duration kCentisecond = std::chrono::milliseconds(10);
 
@@ -40,6 +48,8 @@ struct DaemonConfig {
     // The group whose members may use the control socket (mode 0660, this group); empty: root
     // and the daemon's own user only (mode 0600).
     std::string control_socket_group;
+    // Messages below this level are not logged (xvrrpd --log-level overrides it).
+    LogLevel log_level = LogLevel::Info;
 };
 
 // A service IP with the prefix length it is added with on the VIP interface.

@@ -28,6 +28,7 @@
 #include "daemon/notify.h"
 #include "daemon/pid_file.h"
 #include "daemon/privileges.h"
+#include "daemon/service.h"
 #include "daemon/uplink.h"
 #include "dataplane/dataplane.h"
 #include "net/bpffs.h"
@@ -128,6 +129,7 @@ class Daemon {
     void apply_tracking(Instance &inst, TimePoint now);
     void remove_leftover_vips();
     void arm_timer();
+    void report_to_service();
     std::vector<InstanceStatus> status();
 
     config::Config cfg_;
@@ -143,6 +145,7 @@ class Daemon {
     NotifyRunner notify_;
     std::unique_ptr<net::LinkMonitor> links_;
     std::unique_ptr<ControlSocket> control_;
+    ServiceNotifier service_;  // systemd's READY/STATUS/WATCHDOG/STOPPING (Type=notify)
     UniqueFd epoll_, signals_, timer_;
     bool stopping_ = false;  // a stop signal came: instances shut down, holds may still run
     // Gratuitous ARP that was due went beyond one turn's budget: the rest after kGarpPause.
@@ -155,7 +158,7 @@ class Daemon {
     bool garp_backlog_ = false;
 };
 
-enum Source : uint32_t { kSignal, kTimer, kLinks, kControl, kRing };
+enum Source : uint32_t { kSignal, kTimer, kLinks, kControl, kRing, kWatchdog };
 
 void watch(int epoll, int fd, uint32_t source, uint32_t index = 0) {
     epoll_event ev{};
@@ -248,6 +251,7 @@ void Daemon::start_up() {
     watch(epoll_.get(), control_->fd(), kControl);
     for (size_t i = 0; i < uplinks_.size(); i++)
         watch(epoll_.get(), uplinks_[i]->port().events_epoll_fd(), kRing, i);
+    if (service_.watchdog_fd() >= 0) watch(epoll_.get(), service_.watchdog_fd(), kWatchdog);
 
     if (int prio = cfg_.daemon.sched_priority; prio > 0) {
         // After the advert threads exist: they have their own policy (advert_thread).
@@ -278,6 +282,14 @@ void Daemon::start_up() {
     }
     info("", "running: " + std::to_string(instances_.size()) + " instance(s); control socket " +
                  cfg_.daemon.control_socket);
+    report_to_service();  // every instance has its first state: READY=1
+}
+
+void Daemon::report_to_service() {
+    std::vector<std::pair<std::string, std::string_view>> states;
+    for (const auto &inst : instances_)
+        states.emplace_back(inst->config().name, vrrp::to_string(inst->state()));
+    service_.update(states);
 }
 
 // Service IPs an earlier run left on the VIP interface (it was killed, or the host crashed):
@@ -350,11 +362,12 @@ void Daemon::on_stop_signal(int signo) {
     if (!stopping_) {
         info("", name + ": releasing");
         stopping_ = true;
+        service_.stopping();
         for (auto &inst : instances_) {
             try {
                 inst->shutdown(now);
             } catch (const std::exception &e) {
-                error(inst->config().name, std::string("shutdown: ") + e.what());
+                error(inst->log_fields(), std::string("shutdown: ") + e.what());
             }
         }
         return;
@@ -365,7 +378,7 @@ void Daemon::on_stop_signal(int signo) {
         try {
             inst->stop_now(now, "a second " + name);
         } catch (const std::exception &e) {
-            error(inst->config().name, std::string("shutdown: ") + e.what());
+            error(inst->log_fields(), std::string("shutdown: ") + e.what());
         }
     }
 }
@@ -413,8 +426,12 @@ void Daemon::loop() {
                 case kRing:
                     uplinks_[index]->port().poll_events();
                     break;
+                case kWatchdog:
+                    service_.on_watchdog_timer();
+                    break;
             }
         }
+        report_to_service();
     }
 }
 
@@ -427,7 +444,7 @@ void Daemon::release() {
         try {
             inst->stop_now(now, "xvrrpd is exiting");
         } catch (const std::exception &e) {
-            error(inst->config().name, std::string("shutdown: ") + e.what());
+            error(inst->log_fields(), std::string("shutdown: ") + e.what());
         }
     }
     instances_.clear();
@@ -454,6 +471,7 @@ int Daemon::run() {
         loop();
     } catch (const std::exception &e) {
         error("", e.what());
+        service_.failed(e.what());
         release();
         // A failed start leaves the host as it found it. (A clean exit keeps ip_nonlocal_bind:
         // services bound to the service IP rely on it.)
@@ -474,16 +492,23 @@ int Daemon::run() {
 
 }  // namespace
 
-int run_daemon(const std::string &config_path) {
+// The command line's --log-level wins over the file's log_level.
+void apply_log_options(const config::Config &cfg, const LogOptions &options) {
+    configure_logging(options.level.value_or(cfg.daemon.log_level), options.format);
+}
+
+int run_daemon(const std::string &config_path, const LogOptions &log_options) {
     auto cfg = read_config(config_path);
     if (!cfg) return 2;
+    apply_log_options(*cfg, log_options);
     Daemon d(std::move(*cfg));
     return d.run();
 }
 
-int run_check(const std::string &config_path) {
+int run_check(const std::string &config_path, const LogOptions &log_options) {
     auto cfg = read_config(config_path);
     if (!cfg) return 2;
+    apply_log_options(*cfg, log_options);
     bool ok = true;
     auto report = [&](bool good, const std::string &text) {
         printf("%s %s\n", good ? "ok:  " : "FAIL:", text.c_str());
