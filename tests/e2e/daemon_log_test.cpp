@@ -33,7 +33,8 @@ std::vector<Record> json_records(const std::string &path) {
         "        assert isinstance(o, dict)\n"
         "    except Exception as e:\n"
         "        sys.exit('line %d is not a JSON object: %r (%s)' % (n, line, e))\n"
-        "    print('\\x1f'.join('%s=%s' % (k, str(v).replace(chr(10), ' ')) for k, v in o.items()))\n";
+        "    print('\\x1f'.join('%s=%s' % (k, str(v).replace(chr(10), ' ')) for k, v in "
+        "o.items()))\n";
     std::string script_path = path + ".py";
     Lab::write_file(script_path, script);
     auto r = sh("python3 " + script_path + " " + path);
@@ -100,8 +101,8 @@ TEST(Log, JsonLinesCarryInstanceVridStateAndReasonOnAStateChange) {
     bool release_named = false;
     for (const auto &r : records)
         if (r.at("msg").find("priority-0 advert sent") != std::string::npos)
-            release_named = r.count("instance") && r.at("instance") == "web" &&
-                            r.count("vrid") && r.at("vrid") == "51" && !r.count("state");
+            release_named = r.count("instance") && r.at("instance") == "web" && r.count("vrid") &&
+                            r.at("vrid") == "51" && !r.count("state");
     EXPECT_TRUE(release_named) << show(records);
     // Not a plain line among them.
     EXPECT_EQ(Lab::read_file(lab.log_path("s1")).find("xvrrpd: "), std::string::npos);
@@ -219,9 +220,15 @@ TEST(Log, UnderTheJournalStreamRecordsGoToTheJournalWithInstanceVridStateReason)
     Lab::write_file(lab.config_path("s1"), lab.xvrrpd_config("s1", xvrrpd_options(150)));
     // The daemon's own mount namespace, where /run/systemd/journal is the test's directory.
     std::vector<std::string> wrapper = {
-        "/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
+        "/usr/bin/unshare",
+        "--mount",
+        "--propagation",
+        "private",
+        "/bin/sh",
+        "-c",
         "mount -t tmpfs tmpfs /run/systemd && mkdir /run/systemd/journal && "
-        "mount --bind " + journal_dir + " /run/systemd/journal && exec \"$0\" \"$@\""};
+        "mount --bind " +
+            journal_dir + " /run/systemd/journal && exec \"$0\" \"$@\""};
     setenv("JOURNAL_STREAM", stream.c_str(), 1);
     lab.start_xvrrpd_with("s1", lab.config_path("s1"), {}, wrapper);
     unsetenv("JOURNAL_STREAM");

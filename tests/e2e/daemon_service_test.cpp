@@ -187,8 +187,9 @@ TEST(Service, TheUnitPassesSystemdAnalyzeVerify) {
     // And it fails on a broken unit, so that the check above means something.
     std::string broken = kBuildDir + "/tests/e2e/systemd/broken/xvrrpd.service";
     std::filesystem::create_directories(std::filesystem::path(broken).parent_path());
-    Lab::write_file(broken, text + "\n[Service]\nRestartPreventExitStatus=banana\n"
-                                   "ExecStart=/nonexistent/xvrrpd\n");
+    Lab::write_file(broken, text +
+                                "\n[Service]\nRestartPreventExitStatus=banana\n"
+                                "ExecStart=/nonexistent/xvrrpd\n");
     auto bad = sh("systemd-analyze verify --man=no " + broken + " 2>&1");
     EXPECT_NE(bad.output, "") << bad.output;
 }
@@ -235,9 +236,10 @@ TEST(Service, EverySystemCallOfTheDaemonAndItsHooksIsInTheUnitsFilter) {
     Lab lab;
     XvrrpdOptions o = xvrrpd_options(150);
     o.daemon_extra = "sched_priority = 10\n";
-    o.extra = "[instance.notify]\nuser = \"nobody\"\n"
-              "any = [\"/bin/sh\", \"-c\", \"ps ax >/dev/null; ip -o addr >/dev/null; echo $3\", "
-              "\"hook\"]\n";
+    o.extra =
+        "[instance.notify]\nuser = \"nobody\"\n"
+        "any = [\"/bin/sh\", \"-c\", \"ps ax >/dev/null; ip -o addr >/dev/null; echo $3\", "
+        "\"hook\"]\n";
     std::string config = lab.xvrrpd_config("s1", o);
     // bpffs already on /sys/fs/bpf, as systemd mounts it at boot (the unit allows no mount):
     // mounted in the namespace `ip netns exec` gives the daemon, whose /sys is its own.
@@ -245,10 +247,10 @@ TEST(Service, EverySystemCallOfTheDaemonAndItsHooksIsInTheUnitsFilter) {
     config.replace(config.find(lab.pin_dir("s1")), lab.pin_dir("s1").size(), pins);
     Lab::write_file(lab.config_path("s1"), config);
     std::string trace = lab.dir("s1") + "/strace.txt";
-    lab.start_xvrrpd_with("s1", lab.config_path("s1"), {},
-                          {"/bin/sh", "-c",
-                           "mount -t bpf bpf /sys/fs/bpf && exec strace -f -qq -o " + trace +
-                               " \"$0\" \"$@\""});
+    lab.start_xvrrpd_with(
+        "s1", lab.config_path("s1"), {},
+        {"/bin/sh", "-c",
+         "mount -t bpf bpf /sys/fs/bpf && exec strace -f -qq -o " + trace + " \"$0\" \"$@\""});
     ASSERT_TRUE(lab.wait_state("s1", "MASTER")) << describe(lab);
     ASSERT_TRUE(wait_until([&] { return lab.log("s1").find("MASTER") != std::string::npos; }));
     pid_t pid = lab.pid_of("s1");

@@ -186,8 +186,8 @@ void read_instances(const toml::node &n, std::vector<ParsedInstance> &parsed, Di
 }  // namespace
 
 std::optional<LogLevel> parse_log_level(std::string_view text) {
-    for (LogLevel l : {LogLevel::Error, LogLevel::Warning, LogLevel::Notice, LogLevel::Info,
-                       LogLevel::Debug})
+    for (LogLevel l :
+         {LogLevel::Error, LogLevel::Warning, LogLevel::Notice, LogLevel::Info, LogLevel::Debug})
         if (text == to_string(l)) return l;
     return std::nullopt;
 }

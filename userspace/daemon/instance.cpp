@@ -134,8 +134,8 @@ void Instance::shutdown(TimePoint now) {
     apply(sm_.shutdown(now), now, "shutting down");  // cleans up at once unless it holds
     if (sm_.releasing())
         info(log_fields(), "priority-0 advert sent, ARP off; keeping " + vip_list() + " on " +
-                            vip_interface_ + " until another router takes over, at most " +
-                            ms(sm_.release()->deadline - now));
+                               vip_interface_ + " until another router takes over, at most " +
+                               ms(sm_.release()->deadline - now));
 }
 
 void Instance::stop_now(TimePoint now, const std::string &why) {
@@ -163,12 +163,12 @@ void Instance::log_release() const {
     std::string kept = "kept " + vip_list();
     if (r.successor) {
         info(log_fields(), kept + " until " + r.successor->to_string() + " took over (" +
-                            ms(*r.successor_at - r.started) + "), removed " +
-                            ms(ended - *r.successor_at) + " later" +
-                            (release_cut_.empty() ? "" : " (" + release_cut_ + ")"));
+                               ms(*r.successor_at - r.started) + "), removed " +
+                               ms(ended - *r.successor_at) + " later" +
+                               (release_cut_.empty() ? "" : " (" + release_cut_ + ")"));
     } else if (!release_cut_.empty()) {
-        info(log_fields(), kept + " for " + ms(ended - r.started) + ", removed now (" + release_cut_ +
-                            "): no other router had taken over");
+        info(log_fields(), kept + " for " + ms(ended - r.started) + ", removed now (" +
+                               release_cut_ + "): no other router had taken over");
     } else {
         info(log_fields(),
              kept + ", removed: no other router took over within " + ms(ended - r.started));
@@ -281,9 +281,10 @@ void Instance::apply(const vrrp::Actions &actions, TimePoint now, const std::str
                     binding_->arm_master_down(m.interval);
                     if (!binding_->master_down_in_kernel() && !said_no_kernel_timer_) {
                         said_no_kernel_timer_ = true;
-                        warn(log_fields(), "no kernel timer for Master_Down_Timer (bpf_timer_init "
-                                        "failed; counter timer_error): the event loop keeps it, "
-                                        "and a takeover waits for the loop");
+                        warn(log_fields(),
+                             "no kernel timer for Master_Down_Timer (bpf_timer_init "
+                             "failed; counter timer_error): the event loop keeps it, "
+                             "and a takeover waits for the loop");
                     }
                 },
                 [&](const vrrp::DisarmMasterDown &) { binding_->disarm_master_down(); },
@@ -438,8 +439,8 @@ void Instance::send_garps() {
     auto frames = garp_frames();
     for (size_t i = 0; i < frames.size(); i++)
         if (int err = uplink_.oneoff_sender().send(frames[i]))
-            warn(log_fields(), "gratuitous ARP for " + cfg_.virtual_ips[i].address.to_string() + ": " +
-                                strerror(err));
+            warn(log_fields(), "gratuitous ARP for " + cfg_.virtual_ips[i].address.to_string() +
+                                   ": " + strerror(err));
 }
 
 void Instance::set_vips(bool present) {

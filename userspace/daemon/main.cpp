@@ -9,19 +9,20 @@
 namespace {
 
 void usage(FILE *out) {
-    fputs("usage: xvrrpd --config PATH [--check] [--log-level LEVEL] [--log-format FORMAT]\n"
-          "  --config PATH        the TOML configuration (docs/configuration.md)\n"
-          "  --check              verify the configuration and the host prerequisites, change\n"
-          "                       nothing\n"
-          "  --log-level LEVEL    error, warning, notice, info or debug; overrides the file's\n"
-          "                       [daemon] log_level (default info)\n"
-          "  --log-format FORMAT  auto (default: the journal's fields when stderr is the\n"
-          "                       journal stream of a systemd service, else plain), plain,\n"
-          "                       or json (one object per line)\n"
-          "Runs in the foreground and logs to stderr. SIGTERM/SIGINT: release mastership\n"
-          "(priority-0 advert), remove service IPs, detach XDP, exit 0.\n"
-          "Exit codes: 0 ok, 1 host or runtime failure, 2 bad configuration.\n",
-          out);
+    fputs(
+        "usage: xvrrpd --config PATH [--check] [--log-level LEVEL] [--log-format FORMAT]\n"
+        "  --config PATH        the TOML configuration (docs/configuration.md)\n"
+        "  --check              verify the configuration and the host prerequisites, change\n"
+        "                       nothing\n"
+        "  --log-level LEVEL    error, warning, notice, info or debug; overrides the file's\n"
+        "                       [daemon] log_level (default info)\n"
+        "  --log-format FORMAT  auto (default: the journal's fields when stderr is the\n"
+        "                       journal stream of a systemd service, else plain), plain,\n"
+        "                       or json (one object per line)\n"
+        "Runs in the foreground and logs to stderr. SIGTERM/SIGINT: release mastership\n"
+        "(priority-0 advert), remove service IPs, detach XDP, exit 0.\n"
+        "Exit codes: 0 ok, 1 host or runtime failure, 2 bad configuration.\n",
+        out);
 }
 
 }  // namespace
@@ -52,8 +53,10 @@ int main(int argc, char **argv) {
         if (option(i, "--log-level", value)) {
             log.level = xvrrp::config::parse_log_level(value);
             if (!log.level) {
-                fprintf(stderr, "xvrrpd: --log-level must be error, warning, notice, info or "
-                                "debug, got '%s'\n", value.c_str());
+                fprintf(stderr,
+                        "xvrrpd: --log-level must be error, warning, notice, info or "
+                        "debug, got '%s'\n",
+                        value.c_str());
                 return 2;
             }
         } else if (option(i, "--log-format", value)) {

@@ -25,8 +25,8 @@ void notify(const std::string &state) {
 }  // namespace
 
 std::string status_summary(const std::vector<std::pair<std::string, std::string_view>> &states) {
-    std::string out = std::to_string(states.size()) +
-                      (states.size() == 1 ? " instance: " : " instances: ");
+    std::string out =
+        std::to_string(states.size()) + (states.size() == 1 ? " instance: " : " instances: ");
     if (states.size() <= kListed) {
         for (size_t i = 0; i < states.size(); i++)
             out += (i ? ", " : "") + states[i].first + " " + std::string(states[i].second);
@@ -72,8 +72,7 @@ void ServiceNotifier::on_watchdog_timer() {
     notify("WATCHDOG=1");
 }
 
-void ServiceNotifier::update(
-    const std::vector<std::pair<std::string, std::string_view>> &states) {
+void ServiceNotifier::update(const std::vector<std::pair<std::string, std::string_view>> &states) {
     if (!enabled_ || stopping_) return;
     std::string status = status_summary(states);
     bool all_decided = true;

@@ -203,8 +203,10 @@ TEST(Daemon, LogLevelIsInfoByDefaultAndTakesTheSyslogNames) {
     auto plain = parse_config(testing::kMinimalInstance, "x.toml");
     ASSERT_TRUE(plain.ok());
     EXPECT_EQ(plain.config->daemon.log_level, LogLevel::Info);
-    for (auto [word, level] : {std::pair{"error", LogLevel::Error}, {"warning", LogLevel::Warning},
-                               {"notice", LogLevel::Notice}, {"info", LogLevel::Info},
+    for (auto [word, level] : {std::pair{"error", LogLevel::Error},
+                               {"warning", LogLevel::Warning},
+                               {"notice", LogLevel::Notice},
+                               {"info", LogLevel::Info},
                                {"debug", LogLevel::Debug}}) {
         auto r = parse_config("[daemon]\nlog_level = \"" + std::string(word) + "\"\n" +
                                   std::string(testing::kMinimalInstance),
