@@ -285,7 +285,9 @@ void Daemon::start_up() {
     report_to_service();  // every instance has its first state: READY=1
 }
 
+// After the loop's work of each turn, so that a takeover never waits for it.
 void Daemon::report_to_service() {
+    if (!service_.enabled()) return;
     std::vector<std::pair<std::string, std::string_view>> states;
     for (const auto &inst : instances_)
         states.emplace_back(inst->config().name, vrrp::to_string(inst->state()));

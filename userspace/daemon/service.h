@@ -22,6 +22,7 @@ class ServiceNotifier {
   public:
     ServiceNotifier();
 
+    bool enabled() const { return enabled_; }  // NOTIFY_SOCKET is set
     // The watchdog's timerfd for the event loop's epoll, or -1 when systemd does not watch.
     int watchdog_fd() const { return watchdog_.get(); }
     // The watchdog timerfd fired: WATCHDOG=1.
