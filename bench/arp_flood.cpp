@@ -49,6 +49,9 @@
 #include <thread>
 #include <vector>
 
+#include "arp_frame.h"
+#include "common/fd.h"
+
 namespace {
 
 std::atomic<bool> g_stop{false};
@@ -134,20 +137,6 @@ int64_t real_ns() {
     return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
 }
 
-class Fd {
-  public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) close(fd_);
-    }
-    Fd(const Fd &) = delete;
-    Fd &operator=(const Fd &) = delete;
-    int get() const { return fd_; }
-
-  private:
-    int fd_;
-};
-
 void pin_to(int cpu) {
     cpu_set_t set;
     CPU_ZERO(&set);
@@ -156,24 +145,6 @@ void pin_to(int cpu) {
     if (sched_setaffinity(0, sizeof set, &set) != 0)
         die("sched_setaffinity CPU " + std::to_string(cpu));
 }
-
-// RFC 826 over Ethernet, as on the wire (no padding between fields).
-struct __attribute__((packed)) ArpFrame {
-    uint8_t dst[6];
-    uint8_t src[6];
-    uint16_t ethertype;
-    uint16_t htype;
-    uint16_t ptype;
-    uint8_t hlen;
-    uint8_t plen;
-    uint16_t oper;
-    uint8_t sha[6];
-    uint32_t spa;
-    uint8_t tha[6];
-    uint32_t tpa;
-    uint8_t pad[18];  // to the 60-byte Ethernet minimum, as a NIC would send it
-};
-static_assert(sizeof(ArpFrame) == 60);
 
 // Interface counters in this network namespace (the kernel's rtnl_link_stats, 32-bit: the
 // deltas are taken modulo 2^32, which holds for any run shorter than 4 billion frames).
@@ -288,7 +259,7 @@ class RxRing {
     }
 
   private:
-    Fd fd_;
+    xvrrp::UniqueFd fd_;
     void *map_ = nullptr;
     unsigned next_ = 0;
 };
@@ -296,14 +267,14 @@ class RxRing {
 void count_replies(RxRing &ring, in_addr target, int rx_cpu, std::atomic<bool> &done, Counts &c) {
     if (rx_cpu >= 0) pin_to(rx_cpu);
     auto on_frame = [&](const uint8_t *p, uint32_t len, int64_t t) {
-        if (len < offsetof(ArpFrame, pad)) {
+        auto frame = xvrrp::bench::parse_arp_frame(p, len);
+        if (!frame) {
             ++c.truncated;
             return;
         }
-        ArpFrame f;
-        std::memcpy(&f, p, offsetof(ArpFrame, pad));
-        if (f.htype != htons(1) || f.ptype != htons(ETH_P_IP) || f.hlen != 6 || f.plen != 4 ||
-            f.oper != htons(ARPOP_REPLY) || f.spa != target.s_addr) {
+        const xvrrp::bench::ArpFields &f = frame->arp;
+        if (!xvrrp::bench::is_ethernet_ipv4(f) || f.op != xvrrp::bench::kArpReply ||
+            f.spa != target.s_addr) {
             ++c.other_arp;
             return;
         }
@@ -314,27 +285,26 @@ void count_replies(RxRing &ring, in_addr target, int rx_cpu, std::atomic<bool> &
                 c.largest_gap_ns = t - c.last_ns;
                 c.largest_gap_end_ns = t;
             }
-            if (std::memcmp(c.last_mac.data(), f.sha, 6) != 0) {
+            if (c.last_mac != f.sha) {
                 ++c.change_count;
                 if (c.changes.size() < kMaxChanges) {
                     Change ch;
-                    std::memcpy(ch.mac.data(), f.sha, 6);
+                    ch.mac = f.sha;
                     ch.at_ns = t;
                     ch.gap_ns = t - c.last_ns;
                     c.changes.push_back(ch);
                 }
             }
         }
-        std::memcpy(c.last_mac.data(), f.sha, 6);
+        c.last_mac = f.sha;
         c.last_ns = t;
         ++c.replies;
-        auto it = std::find_if(c.macs.begin(), c.macs.end(), [&](const SenderMac &m) {
-            return std::memcmp(m.mac.data(), f.sha, 6) == 0;
-        });
+        auto it = std::find_if(c.macs.begin(), c.macs.end(),
+                               [&](const SenderMac &m) { return m.mac == f.sha; });
         if (it == c.macs.end()) {
             if (c.macs.size() >= 8) return;  // a storm of forged MACs: the first 8 are enough
             SenderMac m;
-            std::memcpy(m.mac.data(), f.sha, 6);
+            m.mac = f.sha;
             m.first_ns = t;
             it = c.macs.insert(c.macs.end(), m);
         }
@@ -367,9 +337,9 @@ int main(int argc, char **argv) {
 
     const unsigned ifindex = if_nametoindex(opt.interface.c_str());
     if (ifindex == 0) die("interface " + opt.interface);
-    Fd tx(
+    xvrrp::UniqueFd tx(
         socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0));  // protocol 0: this socket receives nothing
-    if (tx.get() < 0) die("AF_PACKET socket (run as root or with CAP_NET_RAW)");
+    if (!tx) die("AF_PACKET socket (run as root or with CAP_NET_RAW)");
     // Straight to the driver, as a flooder would: the qdisc (noqueue on veth) adds nothing
     // but cost, and a frame the device refuses is an error we count, not a queued frame.
     int one = 1;
@@ -378,24 +348,17 @@ int main(int argc, char **argv) {
     ifreq ifr{};
     std::snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", opt.interface.c_str());
     if (ioctl(tx.get(), SIOCGIFHWADDR, &ifr) != 0) die("SIOCGIFHWADDR " + opt.interface);
-    uint8_t own_mac[6];
-    std::memcpy(own_mac, ifr.ifr_hwaddr.sa_data, 6);
-    Fd inet(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    xvrrp::bench::Mac own_mac;
+    std::memcpy(own_mac.data(), ifr.ifr_hwaddr.sa_data, 6);
+    xvrrp::UniqueFd inet(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
     if (ioctl(inet.get(), SIOCGIFADDR, &ifr) != 0) die("SIOCGIFADDR " + opt.interface);
     const in_addr own_ip = reinterpret_cast<sockaddr_in *>(&ifr.ifr_addr)->sin_addr;
 
-    ArpFrame frame{};
-    std::memset(frame.dst, 0xff, 6);
-    std::memcpy(frame.src, own_mac, 6);
-    frame.ethertype = htons(ETH_P_ARP);
-    frame.htype = htons(1);
-    frame.ptype = htons(ETH_P_IP);
-    frame.hlen = 6;
-    frame.plen = 4;
-    frame.oper = htons(ARPOP_REQUEST);
-    std::memcpy(frame.sha, own_mac, 6);
-    frame.spa = own_ip.s_addr;
-    frame.tpa = opt.target.s_addr;
+    // Padded to the 60-byte Ethernet minimum, as a NIC would send it.
+    xvrrp::bench::Bytes frame = xvrrp::bench::arp_frame(
+        xvrrp::bench::kBroadcastMac, own_mac,
+        xvrrp::bench::arp_request(own_mac, own_ip.s_addr, opt.target.s_addr), {},
+        xvrrp::bench::kEthernetMinLen);
 
     sockaddr_ll dst{};
     dst.sll_family = AF_PACKET;
@@ -405,7 +368,7 @@ int main(int argc, char **argv) {
     std::memset(dst.sll_addr, 0xff, 6);
 
     // Every message of a batch is the same frame: the kernel copies it per message anyway.
-    std::vector<iovec> iov(opt.batch, iovec{&frame, sizeof frame});
+    std::vector<iovec> iov(opt.batch, iovec{frame.data(), frame.size()});
     std::vector<mmsghdr> msgs(opt.batch);
     for (unsigned i = 0; i < opt.batch; ++i) {
         msgs[i].msg_hdr.msg_name = &dst;
@@ -496,7 +459,7 @@ int main(int argc, char **argv) {
             "\"socket\":{\"packets\":%u,\"drops\":%u,\"freezes\":%u},"
             "\"interface_delta\":{\"tx_packets\":%u,\"rx_packets\":%u,\"tx_dropped\":%u,"
             "\"rx_dropped\":%u},\"responders\":[",
-            inet_ntoa(opt.target), opt.interface.c_str(), mac_string(own_mac).c_str(),
+            inet_ntoa(opt.target), opt.interface.c_str(), mac_string(own_mac.data()).c_str(),
             std::string(inet_ntoa(own_ip)).c_str(), ncpu, opt.cpu, opt.rx_cpu,
             static_cast<unsigned long long>(opt.rate), batch, start_real / 1e9, run_s,
             static_cast<unsigned long long>(sent), static_cast<unsigned long long>(send_calls),
@@ -527,7 +490,7 @@ int main(int argc, char **argv) {
     } else {
         std::printf("ARP who-has %s from %s (%s) on %s for %.2f s, %s, batches of %u\n",
                     inet_ntoa(opt.target), std::string(inet_ntoa(own_ip)).c_str(),
-                    mac_string(own_mac).c_str(), opt.interface.c_str(), run_s,
+                    mac_string(own_mac.data()).c_str(), opt.interface.c_str(), run_s,
                     opt.rate ? (std::to_string(opt.rate) + " pps").c_str() : "as fast as possible",
                     batch);
         if (ncpu <= 4)

@@ -31,6 +31,9 @@
 #include <string>
 #include <string_view>
 
+#include "arp_frame.h"
+#include "common/fd.h"
+
 namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
@@ -89,24 +92,6 @@ Options parse_args(int argc, char **argv) {
     std::exit(1);
 }
 
-// RFC 826 over Ethernet, as on the wire.
-struct __attribute__((packed)) ArpFrame {
-    uint8_t dst[6];
-    uint8_t src[6];
-    uint16_t ethertype;
-    uint16_t htype;
-    uint16_t ptype;
-    uint8_t hlen;
-    uint8_t plen;
-    uint16_t oper;
-    uint8_t sha[6];
-    uint32_t spa;
-    uint8_t tha[6];
-    uint32_t tpa;
-};
-constexpr size_t kArpFrameLen = sizeof(ArpFrame);  // 42
-static_assert(kArpFrameLen == 42);
-
 struct Stats {
     uint64_t received = 0;
     uint64_t answered = 0;
@@ -119,7 +104,7 @@ struct Stats {
     uint64_t send_errors = 0;
 };
 
-bool is_multicast(const uint8_t *mac) {
+bool is_multicast(const xvrrp::bench::Mac &mac) {
     return mac[0] & 1;  // also broadcast
 }
 
@@ -130,7 +115,8 @@ int main(int argc, char **argv) {
     const unsigned ifindex = if_nametoindex(opt.interface.c_str());
     if (ifindex == 0) die("interface " + opt.interface);
 
-    int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ARP));
+    xvrrp::UniqueFd sock(socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ARP)));
+    const int fd = sock.get();
     if (fd < 0) die("AF_PACKET socket (run as root or with CAP_NET_RAW)");
     sockaddr_ll bind_addr{};
     bind_addr.sll_family = AF_PACKET;
@@ -146,9 +132,8 @@ int main(int argc, char **argv) {
     ifreq ifr{};
     std::snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", opt.interface.c_str());
     if (ioctl(fd, SIOCGIFHWADDR, &ifr) != 0) die("SIOCGIFHWADDR " + opt.interface);
-    uint8_t own_mac[6];
-    std::memcpy(own_mac, ifr.ifr_hwaddr.sa_data, 6);
-    static const uint8_t broadcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    xvrrp::bench::Mac own_mac;
+    std::memcpy(own_mac.data(), ifr.ifr_hwaddr.sa_data, 6);
 
     // No SA_RESTART: a signal ends the blocking recvfrom with EINTR and the loop sees g_stop.
     struct sigaction sa {};
@@ -158,6 +143,7 @@ int main(int argc, char **argv) {
 
     Stats st;
     uint8_t buf[1514];
+    xvrrp::bench::Bytes out;  // the reply, reused: no allocation per request after the first
     while (!g_stop) {
         sockaddr_ll from{};
         socklen_t from_len = sizeof from;
@@ -170,23 +156,18 @@ int main(int argc, char **argv) {
         ++st.received;
         // Our own replies are not looped back to a protocol socket, but be explicit.
         if (from.sll_pkttype == PACKET_OUTGOING) continue;
-        if (static_cast<size_t>(n) < kArpFrameLen) {
+        auto frame = xvrrp::bench::parse_arp_frame(buf, static_cast<size_t>(n));
+        if (!frame || !xvrrp::bench::is_ethernet_ipv4(frame->arp)) {
             ++st.malformed;
             continue;
         }
-        ArpFrame req;
-        std::memcpy(&req, buf, kArpFrameLen);
-        if (req.htype != htons(1) || req.ptype != htons(ETH_P_IP) || req.hlen != 6 ||
-            req.plen != 4) {
-            ++st.malformed;
-            continue;
-        }
-        if (req.oper != htons(ARPOP_REQUEST)) {
+        const xvrrp::bench::ArpFields &req = frame->arp;
+        if (req.op != xvrrp::bench::kArpRequest) {
             ++st.not_request;
             continue;
         }
         // As MetalLB: only requests broadcast or sent to this host's MAC.
-        if (std::memcmp(req.dst, broadcast, 6) != 0 && std::memcmp(req.dst, own_mac, 6) != 0) {
+        if (frame->dst != xvrrp::bench::kBroadcastMac && frame->dst != own_mac) {
             ++st.not_for_us;
             continue;
         }
@@ -196,33 +177,22 @@ int main(int argc, char **argv) {
         }
         // A reply to a multicast sender would be flooded (or poison caches); a request whose
         // sender is the VIP itself is gratuitous ARP from a peer, not a question.
-        if (is_multicast(req.sha) || is_multicast(req.src) || req.spa == req.tpa) {
+        if (is_multicast(req.sha) || is_multicast(frame->src) || req.spa == req.tpa) {
             ++st.bad_sender;
             continue;
         }
         // The reply, padded to the 60-byte Ethernet minimum as mdlayher/ethernet marshals it.
-        uint8_t out[60] = {};
-        ArpFrame rep{};
-        std::memcpy(rep.dst, req.sha, 6);
-        std::memcpy(rep.src, own_mac, 6);
-        rep.ethertype = htons(ETH_P_ARP);
-        rep.htype = htons(1);
-        rep.ptype = htons(ETH_P_IP);
-        rep.hlen = 6;
-        rep.plen = 4;
-        rep.oper = htons(ARPOP_REPLY);
-        std::memcpy(rep.sha, own_mac, 6);
-        rep.spa = opt.vip.s_addr;
-        std::memcpy(rep.tha, req.sha, 6);
-        rep.tpa = req.spa;
-        std::memcpy(out, &rep, sizeof rep);
+        out.clear();
+        xvrrp::bench::append_ethernet(out, req.sha, own_mac, xvrrp::bench::kEthertypeArp);
+        xvrrp::bench::append_arp(out, xvrrp::bench::arp_reply_to(req, own_mac));
+        out.resize(xvrrp::bench::kEthernetMinLen, 0);
         sockaddr_ll to{};
         to.sll_family = AF_PACKET;
         to.sll_protocol = htons(ETH_P_ARP);
         to.sll_ifindex = static_cast<int>(ifindex);
         to.sll_halen = 6;
-        std::memcpy(to.sll_addr, req.sha, 6);
-        if (sendto(fd, out, sizeof out, 0, reinterpret_cast<sockaddr *>(&to), sizeof to) < 0)
+        std::memcpy(to.sll_addr, req.sha.data(), 6);
+        if (sendto(fd, out.data(), out.size(), 0, reinterpret_cast<sockaddr *>(&to), sizeof to) < 0)
             ++st.send_errors;
         else
             ++st.answered;
@@ -231,7 +201,7 @@ int main(int argc, char **argv) {
     tpacket_stats ps{};
     socklen_t ps_len = sizeof ps;
     getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &ps, &ps_len);
-    close(fd);
+    sock.reset();
     auto u = [](uint64_t v) { return static_cast<unsigned long long>(v); };
     if (opt.json) {
         std::printf(

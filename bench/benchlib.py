@@ -218,16 +218,54 @@ class Process:
         return f"exit code {rc}"
 
 
+def toml_value(v):
+    """A Python value as TOML: str, bool, int, list, or dict (an inline table)."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f"{k} = {toml_value(x)}" for k, x in v.items()) + " }"
+    raise TypeError(f"no TOML for {v!r}")
+
+
+def vrrp_instance(interval, priority=100, name="svc", vrid=51, vips=(f"{VIP}/32",), **more):
+    """One [[instance]] on the lab's eth0 (docs/configuration.md), for xvrrpd_config(); more:
+    further keys (preempt=True, advert_thread={"sched_priority": 50, "cpu": 1})."""
+    return {"name": name, "interface": "eth0", "vrid": vrid, "priority": priority,
+            "advert_interval": interval, "virtual_ips": list(vips), **more}
+
+
+def xvrrpd_config(host_dir, instances, sched_priority=None, daemon_extra=""):
+    """The configuration of xvrrpd on one lab server: its pins, control socket and pid file
+    under host_dir, the service IPs on dummy0, one [[instance]] per entry of `instances`
+    (vrrp_instance()). daemon_extra: more [daemon] lines, verbatim ('cpu_latency = "0us"\n')."""
+    lines = ["[daemon]", 'vip_interface = "dummy0"', f'pin_dir = "{host_dir}/bpf"',
+             f'control_socket = "{host_dir}/xvrrpd.sock"', f'pid_file = "{host_dir}/xvrrpd.pid"']
+    if sched_priority is not None:
+        lines.append(f"sched_priority = {sched_priority}")
+    text = "\n".join(lines) + "\n" + daemon_extra
+    for inst in instances:
+        text += "\n[[instance]]\n" + "".join(f"{k} = {toml_value(v)}\n" for k, v in inst.items())
+    return text
+
+
 class XvrrpNode:
-    """xvrrpd on one lab server; VRID 51, the VIP on dummy0 while MASTER."""
+    """xvrrpd on one lab server; by default VRID 51, the VIP on dummy0 while MASTER."""
 
     kind = "xvrrp"
 
     def __init__(self, lab, host, workdir, interval, priority=100, rt_priority=50, cpu=-1,
-                 daemon_extra="", stamp=False):
+                 daemon_extra="", stamp=False, instances=None):
         """cpu: -1 sends from the default CPUs (advert_thread.cpus "auto": two), N from CPU N
         alone. daemon_extra: more [daemon] lines ('cpu_latency = "0us"\n'); stamp: see
-        Process."""
+        Process. instances: the [[instance]] tables (vrrp_instance()) instead of the one
+        built from interval, priority, rt_priority and cpu; rt_priority 0: no real-time
+        priority for the daemon."""
         self.lab, self.host = lab, host
         self.dir = Path(workdir) / host
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -235,23 +273,13 @@ class XvrrpNode:
         self.pin_dir = f"{self.dir}/bpf"
         self.stamp = stamp
         self.config = self.dir / "xvrrpd.toml"
-        self.config.write_text(f"""[daemon]
-vip_interface = "dummy0"
-pin_dir = "{self.pin_dir}"
-control_socket = "{self.sock_path}"
-pid_file = "{self.dir}/xvrrpd.pid"
-sched_priority = {rt_priority}
-{daemon_extra}
-[[instance]]
-name = "svc"
-interface = "eth0"
-vrid = 51
-priority = {priority}
-advert_interval = "{interval}"
-virtual_ips = ["{VIP}/32"]
-advert_thread = {{ sched_priority = {rt_priority}, cpu = {cpu} }}
-""")
+        if instances is None:
+            instances = [vrrp_instance(interval, priority, advert_thread={
+                "sched_priority": rt_priority, "cpu": cpu})]
+        self.config.write_text(xvrrpd_config(self.dir, instances, rt_priority or None,
+                                             daemon_extra))
         self.proc = None
+        self.became_master = {}  # instance name -> its count in the last status that answered
 
     def start(self):
         self.proc = Process(self.lab, self.host,
@@ -269,11 +297,12 @@ advert_thread = {{ sched_priority = {rt_priority}, cpu = {cpu} }}
         return [(t, line) for t, line in list(self.proc.lines)
                 if t >= since_ns and re.search(r"\b[A-Z]+ -> [A-Z]+\b", line)]
 
-    def status(self):
-        """The daemon's first instance from `status --json`, or None if it does not answer."""
+    def statuses(self, timeout_s=0.5):
+        """Every instance from `status --json` (xvrrpctl's request on the control socket), or
+        None if the daemon does not answer."""
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-                s.settimeout(0.5)
+                s.settimeout(timeout_s)
                 s.connect(self.sock_path)
                 s.sendall(b"status --json\n")
                 data = b""
@@ -282,9 +311,17 @@ advert_thread = {{ sched_priority = {rt_priority}, cpu = {cpu} }}
                     if not chunk:
                         break
                     data += chunk
-            return json.loads(data)["instances"][0]
-        except (OSError, ValueError, KeyError, IndexError):
+            instances = json.loads(data)["instances"]
+        except (OSError, ValueError, KeyError):
             return None
+        for st in instances:
+            self.became_master[st.get("name")] = st.get("became_master", 0)
+        return instances
+
+    def status(self):
+        """The daemon's first instance from `status --json`, or None if it does not answer."""
+        instances = self.statuses()
+        return instances[0] if instances else None
 
     def state(self):
         st = self.status()
@@ -314,8 +351,11 @@ advert_thread = {{ sched_priority = {rt_priority}, cpu = {cpu} }}
         pass  # a restarted xvrrpd adopts its dummy0, pins and XDP program
 
     def takeovers(self):
-        """Times this server became master, from its log ("BACKUP -> MASTER" etc.)."""
-        return self.proc.count("-> MASTER") if self.proc else 0
+        """Times this server's instances entered MASTER since the daemon started, as the
+        daemon counts them (`became_master` in its status; the last count it answered with if
+        it does not answer now)."""
+        self.statuses()
+        return sum(self.became_master.values())
 
 
 class KeepalivedNode:
@@ -494,20 +534,23 @@ def proc_usage(pid, spread_s=0.25):
         return None
 
 
-def _sum_counters(dump):
-    """bpftool's JSON dump of the per-CPU `counters` map -> {field: total over CPUs}. With -j
-    the named fields (from BTF) are under "formatted"; beside them are raw bytes."""
+def _sum_counters(dump, per_cpu=False):
+    """bpftool's JSON dump of the per-CPU `counters` map -> {field: total over CPUs}, or with
+    per_cpu {"CPU": {field: value}}. With -j the named fields (from BTF) are under "formatted";
+    beside them are raw bytes."""
     total = {}
     for entry in dump:
-        for per_cpu in entry.get("formatted", {}).get("values", []):
-            for field, value in per_cpu.get("value", {}).items():
+        for one_cpu in entry.get("formatted", {}).get("values", []):
+            into = total.setdefault(str(one_cpu.get("cpu")), {}) if per_cpu else total
+            for field, value in one_cpu.get("value", {}).items():
                 if isinstance(value, int):
-                    total[field] = total.get(field, 0) + value
+                    into[field] = into.get(field, 0) + value
     return total
 
 
-def xdp_counters(pid, pin_dir, ifname="eth0", netns=None):
-    """The XDP program's counters (include/xvrrp/abi.h, one per decision), summed over CPUs.
+def xdp_counters(pid, pin_dir, ifname="eth0", netns=None, per_cpu=False):
+    """The XDP program's counters (include/xvrrp/abi.h, one per decision), summed over CPUs
+    ({field: total}), or per CPU with per_cpu ({"CPU": {field: value}}).
 
     Read from the pin PIN_DIR/IFNAME/counters inside the daemon's mount namespace (nsenter -m):
     `ip netns exec` gave the daemon a /sys of its own, and it mounted its bpffs there. Once the
@@ -520,7 +563,7 @@ def xdp_counters(pid, pin_dir, ifname="eth0", netns=None):
                  f"{pin_dir}/{ifname}/counters"], check=False)
         if r.returncode == 0:
             try:
-                return _sum_counters(json.loads(r.stdout))
+                return _sum_counters(json.loads(r.stdout), per_cpu)
             except ValueError:
                 pass
     if not netns:
@@ -535,7 +578,7 @@ def xdp_counters(pid, pin_dir, ifname="eth0", netns=None):
                 m = json.loads(run([bpftool, "-j", "map", "show", "id", str(map_id)]).stdout)
                 if m.get("name") == "counters":
                     dump = run([bpftool, "-j", "map", "dump", "id", str(map_id)]).stdout
-                    return _sum_counters(json.loads(dump))
+                    return _sum_counters(json.loads(dump), per_cpu)
     except (subprocess.CalledProcessError, ValueError, KeyError, TypeError):
         pass
     return None

@@ -38,6 +38,7 @@
 #include <string_view>
 #include <vector>
 
+#include "arp_frame.h"
 #include "common/fd.h"
 
 namespace {
@@ -151,24 +152,17 @@ struct Host {
 
 Bytes ethernet(const std::array<uint8_t, 6> &dst, const Host &h, uint16_t ethertype) {
     Bytes b;
-    append(b, dst.data(), 6);
-    append(b, h.mac.data(), 6);
-    b.push_back(uint8_t(ethertype >> 8));
-    b.push_back(uint8_t(ethertype));
+    xvrrp::bench::append_ethernet(b, dst, h.mac, ethertype);
     return b;
 }
 
-// An ARP request (RFC 826) for `target` from sender MAC `sha` and sender IP `spa`.
-Bytes arp_request(const Host &h, const std::array<uint8_t, 6> &sha, in_addr spa, in_addr target) {
-    Bytes b = ethernet(kBroadcast, h, ETH_P_ARP);
-    const uint8_t fixed[] = {0, 1, 8, 0, 6, 4, 0, 1};  // Ethernet, IPv4, 6, 4, request
-    append(b, fixed, sizeof fixed);
-    append(b, sha.data(), 6);
-    append(b, &spa, 4);
-    b.insert(b.end(), 6, 0);
-    append(b, &target, 4);
-    b.resize(60, 0);  // the Ethernet minimum, as a NIC pads it
-    return b;
+// An ARP request (RFC 826) for `target` from sender MAC `sha` and sender IP `spa`, padded to
+// the Ethernet minimum as a NIC pads it; hlen: the hardware address length it claims.
+Bytes arp_request(const Host &h, const std::array<uint8_t, 6> &sha, in_addr spa, in_addr target,
+                  uint8_t hlen = 6) {
+    auto a = xvrrp::bench::arp_request(sha, spa.s_addr, target.s_addr);
+    a.hlen = hlen;
+    return xvrrp::bench::arp_frame(kBroadcast, h.mac, a, {}, xvrrp::bench::kEthernetMinLen);
 }
 
 // How an advert is broken. Each break trips exactly one RFC 5798 7.1 check.
@@ -243,9 +237,8 @@ std::vector<Kind> kinds(const Host &h) {
     Bytes truncated = arp_request(h, h.mac, h.stranger, h.vip);
     truncated.resize(14 + 10);
     add("arp_truncated", "arp_drop_malformed", truncated);
-    Bytes bad_hlen = arp_request(h, h.mac, h.stranger, h.vip);
-    bad_hlen[14 + 4] = 8;  // hardware address length 8 with Ethernet's 6-byte fields
-    add("arp_bad_format", "arp_drop_malformed", bad_hlen);
+    // Hardware address length 8 with Ethernet's 6-byte fields.
+    add("arp_bad_format", "arp_drop_malformed", arp_request(h, h.mac, h.stranger, h.vip, 8));
     add("arp_multicast_sender", "arp_drop_bad_sender",
         arp_request(h, multicast_sender, h.stranger, h.vip));
     add("arp_gratuitous_vip", "arp_drop_gratuitous", arp_request(h, h.mac, h.vip, h.vip));

@@ -46,6 +46,8 @@
 #include <thread>
 #include <vector>
 
+#include "common/fd.h"
+
 namespace {
 
 std::atomic<bool> g_stop{false};
@@ -133,21 +135,6 @@ uint16_t inet_checksum(const void *data, size_t len) {
     while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
     return htons(static_cast<uint16_t>(~sum));
 }
-
-// A socket fd closed on scope exit.
-class Fd {
-  public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) close(fd_);
-    }
-    Fd(const Fd &) = delete;
-    Fd &operator=(const Fd &) = delete;
-    int get() const { return fd_; }
-
-  private:
-    int fd_;
-};
 
 // Every probe's send time and its reply's arrival time, indexed by the probe number the
 // request carries in its payload. 16 bytes per probe: 20 000 probes a second for ten minutes
@@ -362,7 +349,7 @@ void serve_queries(ProbeLog &log, int64_t threshold) {
 int main(int argc, char **argv) {
     Options opt = parse_args(argc, argv);
 
-    Fd sock(socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP));
+    xvrrp::UniqueFd sock(socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP));
     if (sock.get() < 0) {
         std::fprintf(stderr,
                      "outage_probe: raw ICMP socket: %s (run as root or with CAP_NET_RAW)\n",

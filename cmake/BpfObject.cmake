@@ -8,27 +8,45 @@
 find_program(BPF_CLANG NAMES clang clang-14 REQUIRED)
 find_program(BPFTOOL NAMES bpftool PATHS /usr/sbin /sbin REQUIRED)
 
-execute_process(COMMAND uname -m OUTPUT_VARIABLE BPF_HOST_ARCH OUTPUT_STRIP_TRAILING_WHITESPACE)
-if(BPF_HOST_ARCH STREQUAL "x86_64")
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64")
   set(BPF_TARGET_ARCH x86)
-elseif(BPF_HOST_ARCH STREQUAL "aarch64")
+elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "aarch64")
   set(BPF_TARGET_ARCH arm64)
 else()
-  set(BPF_TARGET_ARCH ${BPF_HOST_ARCH})
+  set(BPF_TARGET_ARCH ${CMAKE_SYSTEM_PROCESSOR})
 endif()
+
+# `clang -target bpf` does not search the host's system include directories, where the kernel's
+# UAPI headers live (asm/types.h is in Debian's multiarch directory, docs/testing.md). As
+# libbpf-bootstrap's FindBpfObject.cmake does, ask the host clang for its `#include <...>` list
+# and pass each directory with -idirafter, searched after the project's own.
+execute_process(COMMAND ${BPF_CLANG} -v -E -
+                INPUT_FILE /dev/null OUTPUT_QUIET ERROR_VARIABLE clang_verbose
+                RESULT_VARIABLE clang_result)
+if(NOT clang_result EQUAL 0
+   OR NOT clang_verbose MATCHES "#include <\\.\\.\\.> search starts here:\n(.*)\nEnd of search list\\.")
+  message(FATAL_ERROR "cannot read the system include directories of ${BPF_CLANG}:\n${clang_verbose}")
+endif()
+string(REPLACE "\n" ";" clang_include_dirs "${CMAKE_MATCH_1}")
+set(BPF_SYSTEM_INCLUDES)
+foreach(dir IN LISTS clang_include_dirs)
+  string(STRIP "${dir}" dir)
+  list(APPEND BPF_SYSTEM_INCLUDES -idirafter ${dir})
+endforeach()
+list(JOIN BPF_SYSTEM_INCLUDES " " shown)
+message(STATUS "BPF system include flags: ${shown}")
 
 function(bpf_object)
   cmake_parse_arguments(ARG "" "NAME;SOURCE" "DEPENDS" ${ARGN})
   set(obj ${CMAKE_CURRENT_BINARY_DIR}/${ARG_NAME}.bpf.o)
   set(skel_dir ${CMAKE_CURRENT_BINARY_DIR}/skel)
   set(skel ${skel_dir}/${ARG_NAME}.skel.h)
-  # Debian's multiarch include dir holds asm/types.h (docs/testing.md).
   add_custom_command(
     OUTPUT ${obj}
     COMMAND ${BPF_CLANG} -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_${BPF_TARGET_ARCH}
             -Wall -Werror -Wno-unused-function
             -I${CMAKE_SOURCE_DIR}/include -I${CMAKE_SOURCE_DIR}/bpf -I${CMAKE_CURRENT_SOURCE_DIR}
-            -I/usr/include/${BPF_HOST_ARCH}-linux-gnu
+            ${BPF_SYSTEM_INCLUDES}
             -c ${CMAKE_CURRENT_SOURCE_DIR}/${ARG_SOURCE} -o ${obj}
     DEPENDS ${ARG_SOURCE} ${ARG_DEPENDS} ${CMAKE_SOURCE_DIR}/include/xvrrp/abi.h
             ${CMAKE_SOURCE_DIR}/include/xvrrp/timing.h

@@ -1,5 +1,6 @@
 // Crafting test frames byte by byte, independently of the daemon's codec, so a bug there
-// cannot hide the same bug in the XDP program.
+// cannot hide the same bug in the XDP program. Ethernet headers and ARP packets are written by
+// bench/arp_frame.h, the builder the benchmarks' tools use too.
 #pragma once
 
 #include <arpa/inet.h>
@@ -9,6 +10,8 @@
 #include <initializer_list>
 #include <string>
 #include <vector>
+
+#include "bench/arp_frame.h"
 
 namespace xvrrp::test {
 
@@ -51,23 +54,15 @@ inline uint16_t inet_csum(const Bytes &b, uint32_t sum = 0) {
 }
 
 // Ethernet header with optional VLAN tags, outermost first: each {tpid, vid}.
-struct Vlan {
-    uint16_t tpid;
-    uint16_t vid;
-};
+using Vlan = bench::VlanTag;
 inline Bytes eth(const Mac &dst, const Mac &src, uint16_t ethertype,
                  std::initializer_list<Vlan> vlans = {}) {
     Bytes b;
-    put_mac(b, dst);
-    put_mac(b, src);
-    for (const auto &v : vlans) {
-        put16(b, v.tpid);
-        put16(b, v.vid);
-    }
-    put16(b, ethertype);
+    bench::append_ethernet(b, dst, src, ethertype, vlans);
     return b;
 }
 
+// bench::ArpFields with the tests' usual request as defaults: the client asks for the VIP.
 struct ArpFields {
     uint16_t htype = 1, ptype = 0x0800;
     uint8_t hlen = 6, plen = 4;
@@ -79,15 +74,7 @@ struct ArpFields {
 };
 inline Bytes arp(const ArpFields &f) {
     Bytes b;
-    put16(b, f.htype);
-    put16(b, f.ptype);
-    b.push_back(f.hlen);
-    b.push_back(f.plen);
-    put16(b, f.op);
-    put_mac(b, f.sha);
-    put_be32(b, f.spa);
-    put_mac(b, f.tha);
-    put_be32(b, f.tpa);
+    bench::append_arp(b, {f.htype, f.ptype, f.hlen, f.plen, f.op, f.sha, f.spa, f.tha, f.tpa});
     return b;
 }
 

@@ -2,7 +2,7 @@
 // neither kill the daemon nor hold up other clients or a takeover; only root, the daemon's
 // user and members of control_socket_group are answered; the socket is created 0600 (0660 for
 // the group) whatever the umask, and never where another daemon listens or over a file that
-// is not a socket.
+// is not a socket. The status counts each entry into MASTER.
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -132,6 +132,33 @@ TEST(ControlSocket, StatusAnswersAndTheBackupTakesOverDuringAConnectionFlood) {
     EXPECT_EQ(failure, "");
     EXPECT_TRUE(took_over) << connects << " connects\n" << describe(lab);
     EXPECT_TRUE(lab.running("s2")) << describe(lab);
+}
+
+long became_master(const Lab &lab, const std::string &host) {
+    auto s = lab.status(host);
+    return s ? s->became_master : -1;
+}
+
+// `became_master` in the status counts the daemon's entries into MASTER, so that a benchmark
+// counts takeovers from the daemon instead of from its log.
+TEST(ControlSocket, StatusCountsEachEntryIntoMaster) {
+    Lab lab;
+    ASSERT_TRUE(start_pair(lab));
+    EXPECT_EQ(became_master(lab, "s1"), 1) << describe(lab);
+    EXPECT_EQ(became_master(lab, "s2"), 0) << describe(lab);
+
+    lab.cut("s1");  // s1's link goes down (FAULT), s2 takes over
+    ASSERT_TRUE(lab.wait_state("s2", "MASTER")) << describe(lab);
+    EXPECT_EQ(became_master(lab, "s2"), 1) << describe(lab);
+
+    lab.restore("s1");  // s1 comes back and preempts: its second entry
+    ASSERT_TRUE(lab.wait_states("MASTER", "BACKUP")) << describe(lab);
+    EXPECT_EQ(became_master(lab, "s1"), 2) << describe(lab);
+    EXPECT_EQ(became_master(lab, "s2"), 1) << describe(lab);
+
+    lab.cut("s1");
+    ASSERT_TRUE(lab.wait_state("s2", "MASTER")) << describe(lab);
+    EXPECT_EQ(became_master(lab, "s2"), 2) << describe(lab);
 }
 
 TEST(ControlSocket, ManySilentClientsMakeRoomForANewOne) {

@@ -74,6 +74,7 @@ struct InstanceStatus {
     std::string master;  // "" when null
     long adverts_sent = -1;
     long adverts_received = -1;
+    long became_master = -1;  // entries into MASTER since the daemon started
     std::string raw;  // the whole output, for failure messages
 };
 
@@ -95,6 +96,7 @@ inline std::optional<InstanceStatus> parse_status(const std::string &json) {
     if (auto v = field("master")) s.master = *v;
     if (auto v = field("adverts_sent")) s.adverts_sent = std::stol(*v);
     if (auto v = field("adverts_received")) s.adverts_received = std::stol(*v);
+    if (auto v = field("became_master")) s.became_master = std::stol(*v);
     return s;
 }
 

@@ -485,6 +485,37 @@ TEST(AdvertLanes, AStalledLaneDoesNotSilenceTheOther) {
     }
 }
 
+// The lateness histogram (metrics: xvrrp_advert_lateness_seconds) counts every periodic wake-up
+// but each lane's first advert, and a stalled lane's late wake-up lands in a high bucket.
+TEST(AdvertLanes, LatenessHistogramCountsEveryPeriodicAdvertAndShowsAStall) {
+    TwoLanes l;
+    tx::Advertiser a({l.t0, l.t1});
+    a.set_frame(std::vector<uint8_t>{7});
+    a.start(10ms);
+    ASSERT_TRUE(eventually([&] { return l.s0.count(7) >= 2 && l.s1.count(7) >= 2; }));
+    {
+        std::lock_guard stall(l.s0.gate_);  // lane 0's thread hangs in its next send
+        std::this_thread::sleep_for(300ms);
+    }
+    ASSERT_TRUE(eventually([&] { return l.s0.count(7) >= 40; }));
+    a.stop();
+    auto st = a.stats();
+    uint64_t counted = 0, above_100ms = 0;
+    for (size_t b = 0; b < st.lateness.counts.size(); b++) {
+        counted += st.lateness.counts[b];
+        if (b >= 17) above_100ms += st.lateness.counts[b];  // bucket 17: from 131 ms
+    }
+    EXPECT_EQ(counted + a.lanes(), st.sent);
+    EXPECT_GE(above_100ms, 1u);
+    EXPECT_GE(st.lateness.sum_ns, 100'000'000u);
+    EXPECT_EQ(tx::LatenessHistogram::bucket(0), 0u);
+    EXPECT_EQ(tx::LatenessHistogram::bucket(1'999), 0u);
+    EXPECT_EQ(tx::LatenessHistogram::bucket(2'000), 1u);
+    EXPECT_EQ(tx::LatenessHistogram::bucket(4'000), 2u);
+    EXPECT_EQ(tx::LatenessHistogram::bucket(300'000'000), 18u);
+    EXPECT_EQ(tx::LatenessHistogram::bucket(uint64_t(1) << 62), 23u);
+}
+
 TEST(AdvertLanes, AKernelTakeoverIsClaimedOnceAndSendsFromEveryLane) {
     TwoLanes l;
     std::atomic<uint64_t> stamp{0};

@@ -15,12 +15,18 @@ constexpr const char *kDefaultSocket = "/run/xvrrp/xvrrpd.sock";
 
 int usage(FILE *out, int code) {
     fprintf(out,
-            "usage: xvrrpctl [--socket PATH] status [--json]\n"
+            "usage: xvrrpctl [--socket PATH] status [--json] | --version | --help\n"
             "  --socket PATH  xvrrpd's control socket (default %s)\n"
             "  status         per instance: state, priority, master, advert counters, last\n"
             "                 advert age, TX path, XDP mode; --json for scripts\n",
             kDefaultSocket);
     return code;
+}
+
+// XVRRP_VERSION: project()'s version, from cmake/Install.cmake.
+int version() {
+    puts("xvrrpctl " XVRRP_VERSION);
+    return 0;
 }
 
 }  // namespace
@@ -38,6 +44,8 @@ int main(int argc, char **argv) {
             json = true;
         else if (a == "--help" || a == "-h")
             return usage(stdout, 0);
+        else if (a == "--version")
+            return version();
         else if (a == "status" && request.empty())
             request = a;
         else {

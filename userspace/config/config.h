@@ -30,6 +30,18 @@ std::string_view to_string(LogLevel level);
 // Below this, an advert interval cannot be carried in the VRRPv3 centisecond field: fast mode.
 inline constexpr Duration kCentisecond = std::chrono::milliseconds(10);
 
+// A numeric TCP address to listen on: "127.0.0.1:9650" or "[::1]:9650".
+struct ListenAddress {
+    IpAddress address;
+    uint16_t port = 0;
+    std::string to_string() const;  // as the file spells it, brackets for IPv6
+
+    bool operator==(const ListenAddress &) const = default;
+};
+
+// "ADDR:PORT" (IPv4) or "[ADDR]:PORT" (IPv6), numeric only, port 1-65535; nullopt otherwise.
+std::optional<ListenAddress> parse_listen_address(std::string_view text);
+
 struct DaemonConfig {
     std::string vip_interface = "dummy0";  // holds the service IPs while master
     std::string pin_dir = "/sys/fs/bpf/xvrrp";
@@ -48,6 +60,9 @@ struct DaemonConfig {
     // The group whose members may use the control socket (mode 0660, this group); empty: root
     // and the daemon's own user only (mode 0600).
     std::string control_socket_group;
+    // The Prometheus endpoint (docs/metrics.md): HTTP GET /metrics on this numeric address and
+    // port. nullopt: "off", no socket at all.
+    std::optional<ListenAddress> metrics_listen;
     // Messages below this level are not logged (xvrrpd --log-level overrides it).
     LogLevel log_level = LogLevel::Info;
 };

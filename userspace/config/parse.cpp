@@ -83,6 +83,24 @@ void read_log_level(TableReader &r, LogLevel &out) {
                            "\"info\" or \"debug\", got \"" + printable(*v) + "\"");
 }
 
+// "off" (the default) or a numeric "ADDR:PORT" for the Prometheus endpoint.
+void read_metrics_listen(TableReader &r, std::optional<ListenAddress> &out) {
+    auto v = r.string("metrics_listen");
+    if (!v) return;
+    if (*v == "off") {
+        out.reset();
+        return;
+    }
+    if (auto a = parse_listen_address(*v)) {
+        out = *a;
+        return;
+    }
+    r.diag().error(*r.node("metrics_listen"),
+                   r.name("metrics_listen") + " must be \"off\" or a numeric address and port " +
+                       "such as \"127.0.0.1:9650\" or \"[::1]:9650\" (port 1-65535, no host " +
+                       "names), got \"" + printable(*v) + "\"");
+}
+
 void read_daemon(const toml::node &n, DaemonConfig &daemon, Diagnostics &diag) {
     if (!n.is_table()) {
         diag.error(n, "'daemon' must be a table ([daemon]), got " + std::string(type_name(n)));
@@ -90,7 +108,8 @@ void read_daemon(const toml::node &n, DaemonConfig &daemon, Diagnostics &diag) {
     }
     TableReader r(*n.as_table(), "[daemon]", "",
                   {"vip_interface", "pin_dir", "control_socket", "pid_file", "sched_priority",
-                   "release_hold", "cpu_latency", "control_socket_group", "log_level"},
+                   "release_hold", "cpu_latency", "control_socket_group", "metrics_listen",
+                   "log_level"},
                   diag);
     read_ifname(r, "vip_interface", daemon.vip_interface);
     read_path(r, "pin_dir", daemon.pin_dir);
@@ -108,6 +127,7 @@ void read_daemon(const toml::node &n, DaemonConfig &daemon, Diagnostics &diag) {
         else
             daemon.control_socket_group = *v;
     }
+    read_metrics_listen(r, daemon.metrics_listen);
     read_log_level(r, daemon.log_level);
 }
 
@@ -206,6 +226,31 @@ std::string_view to_string(LogLevel level) {
             return "debug";
     }
     return "info";
+}
+
+std::optional<ListenAddress> parse_listen_address(std::string_view text) {
+    size_t colon = text.rfind(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    std::string_view host = text.substr(0, colon), port = text.substr(colon + 1);
+    bool bracketed = host.size() >= 2 && host.front() == '[' && host.back() == ']';
+    if (bracketed) host = host.substr(1, host.size() - 2);
+    auto address = IpAddress::parse(host);
+    // IPv6 only in brackets (its own colons), IPv4 never.
+    if (!address || bracketed != (address->family == Family::IPv6)) return std::nullopt;
+    if (port.empty() || port.size() > 5 || port.front() == '0') return std::nullopt;
+    unsigned value = 0;
+    for (char c : port) {
+        if (c < '0' || c > '9') return std::nullopt;
+        value = value * 10 + unsigned(c - '0');
+    }
+    if (value < 1 || value > 65535) return std::nullopt;
+    return ListenAddress{*address, static_cast<uint16_t>(value)};
+}
+
+std::string ListenAddress::to_string() const {
+    std::string a = address.to_string();
+    if (address.family == Family::IPv6) a = "[" + a + "]";
+    return a + ":" + std::to_string(port);
 }
 
 ConfigResult parse_config(std::string_view text, std::string filename) {

@@ -25,6 +25,7 @@
 #include "daemon/cpu_latency.h"
 #include "daemon/instance.h"
 #include "daemon/log.h"
+#include "daemon/metrics.h"
 #include "daemon/notify.h"
 #include "daemon/pid_file.h"
 #include "daemon/privileges.h"
@@ -131,6 +132,7 @@ class Daemon {
     void arm_timer();
     void report_to_service();
     std::vector<InstanceStatus> status();
+    std::string metrics();
 
     config::Config cfg_;
     std::unique_ptr<PidFile> pid_file_;
@@ -145,6 +147,7 @@ class Daemon {
     NotifyRunner notify_;
     std::unique_ptr<net::LinkMonitor> links_;
     std::unique_ptr<ControlSocket> control_;
+    std::unique_ptr<MetricsServer> metrics_;  // [daemon] metrics_listen, when set
     ServiceNotifier service_;  // systemd's READY/STATUS/WATCHDOG/STOPPING (Type=notify)
     UniqueFd epoll_, signals_, timer_;
     bool stopping_ = false;  // a stop signal came: instances shut down, holds may still run
@@ -158,7 +161,7 @@ class Daemon {
     bool garp_backlog_ = false;
 };
 
-enum Source : uint32_t { kSignal, kTimer, kLinks, kControl, kRing, kWatchdog };
+enum Source : uint32_t { kSignal, kTimer, kLinks, kControl, kRing, kMetrics, kWatchdog };
 
 void watch(int epoll, int fd, uint32_t source, uint32_t index = 0) {
     epoll_event ev{};
@@ -202,6 +205,11 @@ void Daemon::start_up() {
     // 2. Host prerequisites, each logged. First: no other xvrrpd runs with our files.
     pid_file_ = std::make_unique<PidFile>(cfg_.daemon.pid_file);
     check_control_path(cfg_.daemon.control_socket);
+    if (cfg_.daemon.metrics_listen) {  // a port in use stops us here, before the network
+        metrics_ = std::make_unique<MetricsServer>(*cfg_.daemon.metrics_listen,
+                                                   [this] { return metrics(); });
+        info("", "metrics on http://" + cfg_.daemon.metrics_listen->to_string() + "/metrics");
+    }
     auto bpffs = net::ensure_bpffs(cfg_.daemon.pin_dir);
     info("", bpffs.text);
     if (!bpffs.ok) throw Error(bpffs.text);
@@ -251,6 +259,7 @@ void Daemon::start_up() {
     watch(epoll_.get(), control_->fd(), kControl);
     for (size_t i = 0; i < uplinks_.size(); i++)
         watch(epoll_.get(), uplinks_[i]->port().events_epoll_fd(), kRing, i);
+    if (metrics_) watch(epoll_.get(), metrics_->fd(), kMetrics);
     if (service_.watchdog_fd() >= 0) watch(epoll_.get(), service_.watchdog_fd(), kWatchdog);
 
     if (int prio = cfg_.daemon.sched_priority; prio > 0) {
@@ -428,6 +437,9 @@ void Daemon::loop() {
                 case kRing:
                     uplinks_[index]->port().poll_events();
                     break;
+                case kMetrics:
+                    metrics_->on_ready();
+                    break;
                 case kWatchdog:
                     service_.on_watchdog_timer();
                     break;
@@ -457,6 +469,7 @@ void Daemon::release() {
     if (vip_interface_ && vip_interface_->remove_if_created())
         info("", cfg_.daemon.vip_interface + ": removed (we created it)");
     control_.reset();
+    metrics_.reset();
     pid_file_.reset();
 }
 
@@ -465,6 +478,12 @@ std::vector<InstanceStatus> Daemon::status() {
     auto now = monotonic_now();
     for (auto &inst : instances_) out.push_back(inst->status(now));
     return out;
+}
+
+std::string Daemon::metrics() {
+    std::vector<UplinkCounters> uplinks;
+    for (auto &u : uplinks_) uplinks.push_back({u->name(), u->port().counters()});
+    return render_metrics(status(), uplinks);
 }
 
 int Daemon::run() {

@@ -93,7 +93,10 @@ Instance::Instance(const config::Instance &cfg, Uplink &uplink, net::AddressEdit
     const uint64_t lease = ns(cfg_.lease);
     const dataplane::LeaseSlot slot = binding_->lease();
     // Runs on an advert thread after each advert: a plain store into the mmap'ed lease.
-    opts.on_sent = [slot, lease](uint64_t now_ns) { slot.renew_until(now_ns + lease); };
+    opts.on_sent = [slot, lease, renewals = lease_renewals_](uint64_t now_ns) {
+        slot.renew_until(now_ns + lease);
+        renewals->fetch_add(1, std::memory_order_relaxed);  // any lane's thread
+    };
     opts.spread = cfg_.advert_thread.spread == config::AdvertSpread::Staggered
                       ? tx::Spread::Staggered
                       : tx::Spread::Redundant;
@@ -199,6 +202,10 @@ void Instance::on_kernel_report(const dataplane::KernelReport &report) {
             why += "; timer on CPU " + std::to_string(down->timer_cpu) +
                    ", last advert received on CPU " + std::to_string(down->advert_cpu);
         why += ")";
+        // Why a takeover would happen now (metrics): what the last adverts heard said.
+        master_down_cause_ = sm_.master_address() && sm_.master_priority() == 0 ? "master_resigned"
+                             : heard_lower_priority_                            ? "preempt"
+                                                                                : "master_down";
         apply(sm_.master_down_expired(now), now, why);
         if (lane_took_over_ && sm_.state() != vrrp::State::Master) {
             // The election did not follow (it left Backup as the kernel fired): what the advert
@@ -209,6 +216,11 @@ void Instance::on_kernel_report(const dataplane::KernelReport &report) {
         return;
     }
     const auto &a = std::get<dataplane::AdvertReport>(report);
+    // The kernel reports the first of a run of discarded lower-priority adverts, and any change
+    // of master after it.
+    if (sm_.state() == vrrp::State::Backup)
+        heard_lower_priority_ = a.advert.priority != 0 && a.advert.priority < sm_.priority() &&
+                                sm_.discards_lower_priority(now);
     apply(sm_.advert_received(a.advert, now), now,
           a.why + ": advert from " + a.advert.source.to_string() + " priority " +
               std::to_string(a.advert.priority));
@@ -303,7 +315,11 @@ void Instance::apply(const vrrp::Actions &actions, TimePoint now, const std::str
         change.reason = why;
         notice(change, std::string(vrrp::to_string(last_state_)) + " -> " + change.state + " (" +
                            why + ")");
+        election_.record(last_state_, sm_.state(),
+                         last_state_ == vrrp::State::Backup ? master_down_cause_ : "owner");
+        if (last_state_ == vrrp::State::Backup) heard_lower_priority_ = false;
         last_state_ = sm_.state();
+        if (last_state_ == vrrp::State::Master) became_master_++;
     }
     if (stopped_ && !cleaned_up_ && !sm_.releasing()) clean_up_after_stop();
 }
@@ -482,6 +498,10 @@ InstanceStatus Instance::status(TimePoint now) const {
     s.advert_spread =
         cfg_.advert_thread.spread == config::AdvertSpread::Staggered ? "staggered" : "redundant";
     s.takeovers_by_advert_thread = sent.takeovers_by_lane;
+    s.became_master = became_master_;
+    s.advert_lateness = sent.lateness;
+    s.lease_renewals = lease_renewals_->load(std::memory_order_relaxed);
+    s.election = election_;
     if (binding_) {
         s.kernel = binding_->stats(now);
         s.adverts_received = s.kernel.adverts;

@@ -17,12 +17,14 @@
 // entries go when the hold ends; stop_now() ends it at once.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "config/config.h"
+#include "daemon/election_stats.h"
 #include "daemon/log.h"
 #include "daemon/notify.h"
 #include "dataplane/vrid_binding.h"
@@ -45,10 +47,15 @@ struct InstanceStatus {
     std::vector<tx::LaneStats> advert_lanes;  // per CPU
     std::string advert_spread;
     uint64_t takeovers_by_advert_thread = 0;
+    uint64_t became_master = 0;  // times this instance entered MASTER since xvrrpd started
     std::optional<double> last_advert_age_ms;
     bool arp_answering = false, takeover_armed = false;
     std::vector<std::string> virtual_ips;
     dataplane::ReceiveStats kernel;  // what the kernel saw for the VRID
+    // For metrics (docs/metrics.md).
+    ElectionStats election;
+    tx::LatenessHistogram advert_lateness;  // the advert threads' wake-ups
+    uint64_t lease_renewals = 0;            // by the advert threads, one per advert sent
 };
 
 class Instance {
@@ -113,6 +120,7 @@ class Instance {
     std::vector<TimePoint> garp_due_;      // sorted: the bursts after becoming master
     std::optional<TimePoint> refresh_at_;  // next garp_refresh round while master
     vrrp::State last_state_ = vrrp::State::Initialize;
+    uint64_t became_master_ = 0;  // entries into MASTER since start (status: became_master)
     bool stopped_ = false;     // shutdown() ran
     bool said_no_kernel_timer_ = false;
     bool cleaned_up_ = false;  // and nothing of this instance is left in the kernel
@@ -120,6 +128,12 @@ class Instance {
     int frame_priority_ = -1;  // the priority of the frame the advertiser holds
     // While a kernel takeover that an advert thread claimed first is applied: its stamp.
     uint64_t lane_took_over_ = 0;
+    // Metrics: the election's history, and why the next Backup -> Master would happen.
+    ElectionStats election_;
+    std::string_view master_down_cause_ = "master_down";
+    bool heard_lower_priority_ = false;  // a discarded lower-priority advert (preempt)
+    std::shared_ptr<std::atomic<uint64_t>> lease_renewals_ =
+        std::make_shared<std::atomic<uint64_t>>(0);
 };
 
 }  // namespace xvrrp::daemon

@@ -76,6 +76,9 @@ int main(int argc, char **argv) {
         } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);
             return 0;
+        } else if (!strcmp(argv[i], "--version")) {
+            puts("xvrrpd " XVRRP_VERSION);
+            return 0;
         } else {
             fprintf(stderr, "xvrrpd: unknown argument '%s'\n", argv[i]);
             usage(stderr);

@@ -100,6 +100,7 @@ std::string status_json(const std::vector<InstanceStatus> &instances) {
              ",\"virtual_ips\":" + vips + ",\"advert_spread\":" + quote(s.advert_spread) +
              ",\"advert_lanes\":" + lanes_json(s.advert_lanes) +
              ",\"takeovers_by_advert_thread\":" + std::to_string(s.takeovers_by_advert_thread) +
+             ",\"became_master\":" + std::to_string(s.became_master) +
              ",\"kernel\":" + kernel_json(s.kernel) + "}";
     }
     return j + "]}\n";

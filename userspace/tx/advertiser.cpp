@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstring>
 
@@ -48,6 +50,12 @@ std::string lock_process_memory() {
 
 std::string_view to_string(Spread spread) {
     return spread == Spread::Redundant ? "redundant" : "staggered";
+}
+
+size_t LatenessHistogram::bucket(uint64_t lateness_ns) {
+    const uint64_t us = lateness_ns / 1000;
+    const size_t b = us < 2 ? 0 : size_t(std::bit_width(us) - 1);  // floor(log2(us))
+    return std::min(b, kBuckets - 1);
 }
 
 // ---- AdvertThread ---------------------------------------------------------------------------
@@ -448,6 +456,9 @@ AdvertiserStats Advertiser::stats() const {
         s.late_wakeups += l.late_wakeups;
         s.skipped += l.skipped;
         s.max_lateness_ns = std::max(s.max_lateness_ns, l.max_lateness_ns);
+        for (size_t b = 0; b < LatenessHistogram::kBuckets; b++)
+            s.lateness.counts[b] += lane->lateness_counts[b].load(std::memory_order_relaxed);
+        s.lateness.sum_ns += lane->lateness_sum_ns.load(std::memory_order_relaxed);
         s.lanes.push_back(l);
     }
     return s;
@@ -477,6 +488,8 @@ void Advertiser::next_deadline(AdvertLane &lane, uint64_t now) noexcept {
     const uint64_t period = lane.period_ns;
     if (lane.deadline != 0) {
         const uint64_t lateness = now - lane.deadline;
+        bump(lane.lateness_counts[LatenessHistogram::bucket(lateness)]);
+        bump(lane.lateness_sum_ns, lateness);
         if (lateness > lane.max_lateness_ns.load(std::memory_order_relaxed))
             lane.max_lateness_ns.store(lateness, std::memory_order_relaxed);
         if (lateness >= period) {

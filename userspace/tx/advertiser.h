@@ -88,11 +88,22 @@ struct LaneStats {
     uint64_t max_lateness_ns = 0;  // the worst wake-up delay after a deadline
 };
 
+// How late the lanes' threads woke for their advert deadlines, every periodic advert counted
+// (not the first after a resume, nor send_now()): the kernel's log2 microsecond buckets
+// (include/xvrrp/abi.h, late_hist): [0] below 2 us, [i] 2^i to 2^(i+1) us, the last the rest.
+struct LatenessHistogram {
+    static constexpr size_t kBuckets = 24;
+    static size_t bucket(uint64_t lateness_ns);
+    std::array<uint64_t, kBuckets> counts{};
+    uint64_t sum_ns = 0;
+};
+
 struct AdvertiserStats {
     uint64_t sent = 0, extra_sent = 0, send_errors = 0;
     int last_error = 0;                                           // errno of the latest refusal
     uint64_t late_wakeups = 0, skipped = 0, max_lateness_ns = 0;  // over all lanes
     uint64_t takeovers_by_lane = 0;  // kernel takeovers whose first frames a lane sent
+    LatenessHistogram lateness;      // over all lanes
     std::vector<LaneStats> lanes;
 };
 
@@ -174,6 +185,9 @@ struct AdvertLane {
     std::atomic<int> reading{-1};   // slot the thread is sending from, -1 none
     std::atomic<bool> idle{false};  // the thread saw the advertiser parked and sends nothing
     std::atomic<uint64_t> sent{0}, send_errors{0}, late_wakeups{0}, skipped{0}, max_lateness_ns{0};
+    // LatenessHistogram, kept by the lane's thread alone; read at any time (relaxed).
+    std::array<std::atomic<uint64_t>, LatenessHistogram::kBuckets> lateness_counts{};
+    std::atomic<uint64_t> lateness_sum_ns{0};
 };
 
 // The adverts of one instance: what to send, how often, from which CPUs, and whether at all.
