@@ -221,8 +221,8 @@ std::set<std::string> allowed_syscalls(const std::vector<std::string> &items) {
 
 // The unit's SystemCallFilter= must let through everything xvrrpd does in the lab: start-up
 // (XDP, maps, dummy0, sysctls, capabilities, SCHED_FIFO), the election, the control socket, a
-// notify hook run as another user, SIGHUP, the release at SIGTERM. strace -f follows the
-// advert threads and the hooks (which run under the same filter).
+// notify hook run as another user, a metrics scrape, SIGHUP, the release at SIGTERM. strace -f
+// follows the advert threads and the hooks (which run under the same filter).
 TEST(Service, EverySystemCallOfTheDaemonAndItsHooksIsInTheUnitsFilter) {
     std::string unit = Lab::read_file(kBuildDir + "/tests/e2e/systemd/xvrrpd.service");
     std::smatch m;
@@ -235,7 +235,7 @@ TEST(Service, EverySystemCallOfTheDaemonAndItsHooksIsInTheUnitsFilter) {
 
     Lab lab;
     XvrrpdOptions o = xvrrpd_options(150);
-    o.daemon_extra = "sched_priority = 10\n";
+    o.daemon_extra = "sched_priority = 10\nmetrics_listen = \"127.0.0.1:9650\"\n";
     o.extra =
         "[instance.notify]\nuser = \"nobody\"\n"
         "any = [\"/bin/sh\", \"-c\", \"ps ax >/dev/null; ip -o addr >/dev/null; echo $3\", "
@@ -253,6 +253,10 @@ TEST(Service, EverySystemCallOfTheDaemonAndItsHooksIsInTheUnitsFilter) {
          "mount -t bpf bpf /sys/fs/bpf && exec strace -f -qq -o " + trace + " \"$0\" \"$@\""});
     ASSERT_TRUE(lab.wait_state("s1", "MASTER")) << describe(lab);
     ASSERT_TRUE(wait_until([&] { return lab.log("s1").find("MASTER") != std::string::npos; }));
+    auto scrape = lab.exec("s1",
+                           "python3 -c \"import urllib.request as u; print(len(u.urlopen("
+                           "\\\"http://127.0.0.1:9650/metrics\\\").read()))\"");
+    EXPECT_EQ(scrape.status, 0) << scrape.output;
     pid_t pid = lab.pid_of("s1");
     ASSERT_GT(pid, 0);
     kill(pid, SIGHUP);
