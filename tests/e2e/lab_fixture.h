@@ -230,11 +230,20 @@ class Lab {
         write_file(config_path(host), xvrrpd_config(host, o));
         start_xvrrpd_with(host, config_path(host));
     }
-    void start_xvrrpd_with(const std::string &host, const std::string &config) {
+    // args: more options after the configuration (--log-format json); wrapper: a command
+    // that runs xvrrpd inside the namespace (it must exec it, so that the pid stays).
+    void start_xvrrpd_with(const std::string &host, const std::string &config,
+                           const std::vector<std::string> &args = {},
+                           const std::vector<std::string> &wrapper = {}) {
         if (access(kXvrrpd.c_str(), X_OK) != 0)
             throw std::runtime_error(kXvrrpd + " is not built (cmake --build ... --target xvrrpd)");
-        spawn(host, "xvrrpd", {kXvrrpd, "--config", config});
+        std::vector<std::string> argv = wrapper;
+        for (const auto &a : {kXvrrpd, std::string("--config"), config}) argv.push_back(a);
+        argv.insert(argv.end(), args.begin(), args.end());
+        spawn(host, "xvrrpd", argv);
     }
+    // The file xvrrpd's stdout and stderr go to (created by start_xvrrpd*).
+    std::string log_path(const std::string &host) const { return dir(host) + "/xvrrpd.log"; }
 
     // The pid in the host's pid file, or -1.
     pid_t pid_of(const std::string &host) const {

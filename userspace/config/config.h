@@ -19,6 +19,14 @@ using vrrp::Duration;
 using vrrp::Family;
 using vrrp::IpAddress;
 
+// How much xvrrpd logs: each level shows itself and the ones above it. The order and the
+// names are syslog's (the journal's PRIORITY= 3..7).
+enum class LogLevel { Error, Warning, Notice, Info, Debug };
+
+// "error", "warning", "notice", "info", "debug"; nullopt for any other word.
+std::optional<LogLevel> parse_log_level(std::string_view text);
+std::string_view to_string(LogLevel level);
+
 // Below this, an advert interval cannot be carried in the VRRPv3 centisecond field: fast mode.
 inline constexpr Duration kCentisecond = std::chrono::milliseconds(10);
 
@@ -55,6 +63,8 @@ struct DaemonConfig {
     // The Prometheus endpoint (docs/metrics.md): HTTP GET /metrics on this numeric address and
     // port. nullopt: "off", no socket at all.
     std::optional<ListenAddress> metrics_listen;
+    // Messages below this level are not logged (xvrrpd --log-level overrides it).
+    LogLevel log_level = LogLevel::Info;
 };
 
 // A service IP with the prefix length it is added with on the VIP interface.

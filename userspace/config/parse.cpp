@@ -72,6 +72,17 @@ void read_cpu_latency(TableReader &r, std::optional<Duration> &out) {
     if (auto d = r.duration("cpu_latency", 0s, 1s)) out = *d;
 }
 
+void read_log_level(TableReader &r, LogLevel &out) {
+    auto v = r.string("log_level");
+    if (!v) return;
+    if (auto level = parse_log_level(*v))
+        out = *level;
+    else
+        r.diag().error(*r.node("log_level"),
+                       r.name("log_level") + " must be \"error\", \"warning\", \"notice\", " +
+                           "\"info\" or \"debug\", got \"" + printable(*v) + "\"");
+}
+
 // "off" (the default) or a numeric "ADDR:PORT" for the Prometheus endpoint.
 void read_metrics_listen(TableReader &r, std::optional<ListenAddress> &out) {
     auto v = r.string("metrics_listen");
@@ -97,7 +108,8 @@ void read_daemon(const toml::node &n, DaemonConfig &daemon, Diagnostics &diag) {
     }
     TableReader r(*n.as_table(), "[daemon]", "",
                   {"vip_interface", "pin_dir", "control_socket", "pid_file", "sched_priority",
-                   "release_hold", "cpu_latency", "control_socket_group", "metrics_listen"},
+                   "release_hold", "cpu_latency", "control_socket_group", "metrics_listen",
+                   "log_level"},
                   diag);
     read_ifname(r, "vip_interface", daemon.vip_interface);
     read_path(r, "pin_dir", daemon.pin_dir);
@@ -116,6 +128,7 @@ void read_daemon(const toml::node &n, DaemonConfig &daemon, Diagnostics &diag) {
             daemon.control_socket_group = *v;
     }
     read_metrics_listen(r, daemon.metrics_listen);
+    read_log_level(r, daemon.log_level);
 }
 
 // Checks that need all instances; each error points at the second occurrence and names the
@@ -191,6 +204,29 @@ void read_instances(const toml::node &n, std::vector<ParsedInstance> &parsed, Di
 }
 
 }  // namespace
+
+std::optional<LogLevel> parse_log_level(std::string_view text) {
+    for (LogLevel l :
+         {LogLevel::Error, LogLevel::Warning, LogLevel::Notice, LogLevel::Info, LogLevel::Debug})
+        if (text == to_string(l)) return l;
+    return std::nullopt;
+}
+
+std::string_view to_string(LogLevel level) {
+    switch (level) {
+        case LogLevel::Error:
+            return "error";
+        case LogLevel::Warning:
+            return "warning";
+        case LogLevel::Notice:
+            return "notice";
+        case LogLevel::Info:
+            return "info";
+        case LogLevel::Debug:
+            return "debug";
+    }
+    return "info";
+}
 
 std::optional<ListenAddress> parse_listen_address(std::string_view text) {
     size_t colon = text.rfind(':');

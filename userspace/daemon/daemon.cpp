@@ -29,6 +29,7 @@
 #include "daemon/notify.h"
 #include "daemon/pid_file.h"
 #include "daemon/privileges.h"
+#include "daemon/service.h"
 #include "daemon/uplink.h"
 #include "dataplane/dataplane.h"
 #include "net/bpffs.h"
@@ -129,6 +130,7 @@ class Daemon {
     void apply_tracking(Instance &inst, TimePoint now);
     void remove_leftover_vips();
     void arm_timer();
+    void report_to_service();
     std::vector<InstanceStatus> status();
     std::string metrics();
 
@@ -146,6 +148,7 @@ class Daemon {
     std::unique_ptr<net::LinkMonitor> links_;
     std::unique_ptr<ControlSocket> control_;
     std::unique_ptr<MetricsServer> metrics_;  // [daemon] metrics_listen, when set
+    ServiceNotifier service_;  // systemd's READY/STATUS/WATCHDOG/STOPPING (Type=notify)
     UniqueFd epoll_, signals_, timer_;
     bool stopping_ = false;  // a stop signal came: instances shut down, holds may still run
     // Gratuitous ARP that was due went beyond one turn's budget: the rest after kGarpPause.
@@ -158,7 +161,7 @@ class Daemon {
     bool garp_backlog_ = false;
 };
 
-enum Source : uint32_t { kSignal, kTimer, kLinks, kControl, kRing, kMetrics };
+enum Source : uint32_t { kSignal, kTimer, kLinks, kControl, kRing, kMetrics, kWatchdog };
 
 void watch(int epoll, int fd, uint32_t source, uint32_t index = 0) {
     epoll_event ev{};
@@ -257,6 +260,7 @@ void Daemon::start_up() {
     for (size_t i = 0; i < uplinks_.size(); i++)
         watch(epoll_.get(), uplinks_[i]->port().events_epoll_fd(), kRing, i);
     if (metrics_) watch(epoll_.get(), metrics_->fd(), kMetrics);
+    if (service_.watchdog_fd() >= 0) watch(epoll_.get(), service_.watchdog_fd(), kWatchdog);
 
     if (int prio = cfg_.daemon.sched_priority; prio > 0) {
         // After the advert threads exist: they have their own policy (advert_thread).
@@ -287,6 +291,16 @@ void Daemon::start_up() {
     }
     info("", "running: " + std::to_string(instances_.size()) + " instance(s); control socket " +
                  cfg_.daemon.control_socket);
+    report_to_service();  // every instance has its first state: READY=1
+}
+
+// After the loop's work of each turn, so that a takeover never waits for it.
+void Daemon::report_to_service() {
+    if (!service_.enabled()) return;
+    std::vector<std::pair<std::string, std::string_view>> states;
+    for (const auto &inst : instances_)
+        states.emplace_back(inst->config().name, vrrp::to_string(inst->state()));
+    service_.update(states);
 }
 
 // Service IPs an earlier run left on the VIP interface (it was killed, or the host crashed):
@@ -359,11 +373,12 @@ void Daemon::on_stop_signal(int signo) {
     if (!stopping_) {
         info("", name + ": releasing");
         stopping_ = true;
+        service_.stopping();
         for (auto &inst : instances_) {
             try {
                 inst->shutdown(now);
             } catch (const std::exception &e) {
-                error(inst->config().name, std::string("shutdown: ") + e.what());
+                error(inst->log_fields(), std::string("shutdown: ") + e.what());
             }
         }
         return;
@@ -374,7 +389,7 @@ void Daemon::on_stop_signal(int signo) {
         try {
             inst->stop_now(now, "a second " + name);
         } catch (const std::exception &e) {
-            error(inst->config().name, std::string("shutdown: ") + e.what());
+            error(inst->log_fields(), std::string("shutdown: ") + e.what());
         }
     }
 }
@@ -425,8 +440,12 @@ void Daemon::loop() {
                 case kMetrics:
                     metrics_->on_ready();
                     break;
+                case kWatchdog:
+                    service_.on_watchdog_timer();
+                    break;
             }
         }
+        report_to_service();
     }
 }
 
@@ -439,7 +458,7 @@ void Daemon::release() {
         try {
             inst->stop_now(now, "xvrrpd is exiting");
         } catch (const std::exception &e) {
-            error(inst->config().name, std::string("shutdown: ") + e.what());
+            error(inst->log_fields(), std::string("shutdown: ") + e.what());
         }
     }
     instances_.clear();
@@ -473,6 +492,7 @@ int Daemon::run() {
         loop();
     } catch (const std::exception &e) {
         error("", e.what());
+        service_.failed(e.what());
         release();
         // A failed start leaves the host as it found it. (A clean exit keeps ip_nonlocal_bind:
         // services bound to the service IP rely on it.)
@@ -493,16 +513,23 @@ int Daemon::run() {
 
 }  // namespace
 
-int run_daemon(const std::string &config_path) {
+// The command line's --log-level wins over the file's log_level.
+void apply_log_options(const config::Config &cfg, const LogOptions &options) {
+    configure_logging(options.level.value_or(cfg.daemon.log_level), options.format);
+}
+
+int run_daemon(const std::string &config_path, const LogOptions &log_options) {
     auto cfg = read_config(config_path);
     if (!cfg) return 2;
+    apply_log_options(*cfg, log_options);
     Daemon d(std::move(*cfg));
     return d.run();
 }
 
-int run_check(const std::string &config_path) {
+int run_check(const std::string &config_path, const LogOptions &log_options) {
     auto cfg = read_config(config_path);
     if (!cfg) return 2;
+    apply_log_options(*cfg, log_options);
     bool ok = true;
     auto report = [&](bool good, const std::string &text) {
         printf("%s %s\n", good ? "ok:  " : "FAIL:", text.c_str());

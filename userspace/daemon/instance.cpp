@@ -136,9 +136,9 @@ void Instance::shutdown(TimePoint now) {
     stopped_ = true;
     apply(sm_.shutdown(now), now, "shutting down");  // cleans up at once unless it holds
     if (sm_.releasing())
-        info(cfg_.name, "priority-0 advert sent, ARP off; keeping " + vip_list() + " on " +
-                            vip_interface_ + " until another router takes over, at most " +
-                            ms(sm_.release()->deadline - now));
+        info(log_fields(), "priority-0 advert sent, ARP off; keeping " + vip_list() + " on " +
+                               vip_interface_ + " until another router takes over, at most " +
+                               ms(sm_.release()->deadline - now));
 }
 
 void Instance::stop_now(TimePoint now, const std::string &why) {
@@ -165,15 +165,15 @@ void Instance::log_release() const {
     TimePoint ended = r.ended.value_or(r.deadline);
     std::string kept = "kept " + vip_list();
     if (r.successor) {
-        info(cfg_.name, kept + " until " + r.successor->to_string() + " took over (" +
-                            ms(*r.successor_at - r.started) + "), removed " +
-                            ms(ended - *r.successor_at) + " later" +
-                            (release_cut_.empty() ? "" : " (" + release_cut_ + ")"));
+        info(log_fields(), kept + " until " + r.successor->to_string() + " took over (" +
+                               ms(*r.successor_at - r.started) + "), removed " +
+                               ms(ended - *r.successor_at) + " later" +
+                               (release_cut_.empty() ? "" : " (" + release_cut_ + ")"));
     } else if (!release_cut_.empty()) {
-        info(cfg_.name, kept + " for " + ms(ended - r.started) + ", removed now (" + release_cut_ +
-                            "): no other router had taken over");
+        info(log_fields(), kept + " for " + ms(ended - r.started) + ", removed now (" +
+                               release_cut_ + "): no other router had taken over");
     } else {
-        info(cfg_.name,
+        info(log_fields(),
              kept + ", removed: no other router took over within " + ms(ended - r.started));
     }
 }
@@ -293,9 +293,10 @@ void Instance::apply(const vrrp::Actions &actions, TimePoint now, const std::str
                     binding_->arm_master_down(m.interval);
                     if (!binding_->master_down_in_kernel() && !said_no_kernel_timer_) {
                         said_no_kernel_timer_ = true;
-                        warn(cfg_.name, "no kernel timer for Master_Down_Timer (bpf_timer_init "
-                                        "failed; counter timer_error): the event loop keeps it, "
-                                        "and a takeover waits for the loop");
+                        warn(log_fields(),
+                             "no kernel timer for Master_Down_Timer (bpf_timer_init "
+                             "failed; counter timer_error): the event loop keeps it, "
+                             "and a takeover waits for the loop");
                     }
                 },
                 [&](const vrrp::DisarmMasterDown &) { binding_->disarm_master_down(); },
@@ -309,8 +310,11 @@ void Instance::apply(const vrrp::Actions &actions, TimePoint now, const std::str
     }
     sync_role(now);
     if (sm_.state() != last_state_) {
-        info(cfg_.name, std::string(vrrp::to_string(last_state_)) + " -> " +
-                            std::string(vrrp::to_string(sm_.state())) + " (" + why + ")");
+        LogFields change = log_fields();
+        change.state = vrrp::to_string(sm_.state());
+        change.reason = why;
+        notice(change, std::string(vrrp::to_string(last_state_)) + " -> " + change.state + " (" +
+                           why + ")");
         election_.record(last_state_, sm_.state(),
                          last_state_ == vrrp::State::Backup ? master_down_cause_ : "owner");
         if (last_state_ == vrrp::State::Backup) heard_lower_priority_ = false;
@@ -364,7 +368,7 @@ void Instance::send_advert(uint8_t priority) {
         // stepping down. Sent here and now, before the advert thread is parked for good.
         stop_adverts();
         if (int err = uplink_.oneoff_sender().send(frame))
-            warn(cfg_.name,
+            warn(log_fields(),
                  "last advert (priority " + std::to_string(priority) + "): " + strerror(err));
         return;
     }
@@ -451,8 +455,8 @@ void Instance::send_garps() {
     auto frames = garp_frames();
     for (size_t i = 0; i < frames.size(); i++)
         if (int err = uplink_.oneoff_sender().send(frames[i]))
-            warn(cfg_.name, "gratuitous ARP for " + cfg_.virtual_ips[i].address.to_string() + ": " +
-                                strerror(err));
+            warn(log_fields(), "gratuitous ARP for " + cfg_.virtual_ips[i].address.to_string() +
+                                   ": " + strerror(err));
 }
 
 void Instance::set_vips(bool present) {
@@ -464,9 +468,9 @@ void Instance::set_vips(bool present) {
         auto done =
             present ? vip_addresses_.add_all(prefixes) : vip_addresses_.remove_all(prefixes);
         for (const auto &d : done)
-            if (!d.error.empty()) error(cfg_.name, d.error);
+            if (!d.error.empty()) error(log_fields(), d.error);
     } catch (const std::exception &e) {
-        error(cfg_.name, std::string(present ? "add" : "remove") + " service IPs: " + e.what());
+        error(log_fields(), std::string(present ? "add" : "remove") + " service IPs: " + e.what());
     }
 }
 

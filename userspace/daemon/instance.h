@@ -25,6 +25,7 @@
 
 #include "config/config.h"
 #include "daemon/election_stats.h"
+#include "daemon/log.h"
 #include "daemon/notify.h"
 #include "dataplane/vrid_binding.h"
 #include "daemon/uplink.h"
@@ -69,6 +70,9 @@ class Instance {
     ~Instance();
 
     const config::Instance &config() const { return cfg_; }
+    vrrp::State state() const { return sm_.state(); }
+    // What this instance's log records carry: its name as their scope, INSTANCE and VRID.
+    LogFields log_fields() const { return {cfg_.name, cfg_.name, cfg_.vrid, {}, {}}; }
     Uplink &uplink() { return uplink_; }
 
     void start(TimePoint now, bool link_up);

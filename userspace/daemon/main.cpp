@@ -9,13 +9,20 @@
 namespace {
 
 void usage(FILE *out) {
-    fputs("usage: xvrrpd --config PATH [--check]\n"
-          "  --config PATH  the TOML configuration (docs/configuration.md)\n"
-          "  --check        verify the configuration and the host prerequisites, change nothing\n"
-          "Runs in the foreground and logs to stderr. SIGTERM/SIGINT: release mastership\n"
-          "(priority-0 advert), remove service IPs, detach XDP, exit 0.\n"
-          "Exit codes: 0 ok, 1 host or runtime failure, 2 bad configuration.\n",
-          out);
+    fputs(
+        "usage: xvrrpd --config PATH [--check] [--log-level LEVEL] [--log-format FORMAT]\n"
+        "  --config PATH        the TOML configuration (docs/configuration.md)\n"
+        "  --check              verify the configuration and the host prerequisites, change\n"
+        "                       nothing\n"
+        "  --log-level LEVEL    error, warning, notice, info or debug; overrides the file's\n"
+        "                       [daemon] log_level (default info)\n"
+        "  --log-format FORMAT  auto (default: the journal's fields when stderr is the\n"
+        "                       journal stream of a systemd service, else plain), plain,\n"
+        "                       or json (one object per line)\n"
+        "Runs in the foreground and logs to stderr. SIGTERM/SIGINT: release mastership\n"
+        "(priority-0 advert), remove service IPs, detach XDP, exit 0.\n"
+        "Exit codes: 0 ok, 1 host or runtime failure, 2 bad configuration.\n",
+        out);
 }
 
 }  // namespace
@@ -27,8 +34,40 @@ int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
     std::string config;
     bool check = false;
+    xvrrp::daemon::LogOptions log;
+    // "--NAME VALUE" or "--NAME=VALUE"; value is set when argv[i] is one of them.
+    auto option = [&](int &i, const char *name, std::string &value) {
+        size_t n = strlen(name);
+        if (!strcmp(argv[i], name) && i + 1 < argc) {
+            value = argv[++i];
+            return true;
+        }
+        if (!strncmp(argv[i], name, n) && argv[i][n] == '=') {
+            value = argv[i] + n + 1;
+            return true;
+        }
+        return false;
+    };
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--config") && i + 1 < argc) {
+        std::string value;
+        if (option(i, "--log-level", value)) {
+            log.level = xvrrp::config::parse_log_level(value);
+            if (!log.level) {
+                fprintf(stderr,
+                        "xvrrpd: --log-level must be error, warning, notice, info or "
+                        "debug, got '%s'\n",
+                        value.c_str());
+                return 2;
+            }
+        } else if (option(i, "--log-format", value)) {
+            auto format = xvrrp::daemon::parse_log_format(value);
+            if (!format) {
+                fprintf(stderr, "xvrrpd: --log-format must be auto, plain or json, got '%s'\n",
+                        value.c_str());
+                return 2;
+            }
+            log.format = *format;
+        } else if (!strcmp(argv[i], "--config") && i + 1 < argc) {
             config = argv[++i];
         } else if (!strncmp(argv[i], "--config=", 9)) {
             config = argv[i] + 9;
@@ -50,5 +89,5 @@ int main(int argc, char **argv) {
         usage(stderr);
         return 2;
     }
-    return check ? xvrrp::daemon::run_check(config) : xvrrp::daemon::run_daemon(config);
+    return check ? xvrrp::daemon::run_check(config, log) : xvrrp::daemon::run_daemon(config, log);
 }

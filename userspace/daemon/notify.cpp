@@ -54,7 +54,8 @@ void NotifyRunner::run(const config::Instance &inst, const std::string &state, i
     if (!n.user.empty()) {
         auto it = users_.find(n.user);
         if (it == users_.end()) {  // prepare() not called for this instance: refuse, as root
-            warn(inst.name, "notify: user " + n.user + " was not looked up; hooks not run");
+            warn(LogFields{inst.name, inst.name, inst.vrid, {}, {}},
+                 "notify: user " + n.user + " was not looked up; hooks not run");
             return;
         }
         user = it->second;
@@ -68,7 +69,9 @@ void NotifyRunner::run(const config::Instance &inst, const std::string &state, i
                                     "XVRRP_INTERFACE=" + inst.interface,
                                     "XVRRP_VRID=" + std::to_string(inst.vrid)};
     auto request = [&](std::vector<std::string> argv) {
-        return Request{"notify " + argv[0], inst.name, HookCommand{std::move(argv), env, user},
+        return Request{"notify " + argv[0],
+                       {inst.name, inst.name, inst.vrid, {}, {}},
+                       HookCommand{std::move(argv), env, user},
                        std::chrono::duration_cast<std::chrono::microseconds>(n.timeout)};
     };
     if (hook && !hook->empty()) submit(request(*hook));

@@ -19,6 +19,7 @@
 #include "config/config.h"
 #include "daemon/accounts.h"
 #include "daemon/hook_process.h"
+#include "daemon/log.h"
 
 namespace xvrrp::daemon {
 
@@ -52,12 +53,13 @@ class NotifyRunner {
     using Clock = std::chrono::steady_clock;
     struct Request {
         std::string label;  // "[instance] notify /path"
-        std::string instance;
+        LogFields instance;  // the instance's name and VRID, for the log
         HookCommand command;
         std::chrono::microseconds timeout;
     };
     struct Running {
-        std::string instance, label;
+        LogFields instance;
+        std::string label;
         HookProcess process;
         Clock::time_point deadline;
         std::chrono::microseconds timeout;

@@ -199,5 +199,38 @@ TEST(Daemon, SchedPriorityOutOfRangeIsAnError) {
               "SCHED_FIFO), got 100\n");
 }
 
+TEST(Daemon, LogLevelIsInfoByDefaultAndTakesTheSyslogNames) {
+    auto plain = parse_config(testing::kMinimalInstance, "x.toml");
+    ASSERT_TRUE(plain.ok());
+    EXPECT_EQ(plain.config->daemon.log_level, LogLevel::Info);
+    for (auto [word, level] : {std::pair{"error", LogLevel::Error},
+                               {"warning", LogLevel::Warning},
+                               {"notice", LogLevel::Notice},
+                               {"info", LogLevel::Info},
+                               {"debug", LogLevel::Debug}}) {
+        auto r = parse_config("[daemon]\nlog_level = \"" + std::string(word) + "\"\n" +
+                                  std::string(testing::kMinimalInstance),
+                              "x.toml");
+        ASSERT_TRUE(r.ok()) << word;
+        EXPECT_EQ(r.config->daemon.log_level, level) << word;
+    }
+}
+
+TEST(Daemon, LogLevelOtherThanTheFiveNamesIsAnError) {
+    auto errors = [](std::string_view value) {
+        return format_diagnostics(parse_config("[daemon]\nlog_level = " + std::string(value) +
+                                                   "\n" + std::string(testing::kMinimalInstance),
+                                               "x.toml")
+                                      .errors);
+    };
+    EXPECT_EQ(errors("\"verbose\""),
+              "x.toml:2:13: error: 'log_level' must be \"error\", \"warning\", \"notice\", "
+              "\"info\" or \"debug\", got \"verbose\"\n");
+    EXPECT_EQ(errors("\"INFO\""),
+              "x.toml:2:13: error: 'log_level' must be \"error\", \"warning\", \"notice\", "
+              "\"info\" or \"debug\", got \"INFO\"\n");
+    EXPECT_EQ(errors("3"), "x.toml:2:13: error: 'log_level' must be a string, got integer\n");
+}
+
 }  // namespace
 }  // namespace xvrrp::config
