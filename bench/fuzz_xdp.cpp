@@ -349,8 +349,7 @@ int Fuzzer::run() {
         if (v.action >= 0 && v.action <= 4) actions_[v.action]++;
         if (!problems.empty()) {
             if (!violations_++) first_violation_ = i;
-            auto &kind =
-                kinds_[counters_text(e->counters) + " -> " + counters_text(v.counters)];
+            auto &kind = kinds_[counters_text(e->counters) + " -> " + counters_text(v.counters)];
             if (!kind.first++) kind.second = i;
             bool shown = o_.replay >= 0 ? int64_t(i) == o_.replay : violations_ <= o_.show;
             if (shown) report(i, f, *e, v, problems);

@@ -265,9 +265,9 @@ std::vector<Expectation> Oracle::judge_advert(const Bytes &f, size_t ip, size_t 
         // ... from the Master_Adver_Interval learned so far: 6.4.2 learns it from accepted
         // adverts of non-zero priority; before any, it is our Advertisement_Interval (6.4.1).
         n["vrrp_prio_zero"] = 1;
-        timeout = skew_time_ns(version, c.priority,
-                               rec.master_adver_interval_ns ? rec.master_adver_interval_ns
-                                                            : c.advert_interval_ns);
+        timeout = skew_time_ns(
+            version, c.priority,
+            rec.master_adver_interval_ns ? rec.master_adver_interval_ns : c.advert_interval_ns);
     } else if (!(c.role & XVRRP_ROLE_PREEMPT) || prio >= c.priority) {
         timeout = master_down_interval_ns(version, c.priority, mai);
     } else {

@@ -106,8 +106,8 @@ using CounterMap = std::map<std::string, uint64_t>;
 // The oracle's verdict on one frame.
 struct Expectation {
     int action = -1;
-    Bytes out;                   // XDP_TX: the reply; XDP_PASS: the frame untouched
-    CounterMap counters;         // exactly these move, by exactly this much
+    Bytes out;            // XDP_TX: the reply; XDP_PASS: the frame untouched
+    CounterMap counters;  // exactly these move, by exactly this much
     std::vector<ExpectedEvent> events;
     std::string why;                  // the reasoning, for the report
     int vrid = -1;                    // a configured VRID whose rx_state this frame was judged for

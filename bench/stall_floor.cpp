@@ -9,7 +9,8 @@
 //                     [--json FILE] [--episodes]
 // Prints one line per CPU and one for all CPUs at once; --json writes the figures and, with
 // --episodes, every late span of each CPU and every all-CPU episode as [start_ns, end_ns] on
-// CLOCK_MONOTONIC, so that a benchmark can tell which of its events happened during one. SIGINT/SIGTERM end it early.
+// CLOCK_MONOTONIC, so that a benchmark can tell which of its events happened during one.
+// SIGINT/SIGTERM end it early.
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>

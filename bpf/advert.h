@@ -36,8 +36,8 @@ static __always_inline int vrrp_checksum_ok(const struct iphdr *iph, const struc
 
 /* What changed that the controller must hear about; 0 = nothing (steady state). */
 static __always_inline __u32 advert_event(const struct xvrrp_instance *inst,
-                                          const struct xvrrp_rx_state *rx, __be32 src,
-                                          __u8 prio, __u16 interval_field, int accepted)
+                                          const struct xvrrp_rx_state *rx, __be32 src, __u8 prio,
+                                          __u16 interval_field, int accepted)
 {
     if (inst->role & XVRRP_ROLE_MASTER)
         return XVRRP_EV_ADVERT_WHILE_MASTER;

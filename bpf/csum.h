@@ -22,8 +22,7 @@ static __always_inline __u16 csum_fold64(__u64 sum)
  * Returns -1 if the words run past data_end. Loading 32-bit words in host order and folding
  * gives the 16-bit one's-complement sum in packet order (RFC 1071 2(B)).
  */
-static __always_inline int csum_words(const void *p, __u32 nwords, const void *data_end,
-                                      __u64 *sum)
+static __always_inline int csum_words(const void *p, __u32 nwords, const void *data_end, __u64 *sum)
 {
     const __u32 *w = p;
     __u64 s = 0;

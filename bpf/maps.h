@@ -84,11 +84,11 @@ static __always_inline struct xvrrp_counters *counters_this_cpu(void)
     return bpf_map_lookup_elem(&counters, &zero);
 }
 
-#define count(field)                                               \
-    do {                                                           \
-        struct xvrrp_counters *__c = counters_this_cpu();          \
-        if (__c)                                                   \
-            __c->field++;                                          \
+#define count(field)                                      \
+    do {                                                  \
+        struct xvrrp_counters *__c = counters_this_cpu(); \
+        if (__c)                                          \
+            __c->field++;                                 \
     } while (0)
 
 #endif /* XVRRP_BPF_MAPS_H */

@@ -96,8 +96,8 @@ static __always_inline __u64 master_down_expiry(struct xvrrp_vrid_key *key,
             /* At most one Master_Down_Interval past the deadline, whatever the grace. */
             __u64 limit = deadline + rx->master_down_interval_ns;
 
-            rx->grace_until_ns = now + inst->late_grace_ns < limit ? now + inst->late_grace_ns
-                                                                   : limit;
+            rx->grace_until_ns =
+                now + inst->late_grace_ns < limit ? now + inst->late_grace_ns : limit;
             count(timer_grace_extended);
             return rx->grace_until_ns;
         }

@@ -34,11 +34,16 @@ static __always_inline __u32 log2_us_bucket(__u64 ns)
     __u64 us = ns / 1000;
     __u32 b = 0;
 
-    if (us >= (1ULL << 16)) b += 16, us >>= 16;
-    if (us >= (1ULL << 8)) b += 8, us >>= 8;
-    if (us >= (1ULL << 4)) b += 4, us >>= 4;
-    if (us >= (1ULL << 2)) b += 2, us >>= 2;
-    if (us >= (1ULL << 1)) b += 1;
+    if (us >= (1ULL << 16))
+        b += 16, us >>= 16;
+    if (us >= (1ULL << 8))
+        b += 8, us >>= 8;
+    if (us >= (1ULL << 4))
+        b += 4, us >>= 4;
+    if (us >= (1ULL << 2))
+        b += 2, us >>= 2;
+    if (us >= (1ULL << 1))
+        b += 1;
     return b < XVRRP_GAP_BUCKETS ? b : XVRRP_GAP_BUCKETS - 1;
 }
 

@@ -63,7 +63,10 @@
 
 #define XVRRP_IPPROTO_VRRP 112
 #define XVRRP_VRRP_TTL 255
+/* An initializer, which clang-format would lay out as a block. */
+/* clang-format off */
 #define XVRRP_VRRP_MCAST_BE_BYTES {224, 0, 0, 18}
+/* clang-format on */
 #define XVRRP_MAX_VRRP_ADDRS 255 /* 8-bit Count IPvX Addr */
 
 /* Error numbers the BPF side returns or stores, named (the kernel's values). */
@@ -102,10 +105,10 @@ enum xvrrp_role_flags {
 };
 
 struct xvrrp_instance {
-    __u32 flags;    /* enum xvrrp_instance_flags: configuration */
-    __u32 role;     /* enum xvrrp_role_flags: written in place by xvrrp_control */
-    __u8 version;   /* accepted VRRP version: 2 or 3 */
-    __u8 priority;  /* our own priority, 1..255 (acceptance and Skew_Time); xvrrp_control */
+    __u32 flags;   /* enum xvrrp_instance_flags: configuration */
+    __u32 role;    /* enum xvrrp_role_flags: written in place by xvrrp_control */
+    __u8 version;  /* accepted VRRP version: 2 or 3 */
+    __u8 priority; /* our own priority, 1..255 (acceptance and Skew_Time); xvrrp_control */
     __u8 pad[6];
     /* Fast mode (interval below 10 ms, xvrrp peers only): the fixed Master_Adver_Interval.
      * 0 = standard mode: learn it from each advert's interval field (RFC 5798 6.4.2). */
@@ -190,32 +193,32 @@ struct xvrrp_rx_state {
 #else
     struct bpf_timer timer;
 #endif
-    __u32 flags;               /* enum xvrrp_rx_flags */
-    __be32 master_addr;        /* source of the last valid advert */
+    __u32 flags;        /* enum xvrrp_rx_flags */
+    __be32 master_addr; /* source of the last valid advert */
     __u8 master_priority;
     __u8 version;
-    __u16 interval_field;      /* as carried: v3 centiseconds, v2 seconds */
-    __u32 last_event_type;     /* enum xvrrp_event_type of the last advert event sent */
-    __u32 advert_cpu;          /* the CPU that received the last accepted advert */
-    __u32 timer_cpu;           /* the CPU the timer last fired on */
-    __u64 last_advert_ns;      /* arrival of the last valid advert (any source) */
-    __u64 last_event_ns;       /* ... of the last advert event sent to the controller */
+    __u16 interval_field;           /* as carried: v3 centiseconds, v2 seconds */
+    __u32 last_event_type;          /* enum xvrrp_event_type of the last advert event sent */
+    __u32 advert_cpu;               /* the CPU that received the last accepted advert */
+    __u32 timer_cpu;                /* the CPU the timer last fired on */
+    __u64 last_advert_ns;           /* arrival of the last valid advert (any source) */
+    __u64 last_event_ns;            /* ... of the last advert event sent to the controller */
     __u64 master_adver_interval_ns; /* learned from the last accepted non-zero advert (6.4.2) */
-    __u64 master_down_interval_ns; /* what the Master_Down_Timer was last armed with */
-    __u64 master_down_deadline_ns; /* master down at this instant unless an advert moves it */
-    __u64 timer_expires_ns;    /* when the hrtimer fires next (it may then sleep again) */
-    __u64 master_down_at_ns;   /* when the master was last declared down */
-    __u64 grace_until_ns;      /* XVRRP_RX_GRACE: declared down at this instant unless an
-                                * advert comes first */
-    __u64 adverts;             /* valid adverts received */
-    __u64 accepted;            /* of which restarted the Master_Down_Timer */
-    __u64 timer_fires;         /* master-down declarations */
-    __u64 timer_rearms;        /* expiries that found a later deadline and slept again */
-    __u64 late_expiries;       /* Master_Down_Timer expiries later than late_threshold_ns */
-    __u64 stall_graces;        /* ... on time, but another CPU receiving adverts was stalled */
-    __u64 grace_rescued;       /* ... in whose grace an advert came: no takeover */
-    __u64 grace_expired;       /* ... after whose grace the master was declared down */
-    __u64 lease_expiries;      /* the lease ran out while ARP was answered */
+    __u64 master_down_interval_ns;  /* what the Master_Down_Timer was last armed with */
+    __u64 master_down_deadline_ns;  /* master down at this instant unless an advert moves it */
+    __u64 timer_expires_ns;         /* when the hrtimer fires next (it may then sleep again) */
+    __u64 master_down_at_ns;        /* when the master was last declared down */
+    __u64 grace_until_ns;           /* XVRRP_RX_GRACE: declared down at this instant unless an
+                                     * advert comes first */
+    __u64 adverts;                  /* valid adverts received */
+    __u64 accepted;                 /* of which restarted the Master_Down_Timer */
+    __u64 timer_fires;              /* master-down declarations */
+    __u64 timer_rearms;             /* expiries that found a later deadline and slept again */
+    __u64 late_expiries;            /* Master_Down_Timer expiries later than late_threshold_ns */
+    __u64 stall_graces;             /* ... on time, but another CPU receiving adverts was stalled */
+    __u64 grace_rescued;            /* ... in whose grace an advert came: no takeover */
+    __u64 grace_expired;            /* ... after whose grace the master was declared down */
+    __u64 lease_expiries;           /* the lease ran out while ARP was answered */
     __u32 gap_hist[XVRRP_GAP_BUCKETS];  /* inter-arrival gaps of accepted adverts */
     __u32 late_hist[XVRRP_GAP_BUCKETS]; /* every expiry of the timer: how late it fired */
 };
@@ -245,7 +248,7 @@ struct xvrrp_cpu_watch {
 #else
     struct bpf_timer timer;
 #endif
-    __u32 flags;         /* enum xvrrp_cpu_watch_flags; only this CPU writes the entry */
+    __u32 flags; /* enum xvrrp_cpu_watch_flags; only this CPU writes the entry */
     __u32 pad;
     __u64 period_ns;     /* heartbeat period: the shortest advert interval received here */
     __u64 seen_ns;       /* the heartbeat last ran (or the CPU last took an advert) */
@@ -273,61 +276,61 @@ enum xvrrp_control_op {
 };
 
 struct xvrrp_control {
-    __u32 op;          /* enum xvrrp_control_op */
+    __u32 op; /* enum xvrrp_control_op */
     __u32 vrid;
-    __u32 role;        /* SET_ROLE: enum xvrrp_role_flags */
-    __u8 priority;     /* SET_ROLE */
+    __u32 role;    /* SET_ROLE: enum xvrrp_role_flags */
+    __u8 priority; /* SET_ROLE */
     __u8 pad[3];
     __u64 interval_ns; /* ARM_MASTER_DOWN: Master_Down_Interval */
     /* outputs */
-    __u64 now_ns;      /* bpf_ktime_get_ns() when the command ran */
-    __s32 error;       /* 0, or -errno: what failed */
-    __u32 answering;   /* leases.answering afterwards */
+    __u64 now_ns;    /* bpf_ktime_get_ns() when the command ran */
+    __s32 error;     /* 0, or -errno: what failed */
+    __u32 answering; /* leases.answering afterwards */
 };
 
 /* ---- BPF-written: counters, one field per decision ------------------------------------ */
 
 /* X-macro: the list is the counter definition. The BPF side increments fields of
  * struct xvrrp_counters (per CPU); user space gets the names for status and docs. */
-#define XVRRP_COUNTERS(X)                                                                    \
-    X(arp_reply, "ARP request for a VIP answered (XDP_TX)")                                   \
-    X(arp_drop_backup, "ARP request for a VIP this server is not master of: dropped")         \
-    X(arp_drop_lease, "ARP request for a VIP while master but the lease ran out: dropped")    \
-    X(arp_drop_no_instance, "ARP request for a VIP whose VRID has no instance: dropped")      \
-    X(arp_drop_gratuitous, "gratuitous ARP request for a VIP: dropped, never answered")       \
-    X(arp_drop_bad_sender, "ARP request with broadcast/multicast sender MAC: dropped")        \
+#define XVRRP_COUNTERS(X)                                                                         \
+    X(arp_reply, "ARP request for a VIP answered (XDP_TX)")                                       \
+    X(arp_drop_backup, "ARP request for a VIP this server is not master of: dropped")             \
+    X(arp_drop_lease, "ARP request for a VIP while master but the lease ran out: dropped")        \
+    X(arp_drop_no_instance, "ARP request for a VIP whose VRID has no instance: dropped")          \
+    X(arp_drop_gratuitous, "gratuitous ARP request for a VIP: dropped, never answered")           \
+    X(arp_drop_bad_sender, "ARP request with broadcast/multicast sender MAC: dropped")            \
     X(arp_drop_malformed, "ARP truncated or not Ethernet/IPv4 (htype 1 or 6, ptype, hlen, plen)") \
-    X(arp_pass, "ARP not asking for a VIP (or a reply): passed to the kernel")              \
-    X(arp_pass_other_host, "ARP request for a VIP unicast to another host's MAC: passed")    \
-    X(vlan_too_deep, "more than two VLAN tags: passed unparsed")                             \
-    X(vrrp_valid, "valid VRRP advert")                                                       \
+    X(arp_pass, "ARP not asking for a VIP (or a reply): passed to the kernel")                    \
+    X(arp_pass_other_host, "ARP request for a VIP unicast to another host's MAC: passed")         \
+    X(vlan_too_deep, "more than two VLAN tags: passed unparsed")                                  \
+    X(vrrp_valid, "valid VRRP advert")                                                            \
     X(vrrp_accepted, "valid advert RFC 5798 6.4.2 accepts (restarts Master_Down_Timer if armed)") \
-    X(vrrp_ignored_lower_prio, "valid advert below our priority with preempt: not accepted")   \
-    X(vrrp_prio_zero, "valid advert with priority 0 (master resigning)")                     \
-    X(vrrp_while_master, "valid advert received while this server is master")                \
-    X(vrrp_other_vrid, "VRRP for a VRID not configured here: passed to the kernel")          \
-    X(vrrp_drop_ip_malformed, "protocol 112, bad IPv4 header (IHL, length, checksum): dropped")       \
-    X(vrrp_drop_fragment, "VRRP in an IP fragment: dropped")                                  \
-    X(vrrp_drop_truncated, "VRRP header or addresses beyond the frame: dropped")             \
-    X(vrrp_drop_ttl, "VRRP with IP TTL other than 255 (RFC 5798 7.1): dropped")                \
-    X(vrrp_drop_version, "VRRP version not the configured one: dropped")                     \
-    X(vrrp_drop_type, "VRRP type not ADVERTISEMENT (1): dropped")                            \
-    X(vrrp_drop_length, "VRRP length inconsistent with its address count: dropped")          \
-    X(vrrp_drop_checksum, "VRRP checksum wrong (with and without pseudo-header): dropped")   \
-    X(vrrp_drop_interval, "VRRP interval zero, or VRRPv2 interval not ours (RFC 3768 7.1)")   \
-    X(vrrp_drop_source, "VRRP source not in the allow-list: dropped")                        \
-    X(vrrp_drop_auth, "VRRPv2 Auth Type not ours (0, none; RFC 3768 7.1): dropped")         \
-    X(timer_master_down, "master-down timer fired: master declared down")                    \
-    X(timer_takeover, "master-down timer fired while armed: ARP answering on at once")       \
-    X(timer_late, "master-down expiry later than its threshold: grace given to the wire")    \
-    X(timer_cpu_stalled, "master-down expiry on time, a CPU receiving adverts stalled: grace") \
-    X(timer_grace_extended, "grace over, a CPU receiving adverts still stalled: extended")    \
-    X(timer_grace_rescued, "an advert came within the grace of a late expiry: no takeover")  \
-    X(timer_grace_expired, "no advert within the grace of a late expiry: master down")      \
-    X(timer_error, "bpf_timer init/start failed")                                             \
-    X(lease_expired, "the controller's lease ran out while ARP was answered")                \
-    X(event_sent, "ring-buffer event sent")                                                  \
-    X(event_rate_limited, "advert while master/releasing not reported: one per interval")   \
+    X(vrrp_ignored_lower_prio, "valid advert below our priority with preempt: not accepted")      \
+    X(vrrp_prio_zero, "valid advert with priority 0 (master resigning)")                          \
+    X(vrrp_while_master, "valid advert received while this server is master")                     \
+    X(vrrp_other_vrid, "VRRP for a VRID not configured here: passed to the kernel")               \
+    X(vrrp_drop_ip_malformed, "protocol 112, bad IPv4 header (IHL, length, checksum): dropped")   \
+    X(vrrp_drop_fragment, "VRRP in an IP fragment: dropped")                                      \
+    X(vrrp_drop_truncated, "VRRP header or addresses beyond the frame: dropped")                  \
+    X(vrrp_drop_ttl, "VRRP with IP TTL other than 255 (RFC 5798 7.1): dropped")                   \
+    X(vrrp_drop_version, "VRRP version not the configured one: dropped")                          \
+    X(vrrp_drop_type, "VRRP type not ADVERTISEMENT (1): dropped")                                 \
+    X(vrrp_drop_length, "VRRP length inconsistent with its address count: dropped")               \
+    X(vrrp_drop_checksum, "VRRP checksum wrong (with and without pseudo-header): dropped")        \
+    X(vrrp_drop_interval, "VRRP interval zero, or VRRPv2 interval not ours (RFC 3768 7.1)")       \
+    X(vrrp_drop_source, "VRRP source not in the allow-list: dropped")                             \
+    X(vrrp_drop_auth, "VRRPv2 Auth Type not ours (0, none; RFC 3768 7.1): dropped")               \
+    X(timer_master_down, "master-down timer fired: master declared down")                         \
+    X(timer_takeover, "master-down timer fired while armed: ARP answering on at once")            \
+    X(timer_late, "master-down expiry later than its threshold: grace given to the wire")         \
+    X(timer_cpu_stalled, "master-down expiry on time, a CPU receiving adverts stalled: grace")    \
+    X(timer_grace_extended, "grace over, a CPU receiving adverts still stalled: extended")        \
+    X(timer_grace_rescued, "an advert came within the grace of a late expiry: no takeover")       \
+    X(timer_grace_expired, "no advert within the grace of a late expiry: master down")            \
+    X(timer_error, "bpf_timer init/start failed")                                                 \
+    X(lease_expired, "the controller's lease ran out while ARP was answered")                     \
+    X(event_sent, "ring-buffer event sent")                                                       \
+    X(event_rate_limited, "advert while master/releasing not reported: one per interval")         \
     X(event_dropped, "ring buffer full: event lost")
 
 struct xvrrp_counters {
@@ -340,14 +343,14 @@ struct xvrrp_counters {
 
 /* Only what the election cares about; steady state on a backup sends nothing. */
 enum xvrrp_event_type {
-    XVRRP_EV_NEW_MASTER = 1,       /* accepted advert from a source other than the last */
-    XVRRP_EV_PRIORITY_CHANGE = 2,  /* the master's priority changed */
-    XVRRP_EV_PRIORITY_ZERO = 3,    /* the master resigned (timer set to Skew_Time) */
-    XVRRP_EV_INTERVAL_CHANGE = 4,  /* the master's interval field changed */
-    XVRRP_EV_ADVERT_WHILE_MASTER = 5, /* someone else advertises while we are master */
-    XVRRP_EV_MASTER_DOWN = 6,      /* master-down timer fired, not armed */
-    XVRRP_EV_TAKEOVER = 7,         /* master-down timer fired while armed: ARP is on */
-    XVRRP_EV_LOWER_PRIORITY = 8,   /* advert below our priority ignored (preempt) */
+    XVRRP_EV_NEW_MASTER = 1,             /* accepted advert from a source other than the last */
+    XVRRP_EV_PRIORITY_CHANGE = 2,        /* the master's priority changed */
+    XVRRP_EV_PRIORITY_ZERO = 3,          /* the master resigned (timer set to Skew_Time) */
+    XVRRP_EV_INTERVAL_CHANGE = 4,        /* the master's interval field changed */
+    XVRRP_EV_ADVERT_WHILE_MASTER = 5,    /* someone else advertises while we are master */
+    XVRRP_EV_MASTER_DOWN = 6,            /* master-down timer fired, not armed */
+    XVRRP_EV_TAKEOVER = 7,               /* master-down timer fired while armed: ARP is on */
+    XVRRP_EV_LOWER_PRIORITY = 8,         /* advert below our priority ignored (preempt) */
     XVRRP_EV_ADVERT_WHILE_RELEASING = 9, /* a non-zero priority advert while RELEASING */
 };
 
@@ -356,13 +359,13 @@ enum xvrrp_event_flags {
 };
 
 struct xvrrp_event {
-    __u64 ts_ns;   /* bpf_ktime_get_ns() of the advert or the expiry */
-    __u32 type;    /* enum xvrrp_event_type */
+    __u64 ts_ns; /* bpf_ktime_get_ns() of the advert or the expiry */
+    __u32 type;  /* enum xvrrp_event_type */
     __u32 vrid;
     __be32 src;    /* advert source; for timer events the last master heard */
     __u8 priority; /* advert priority */
     __u8 version;
-    __u16 interval_field; /* as carried */
+    __u16 interval_field;          /* as carried */
     __u64 master_down_interval_ns; /* the interval the timer is (or was) armed with */
     __u64 deadline_ns; /* timer events: the deadline that passed (ts_ns - deadline_ns = late) */
     __u32 flags;       /* enum xvrrp_event_flags */

@@ -43,7 +43,9 @@ inline void put_be32(Bytes &b, uint32_t be) {
     auto *p = reinterpret_cast<const uint8_t *>(&be);
     b.insert(b.end(), p, p + 4);
 }
-inline void put_mac(Bytes &b, const Mac &m) { b.insert(b.end(), m.begin(), m.end()); }
+inline void put_mac(Bytes &b, const Mac &m) {
+    b.insert(b.end(), m.begin(), m.end());
+}
 
 // RFC 1071 over bytes, plus an optional initial sum (for pseudo-headers).
 inline uint16_t inet_csum(const Bytes &b, uint32_t sum = 0) {
@@ -83,8 +85,8 @@ struct Ipv4Fields {
     uint32_t dst = ip("224.0.0.18");
     uint8_t proto = 112;
     uint8_t ttl = 255;
-    uint16_t frag = 0;  // flags + offset as on the wire
-    Bytes options;      // multiple of 4
+    uint16_t frag = 0;      // flags + offset as on the wire
+    Bytes options;          // multiple of 4
     int tot_len_delta = 0;  // lie about the total length
     int ihl_override = -1;
 };

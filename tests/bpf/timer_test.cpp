@@ -358,8 +358,7 @@ TEST_F(StalledCpu, TheHeartbeatGoesByTheMastersIntervalAndTakesAShorterOneAtOnce
     auto w = cpu_entry(0);
     EXPECT_EQ(w.period_ns, 10 * kMs);
     EXPECT_LE(w.due_ns, w.advert_ns + 10 * kMs) << "the running heartbeat kept its 1 s beat";
-    for (int i = 0; i < 50 && cpu_entry(0).beats == w.beats; i++)
-        std::this_thread::sleep_for(10ms);
+    for (int i = 0; i < 50 && cpu_entry(0).beats == w.beats; i++) std::this_thread::sleep_for(10ms);
     EXPECT_GT(cpu_entry(0).beats, w.beats) << "no beat within 500 ms of a 10 ms period";
 }
 

@@ -14,7 +14,7 @@
 namespace xvrrp::test {
 
 struct CommandResult {
-    int status = -1;  // exit code, or -1 if it did not exit normally
+    int status = -1;     // exit code, or -1 if it did not exit normally
     std::string output;  // stdout and stderr
 };
 
@@ -42,7 +42,7 @@ inline std::string unique_name(const std::string &tag) {
 
 // A network namespace, deleted (with everything in it) on destruction.
 class NetNs {
-public:
+  public:
     explicit NetNs(std::string name) : name_(std::move(name)) {
         sh("ip netns del " + name_);  // a leftover of a crashed run with the same pid
         must("ip netns add " + name_);
@@ -56,13 +56,13 @@ public:
     // "ip netns exec NAME cmd"
     std::string exec(const std::string &cmd) const { return "ip netns exec " + name_ + " " + cmd; }
 
-private:
+  private:
     std::string name_;
 };
 
 // Moves this thread into a namespace for its lifetime and back on destruction.
 class EnterNetNs {
-public:
+  public:
     explicit EnterNetNs(const NetNs &ns) {
         orig_ = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
         int fd = open(("/run/netns/" + ns.name()).c_str(), O_RDONLY | O_CLOEXEC);
@@ -79,7 +79,7 @@ public:
     EnterNetNs(const EnterNetNs &) = delete;
     EnterNetNs &operator=(const EnterNetNs &) = delete;
 
-private:
+  private:
     int orig_ = -1;
 };
 

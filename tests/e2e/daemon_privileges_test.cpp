@@ -31,7 +31,7 @@ bool kernel_checks_every_bpf_call() {
 // The documented set: see docs/operations.md, "Capabilities".
 uint64_t documented_set(bool hooks_switch_user) {
     uint64_t set = bit(CAP_NET_ADMIN);  // single program: this kernel refuses the dispatcher
-    rlimit memlock{};  // the daemon inherits ours
+    rlimit memlock{};                   // the daemon inherits ours
     getrlimit(RLIMIT_MEMLOCK, &memlock);
     if (memlock.rlim_cur != RLIM_INFINITY) set |= bit(CAP_IPC_LOCK);
     if (kernel_checks_every_bpf_call()) set |= bit(CAP_BPF);

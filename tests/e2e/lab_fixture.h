@@ -75,7 +75,7 @@ struct InstanceStatus {
     long adverts_sent = -1;
     long adverts_received = -1;
     long became_master = -1;  // entries into MASTER since the daemon started
-    std::string raw;  // the whole output, for failure messages
+    std::string raw;          // the whole output, for failure messages
 };
 
 // Reads `"key": value` of the first instance. Enough for the flat objects xvrrpctl prints;

@@ -13,7 +13,7 @@ namespace xvrrp {
 
 // An error with the context a user needs: "attach XDP to eth0: Operation not permitted".
 class Error : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -23,7 +23,7 @@ inline Error sys_error(const std::string &what, int err = errno) {
 }
 
 class UniqueFd {
-public:
+  public:
     UniqueFd() = default;
     explicit UniqueFd(int fd) : fd_(fd) {}
     UniqueFd(UniqueFd &&o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
@@ -44,7 +44,7 @@ public:
         fd_ = fd;
     }
 
-private:
+  private:
     int fd_ = -1;
 };
 

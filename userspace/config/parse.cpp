@@ -106,11 +106,11 @@ void read_daemon(const toml::node &n, DaemonConfig &daemon, Diagnostics &diag) {
         diag.error(n, "'daemon' must be a table ([daemon]), got " + std::string(type_name(n)));
         return;
     }
-    TableReader r(*n.as_table(), "[daemon]", "",
-                  {"vip_interface", "pin_dir", "control_socket", "pid_file", "sched_priority",
-                   "release_hold", "cpu_latency", "control_socket_group", "metrics_listen",
-                   "log_level"},
-                  diag);
+    TableReader r(
+        *n.as_table(), "[daemon]", "",
+        {"vip_interface", "pin_dir", "control_socket", "pid_file", "sched_priority", "release_hold",
+         "cpu_latency", "control_socket_group", "metrics_listen", "log_level"},
+        diag);
     read_ifname(r, "vip_interface", daemon.vip_interface);
     read_path(r, "pin_dir", daemon.pin_dir);
     read_path(r, "control_socket", daemon.control_socket);

@@ -564,10 +564,11 @@ int run_check(const std::string &config_path, const LogOptions &log_options) {
     if (cfg->daemon.cpu_latency) {
         checking("cpu_latency", [&] {
             bool can = access("/dev/cpu_dma_latency", W_OK) == 0;
-            report(can, "cpu_latency: /dev/cpu_dma_latency " +
-                            std::string(can ? "writable" : "cannot be written") +
-                            "; cpuidle driver " + describe_cpuidle() +
-                            (cpuidle_driver_present() ? "" : " (the request would change nothing)"));
+            report(can,
+                   "cpu_latency: /dev/cpu_dma_latency " +
+                       std::string(can ? "writable" : "cannot be written") + "; cpuidle driver " +
+                       describe_cpuidle() +
+                       (cpuidle_driver_present() ? "" : " (the request would change nothing)"));
         });
     }
     checking("XDP program", [&] {

@@ -121,7 +121,7 @@ class Instance {
     std::optional<TimePoint> refresh_at_;  // next garp_refresh round while master
     vrrp::State last_state_ = vrrp::State::Initialize;
     uint64_t became_master_ = 0;  // entries into MASTER since start (status: became_master)
-    bool stopped_ = false;     // shutdown() ran
+    bool stopped_ = false;        // shutdown() ran
     bool said_no_kernel_timer_ = false;
     bool cleaned_up_ = false;  // and nothing of this instance is left in the kernel
     std::string release_cut_;  // why a release hold was ended early, for the log

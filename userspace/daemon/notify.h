@@ -52,7 +52,7 @@ class NotifyRunner {
   private:
     using Clock = std::chrono::steady_clock;
     struct Request {
-        std::string label;  // "[instance] notify /path"
+        std::string label;   // "[instance] notify /path"
         LogFields instance;  // the instance's name and VRID, for the log
         HookCommand command;
         std::chrono::microseconds timeout;

@@ -15,9 +15,13 @@ EventRing::EventRing(int events_fd, Handler handler) : handler_(std::move(handle
     if (!rb_) throw sys_error("open the events ring buffer");
 }
 
-EventRing::~EventRing() { ring_buffer__free(rb_); }
+EventRing::~EventRing() {
+    ring_buffer__free(rb_);
+}
 
-int EventRing::epoll_fd() const { return ring_buffer__epoll_fd(rb_); }
+int EventRing::epoll_fd() const {
+    return ring_buffer__epoll_fd(rb_);
+}
 
 namespace {
 // What on_sample returns to make libbpf stop: it has consumed that sample already.
@@ -42,15 +46,24 @@ int EventRing::on_sample(void *ctx, void *data, size_t size) {
 
 const char *event_type_name(uint32_t type) {
     switch (type) {
-        case XVRRP_EV_NEW_MASTER: return "new_master";
-        case XVRRP_EV_PRIORITY_CHANGE: return "priority_change";
-        case XVRRP_EV_PRIORITY_ZERO: return "priority_zero";
-        case XVRRP_EV_INTERVAL_CHANGE: return "interval_change";
-        case XVRRP_EV_ADVERT_WHILE_MASTER: return "advert_while_master";
-        case XVRRP_EV_MASTER_DOWN: return "master_down";
-        case XVRRP_EV_TAKEOVER: return "takeover";
-        case XVRRP_EV_LOWER_PRIORITY: return "lower_priority";
-        case XVRRP_EV_ADVERT_WHILE_RELEASING: return "advert_while_releasing";
+        case XVRRP_EV_NEW_MASTER:
+            return "new_master";
+        case XVRRP_EV_PRIORITY_CHANGE:
+            return "priority_change";
+        case XVRRP_EV_PRIORITY_ZERO:
+            return "priority_zero";
+        case XVRRP_EV_INTERVAL_CHANGE:
+            return "interval_change";
+        case XVRRP_EV_ADVERT_WHILE_MASTER:
+            return "advert_while_master";
+        case XVRRP_EV_MASTER_DOWN:
+            return "master_down";
+        case XVRRP_EV_TAKEOVER:
+            return "takeover";
+        case XVRRP_EV_LOWER_PRIORITY:
+            return "lower_priority";
+        case XVRRP_EV_ADVERT_WHILE_RELEASING:
+            return "advert_while_releasing";
     }
     return "unknown";
 }

@@ -12,7 +12,7 @@ struct ring_buffer;
 namespace xvrrp::dataplane {
 
 class EventRing {
-public:
+  public:
     using Handler = std::function<void(const xvrrp_event &)>;
     EventRing(int events_fd, Handler handler);
     ~EventRing();
@@ -31,7 +31,7 @@ public:
     // were handled.
     int poll(int timeout_ms, int max_events = kMaxPerPoll);
 
-private:
+  private:
     static int on_sample(void *ctx, void *data, size_t size);
     ring_buffer *rb_ = nullptr;
     Handler handler_;

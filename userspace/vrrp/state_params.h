@@ -81,12 +81,13 @@ Duration master_down_interval(uint8_t version, uint8_t priority, Duration master
 
 // RFC 5798 6.4.2: what an advert received in Backup does to the Master_Down_Timer. Priority 0
 // sets it to Skew_Time, computed from the Master_Adver_Interval learned so far
-// (master_adver_interval: the resigning advert's own interval is not learned); an advert that is accepted (no discarding of lower priorities, or a
-// priority not below ours) restarts it with Master_Down_Interval; one of lower priority under
-// preempt leaves it running (nullopt). Master_Adver_Interval is the advert's in standard
-// VRRPv3, our configured interval in fast mode and in VRRPv2 (whose adverts of another
-// interval are discarded, RFC 3768 7.1). The kernel implements this rule at line rate
-// (bpf/advert.h); tests/bpf/master_down_interval_test.cpp checks it against this function.
+// (master_adver_interval: the resigning advert's own interval is not learned); an advert that is
+// accepted (no discarding of lower priorities, or a priority not below ours) restarts it with
+// Master_Down_Interval; one of lower priority under preempt leaves it running (nullopt).
+// Master_Adver_Interval is the advert's in standard VRRPv3, our configured interval in fast mode
+// and in VRRPv2 (whose adverts of another interval are discarded, RFC 3768 7.1). The kernel
+// implements this rule at line rate (bpf/advert.h); tests/bpf/master_down_interval_test.cpp checks
+// it against this function.
 std::optional<Duration> master_down_restart(const InstanceParams &params, uint8_t own_priority,
                                             bool discard_lower_priority,
                                             Duration master_adver_interval, const Advert &advert);

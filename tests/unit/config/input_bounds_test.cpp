@@ -179,8 +179,8 @@ TEST(InputBounds, NonAsciiOutsideStringsAndCommentsIsRefused) {
               "are ASCII\n");
     // In strings and comments it is text like any other.
     EXPECT_EQ(errors_of("# dur\u00e9e, \u0434\u043e\u043c\n" +
-                        std::string(testing::kMinimalInstance).replace(
-                            testing::kMinimalInstance.find("\"web\""), 5, "\"w\u00e9b\"")),
+                        std::string(testing::kMinimalInstance)
+                            .replace(testing::kMinimalInstance.find("\"web\""), 5, "\"w\u00e9b\"")),
               "");
 }
 
