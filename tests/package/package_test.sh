@@ -254,8 +254,9 @@ test_deb() {
     if dpkg_root -i "$deb"; then ok "dpkg --root -i"; else cat "$scratch/dpkg.log"; fail "dpkg --root -i"; fi
     expect_file "$root" usr/sbin/xvrrpd usr/bin/xvrrpctl lib/systemd/system/xvrrpd.service \
         etc/xvrrp/xvrrpd.toml
-    [ -L "$wants" ] && ok "xvrrpd.service enabled in the root" || fail "xvrrpd.service not enabled ($wants)"
-    grep -q 'xvrrpd not started: /etc/xvrrp/xvrrpd.toml configures no virtual router yet' "$scratch/dpkg.log" &&
+    [ -L "$wants" ] && fail "xvrrpd.service enabled with the example configuration ($wants)" ||
+        ok "xvrrpd.service not enabled: the configuration is the example"
+    grep -q 'xvrrpd not enabled or started: /etc/xvrrp/xvrrpd.toml configures no virtual router yet' "$scratch/dpkg.log" &&
         ok "postinst left xvrrpd stopped: the configuration is the example" ||
         { cat "$scratch/dpkg.log"; fail "postinst did not say why xvrrpd was not started"; }
     expect_no_daemon "after the installation"
@@ -263,6 +264,7 @@ test_deb() {
     # The administrator's configuration: kept over a reinstall, and the service would start,
     # but not here: systemd does not run in a DPKG_ROOT.
     sed 's/^#\([a-z[]\)/\1/' "$conf" >"$conf.new" && mv "$conf.new" "$conf"
+    cp "$conf" "$scratch/admin.toml"
     local admin_md5
     admin_md5=$(md5sum <"$conf")
     if dpkg_root --force-confold -i "$deb"; then ok "dpkg --root -i over a configuration"; else
@@ -285,6 +287,20 @@ test_deb() {
     [ -z "$left" ] && ok "nothing left after the purge" || fail "left after the purge: $left"
     dpkg --root="$root" -s xvrrp >/dev/null 2>&1 && fail "dpkg still knows xvrrp after the purge" ||
         ok "xvrrp is not installed in the root"
+
+    # A first installation onto a configuration written beforehand: enabled (started where
+    # systemd runs), then purged clean again.
+    mkdir -p "$root/etc/xvrrp" && cp "$scratch/admin.toml" "$conf"
+    if dpkg_root --force-confold -i "$deb"; then ok "dpkg --root -i onto a configuration"; else
+        cat "$scratch/dpkg.log"
+        fail "dpkg --root -i onto a configuration"
+    fi
+    [ -L "$wants" ] && ok "xvrrpd.service enabled: the configuration is the administrator's" ||
+        fail "xvrrpd.service not enabled with a configuration ($wants)"
+    expect_no_daemon "after the installation onto a configuration"
+    if dpkg_root -P xvrrp; then ok "dpkg --root -P"; else cat "$scratch/dpkg.log"; fail "dpkg --root -P"; fi
+    left=$(cd "$root" && find . -path ./var/lib/dpkg -prune -o \( -type f -o -type l \) -print)
+    [ -z "$left" ] && ok "nothing left after the second purge" || fail "left after the second purge: $left"
 }
 
 # BUILD_TESTING=OFF configures on a host without GoogleTest: libgtest-dev's headers, CMake
