@@ -34,11 +34,13 @@ struct Scrape {
     }
     // xvrrp_instance_state of instance web (VRID 51) for `state`: 1 or 0 (-1: missing).
     double state(const std::string &s) const {
-        return at("xvrrp_instance_state{instance=web,state=" + s + ",vrid=51}");
+        return at("xvrrp_instance_state{state=" + s + ",vrid=51,vrrp_instance=web}");
     }
-    double of_web(const std::string &name) const { return at(name + "{instance=web,vrid=51}"); }
+    double of_web(const std::string &name) const {
+        return at(name + "{vrid=51,vrrp_instance=web}");
+    }
     double takeovers(const std::string &cause) const {
-        return at("xvrrp_takeovers_total{cause=" + cause + ",instance=web,vrid=51}");
+        return at("xvrrp_takeovers_total{cause=" + cause + ",vrid=51,vrrp_instance=web}");
     }
     double xdp(const std::string &counter) const {
         return at("xvrrp_xdp_" + counter + "_total{interface=eth0}");
@@ -94,7 +96,7 @@ TEST(Metrics, ScrapedByAPrometheusParserTheyFollowTheElection) {
     // s1 started alone: its Master_Down_Timer made it master, nobody had advertised.
     EXPECT_EQ(m1.takeovers("master_down"), 1) << m1.output;
     EXPECT_EQ(b1.takeovers("master_down"), 0);
-    EXPECT_EQ(m1.at("xvrrp_transitions_total{from=BACKUP,instance=web,to=MASTER,vrid=51}"), 1);
+    EXPECT_EQ(m1.at("xvrrp_transitions_total{from=BACKUP,to=MASTER,vrid=51,vrrp_instance=web}"), 1);
     EXPECT_GT(m1.of_web("xvrrp_last_transition_timestamp_seconds"), 1.7e9);
 
     // A moment later the adverts, what the XDP program saw of them and the timers have moved.
@@ -120,7 +122,7 @@ TEST(Metrics, ScrapedByAPrometheusParserTheyFollowTheElection) {
         << b3.output << describe(lab);
     EXPECT_EQ(b3.state("BACKUP"), 0);
     EXPECT_EQ(b3.takeovers("master_down"), 1) << b3.output;
-    EXPECT_EQ(b3.at("xvrrp_transitions_total{from=BACKUP,instance=web,to=MASTER,vrid=51}"), 1);
+    EXPECT_EQ(b3.at("xvrrp_transitions_total{from=BACKUP,to=MASTER,vrid=51,vrrp_instance=web}"), 1);
     EXPECT_GT(b3.xdp("timer_master_down"), b2.xdp("timer_master_down"));
     EXPECT_GE(b3.of_web("xvrrp_last_transition_timestamp_seconds"),
               b2.of_web("xvrrp_last_transition_timestamp_seconds"));
@@ -136,12 +138,12 @@ TEST(Metrics, ScrapedByAPrometheusParserTheyFollowTheElection) {
         lab, "s1", [](const Scrape &s) { return s.state("MASTER") == 1; }, m3))
         << m3.output << describe(lab);
     EXPECT_EQ(m3.takeovers("preempt"), 1) << m3.output;
-    EXPECT_EQ(m3.at("xvrrp_transitions_total{from=MASTER,instance=web,to=FAULT,vrid=51}"), 1);
+    EXPECT_EQ(m3.at("xvrrp_transitions_total{from=MASTER,to=FAULT,vrid=51,vrrp_instance=web}"), 1);
     Scrape b4;
     EXPECT_TRUE(wait_scrape(
         lab, "s2", [](const Scrape &s) { return s.state("BACKUP") == 1; }, b4))
         << b4.output << describe(lab);
-    EXPECT_EQ(b4.at("xvrrp_transitions_total{from=MASTER,instance=web,to=BACKUP,vrid=51}"), 1);
+    EXPECT_EQ(b4.at("xvrrp_transitions_total{from=MASTER,to=BACKUP,vrid=51,vrrp_instance=web}"), 1);
 
     // s1 stops: its priority-0 advert lets s2 take over at Skew_Time.
     ASSERT_TRUE(lab.wait_follows("s2", "192.0.2.11")) << describe(lab);
@@ -183,7 +185,7 @@ TEST(Metrics, AnAddressOwnerCountsItsStartUpAsAnOwnerTakeover) {
         << m.output << describe(lab);
     EXPECT_EQ(m.takeovers("owner"), 1) << m.output;
     EXPECT_EQ(m.takeovers("master_down"), 0);
-    EXPECT_EQ(m.at("xvrrp_transitions_total{from=INIT,instance=web,to=MASTER,vrid=51}"), 1);
+    EXPECT_EQ(m.at("xvrrp_transitions_total{from=INIT,to=MASTER,vrid=51,vrrp_instance=web}"), 1);
     EXPECT_EQ(lab.stop("s1"), 0) << describe(lab);
 }
 

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "daemon/exposition.h"
+#include "daemon/log.h"
 #include "dataplane/tables.h"
 
 namespace xvrrp::daemon {
@@ -33,7 +34,7 @@ const std::vector<double> &log2_us_bounds() {
 }
 
 Labels instance_labels(const InstanceStatus &s) {
-    return {{"instance", s.name}, {"vrid", std::to_string(s.vrid)}};
+    return {{"vrrp_instance", s.name}, {"vrid", std::to_string(s.vrid)}};
 }
 
 // One family with one sample per instance.
@@ -182,8 +183,17 @@ MHD_Result answer(void *cls, MHD_Connection *connection, const char *url, const 
     if (std::strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
         std::strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
         return queue_text(connection, MHD_HTTP_METHOD_NOT_ALLOWED, "GET /metrics only\n", plain);
-    return queue_text(connection, MHD_HTTP_OK, render(),
-                      "text/plain; version=0.0.4; charset=utf-8");
+    // An error here must not unwind through libmicrohttpd into the event loop, which would
+    // stop the daemon (and hand over the service IPs) for a failed scrape.
+    std::string body;
+    try {
+        body = render();
+    } catch (const std::exception &e) {
+        warn(std::string("metrics"), std::string("GET /metrics failed: ") + e.what());
+        return queue_text(connection, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                          std::string("metrics unavailable: ") + e.what() + "\n", plain);
+    }
+    return queue_text(connection, MHD_HTTP_OK, body, "text/plain; version=0.0.4; charset=utf-8");
 }
 
 // The listening socket, made here so that a failure says why (MHD only says it failed).
