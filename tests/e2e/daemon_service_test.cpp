@@ -174,6 +174,24 @@ TEST(Service, AFailedStartTellsSystemdWhyAndIsNeverReady) {
     EXPECT_EQ(notify.count("READY=1"), 0u) << describe(lab, notify);
 }
 
+TEST(Service, ABadConfigurationTellsSystemdWhyAndIsNeverReady) {
+    Lab lab;
+    NotifySocket notify(lab.dir("s1") + "/notify.sock");
+    std::string config = lab.xvrrpd_config("s1", xvrrpd_options(150));
+    config.replace(config.find("vrid = 51"), 9, "vrid = 300");
+    Lab::write_file(lab.config_path("s1"), config);
+    {
+        ServiceEnvironment env(notify.path(), "200000");
+        lab.start_xvrrpd_with("s1", lab.config_path("s1"));
+    }
+    EXPECT_EQ(lab.wait_exit("s1"), 2) << describe(lab, notify);
+    EXPECT_GE(notify.wait_for("STATUS=failed: bad configuration in " + lab.config_path("s1") +
+                              " (exit 2, not restarted): the log has each error"),
+              0)
+        << describe(lab, notify);
+    EXPECT_EQ(notify.count("READY=1"), 0u) << describe(lab, notify);
+}
+
 // The unit as built (packaging/systemd/xvrrpd.service.in), with this build's xvrrpd as
 // ExecStart: every directive known to systemd 252, every path and value valid.
 TEST(Service, TheUnitPassesSystemdAnalyzeVerify) {

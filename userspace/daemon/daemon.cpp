@@ -520,7 +520,12 @@ void apply_log_options(const config::Config &cfg, const LogOptions &options) {
 
 int run_daemon(const std::string &config_path, const LogOptions &log_options) {
     auto cfg = read_config(config_path);
-    if (!cfg) return 2;
+    if (!cfg) {
+        // The errors are in the log, FILE:LINE:COL each; systemctl status says where to look.
+        ServiceNotifier().failed("bad configuration in " + config_path +
+                                 " (exit 2, not restarted): the log has each error");
+        return 2;
+    }
     apply_log_options(*cfg, log_options);
     Daemon d(std::move(*cfg));
     return d.run();
