@@ -105,14 +105,35 @@ class Lab:
 
     def __init__(self, name):
         self.name = name
+        # The servers' bpffs, mounted from here as a host mounts /sys/fs/bpf: a bpffs that
+        # xvrrpd mounted for itself inside `ip netns exec` would vanish with a killed daemon,
+        # and with its pins the kernel's lease timer (docs/testing.md, kernel behaviour).
+        self.bpffs = f"/tmp/{name}-bpffs"
+        self._unmount_bpffs()  # a leftover of an interrupted run of the same name
+        os.makedirs(self.bpffs, exist_ok=True)
+        run(["mount", "-t", "bpf", "bpf", self.bpffs])
         env = dict(os.environ, XVRRP_BUILD_DIR=str(build_dir()))
-        run([str(ROOT / "scripts/lab"), "up", name], env=env)
+        try:
+            run([str(ROOT / "scripts/lab"), "up", name], env=env)
+        except BaseException:
+            self._unmount_bpffs()
+            raise
 
     def ns(self, host):
         return f"{self.name}-{host}"
 
+    def pin_dir(self, host):
+        return f"{self.bpffs}/{host}"
+
+    def _unmount_bpffs(self):
+        if run(["mountpoint", "-q", self.bpffs], check=False).returncode == 0:
+            run(["umount", "-l", self.bpffs], check=False)
+        if os.path.isdir(self.bpffs):
+            os.rmdir(self.bpffs)
+
     def down(self):
         run([str(ROOT / "scripts/lab"), "down", self.name], check=False)
+        self._unmount_bpffs()
 
     def cut(self, host):
         run(["ip", "-n", self.ns("sw"), "link", "set", "dev", host, "down"])
@@ -240,11 +261,12 @@ def vrrp_instance(interval, priority=100, name="svc", vrid=51, vips=(f"{VIP}/32"
             "advert_interval": interval, "virtual_ips": list(vips), **more}
 
 
-def xvrrpd_config(host_dir, instances, sched_priority=None, daemon_extra=""):
-    """The configuration of xvrrpd on one lab server: its pins, control socket and pid file
-    under host_dir, the service IPs on dummy0, one [[instance]] per entry of `instances`
-    (vrrp_instance()). daemon_extra: more [daemon] lines, verbatim ('cpu_latency = "0us"\n')."""
-    lines = ["[daemon]", 'vip_interface = "dummy0"', f'pin_dir = "{host_dir}/bpf"',
+def xvrrpd_config(host_dir, pin_dir, instances, sched_priority=None, daemon_extra=""):
+    """The configuration of xvrrpd on one lab server: its pins in pin_dir (Lab.pin_dir), its
+    control socket and pid file under host_dir, the service IPs on dummy0, one [[instance]]
+    per entry of `instances` (vrrp_instance()). daemon_extra: more [daemon] lines, verbatim
+    ('cpu_latency = "0us"\n')."""
+    lines = ["[daemon]", 'vip_interface = "dummy0"', f'pin_dir = "{pin_dir}"',
              f'control_socket = "{host_dir}/xvrrpd.sock"', f'pid_file = "{host_dir}/xvrrpd.pid"']
     if sched_priority is not None:
         lines.append(f"sched_priority = {sched_priority}")
@@ -270,14 +292,14 @@ class XvrrpNode:
         self.dir = Path(workdir) / host
         self.dir.mkdir(parents=True, exist_ok=True)
         self.sock_path = str(self.dir / "xvrrpd.sock")
-        self.pin_dir = f"{self.dir}/bpf"
+        self.pin_dir = lab.pin_dir(host)
         self.stamp = stamp
         self.config = self.dir / "xvrrpd.toml"
         if instances is None:
             instances = [vrrp_instance(interval, priority, advert_thread={
                 "sched_priority": rt_priority, "cpu": cpu})]
-        self.config.write_text(xvrrpd_config(self.dir, instances, rt_priority or None,
-                                             daemon_extra))
+        self.config.write_text(xvrrpd_config(self.dir, self.pin_dir, instances,
+                                             rt_priority or None, daemon_extra))
         self.proc = None
         self.became_master = {}  # instance name -> its count in the last status that answered
 
@@ -552,9 +574,9 @@ def xdp_counters(pid, pin_dir, ifname="eth0", netns=None, per_cpu=False):
     """The XDP program's counters (include/xvrrp/abi.h, one per decision), summed over CPUs
     ({field: total}), or per CPU with per_cpu ({"CPU": {field: value}}).
 
-    Read from the pin PIN_DIR/IFNAME/counters inside the daemon's mount namespace (nsenter -m):
-    `ip netns exec` gave the daemon a /sys of its own, and it mounted its bpffs there. Once the
-    daemon is gone that namespace is too; given its network namespace, the counters are then
+    Read from the pin PIN_DIR/IFNAME/counters inside the daemon's mount namespace (nsenter -m;
+    the lab's bpffs is mounted there too, and a pin_dir elsewhere may be a bpffs the daemon
+    mounted for itself). Without a live daemon, given its network namespace, the counters are
     found through the program still attached to IFNAME (it stays after a crash). None if
     neither works."""
     bpftool = shutil.which("bpftool") or "/usr/sbin/bpftool"
