@@ -21,8 +21,8 @@ set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # xvrrp_0.1.0_amd64.deb
 set(CPACK_DEBIAN_PACKAGE_RELEASE "")
-# Run-time libraries (libbpf1, libxdp1, libnl-3-200, libnl-route-3-200, libcap-ng0, libc6,
-# libstdc++6...) from dpkg-shlibdeps, with the versions the binaries were linked against.
+# Run-time libraries (libbpf1, libxdp1, libnl-3-200, libnl-route-3-200, libcap-ng0, libsystemd0,
+# libmicrohttpd12, libc6, libstdc++6...) from dpkg-shlibdeps, with the versions linked against.
 # Nothing else: xvrrpd speaks netlink and mounts bpffs itself, without ip(8) or mount(8).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # Inspecting the pinned maps and the attached program (docs/bpftool.md).

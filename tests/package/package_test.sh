@@ -223,7 +223,7 @@ test_deb() {
     value=$(dpkg-deb -f "$deb" Depends)
     local depends
     depends=" $(sed 's/ ([^)]*)//g; s/,//g' <<<"$value") "  # " libbpf1 libc6 ... "
-    for field in libbpf1 libxdp1 libnl-3-200 libnl-route-3-200 libcap-ng0 libc6 libstdc++6; do
+    for field in libbpf1 libxdp1 libnl-3-200 libnl-route-3-200 libcap-ng0 libsystemd0 libmicrohttpd12 libc6 libstdc++6; do
         [[ $depends == *" $field "* ]] && ok "Depends on $field" || fail "Depends lacks $field: $value"
     done
     # Conffiles and maintainer scripts.
