@@ -41,6 +41,9 @@ struct ListenAddress {
 
 // "ADDR:PORT" (IPv4) or "[ADDR]:PORT" (IPv6), numeric only, port 1-65535; nullopt otherwise.
 std::optional<ListenAddress> parse_listen_address(std::string_view text);
+// Why a well-formed address can never be bound (multicast, broadcast, IPv6 link-local without
+// an interface, IPv4-mapped), or nullptr.
+const char *unbindable_listen_address(const IpAddress &a);
 
 struct DaemonConfig {
     std::string vip_interface = "dummy0";  // holds the service IPs while master

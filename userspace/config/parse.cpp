@@ -92,6 +92,11 @@ void read_metrics_listen(TableReader &r, std::optional<ListenAddress> &out) {
         return;
     }
     if (auto a = parse_listen_address(*v)) {
+        if (const char *why = unbindable_listen_address(a->address)) {
+            r.diag().error(*r.node("metrics_listen"),
+                           r.name("metrics_listen") + " \"" + printable(*v) + "\": " + why);
+            return;
+        }
         out = *a;
         return;
     }
@@ -226,6 +231,24 @@ std::string_view to_string(LogLevel level) {
             return "debug";
     }
     return "info";
+}
+
+const char *unbindable_listen_address(const IpAddress &a) {
+    const auto &b = a.bytes;
+    if (a.family == Family::IPv4) {
+        if (b[0] >= 224 && b[0] <= 239) return "a multicast address cannot be listened on";
+        if (b[0] == 255 && b[1] == 255 && b[2] == 255 && b[3] == 255)
+            return "the broadcast address cannot be listened on";
+        return nullptr;
+    }
+    if (b[0] == 0xff) return "a multicast address cannot be listened on";
+    if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)
+        return "a link-local address needs an interface, which metrics_listen cannot name; "
+               "use a global or loopback address";
+    bool mapped = b[10] == 0xff && b[11] == 0xff;
+    for (int i = 0; i < 10; i++) mapped = mapped && b[i] == 0;
+    if (mapped) return "an IPv4-mapped address: write the IPv4 address itself (\"127.0.0.1:9650\")";
+    return nullptr;
 }
 
 std::optional<ListenAddress> parse_listen_address(std::string_view text) {

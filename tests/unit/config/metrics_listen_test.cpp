@@ -62,6 +62,26 @@ TEST(MetricsListen, WrongSpellingsAreRefusedWithTheirPosition) {
     }
 }
 
+TEST(MetricsListen, AddressesThatCanNeverBeBoundAreRefusedWithTheReason) {
+    const std::string at = "x.toml:2:18: error: 'metrics_listen' \"";
+    EXPECT_EQ(errors_of("[daemon]\nmetrics_listen = \"224.0.0.18:9650\"\n" + with("")),
+              at + "224.0.0.18:9650\": a multicast address cannot be listened on\n");
+    EXPECT_EQ(errors_of("[daemon]\nmetrics_listen = \"255.255.255.255:9650\"\n" + with("")),
+              at + "255.255.255.255:9650\": the broadcast address cannot be listened on\n");
+    EXPECT_EQ(errors_of("[daemon]\nmetrics_listen = \"[ff02::12]:9650\"\n" + with("")),
+              at + "[ff02::12]:9650\": a multicast address cannot be listened on\n");
+    EXPECT_EQ(errors_of("[daemon]\nmetrics_listen = \"[fe80::1]:9650\"\n" + with("")),
+              at + "[fe80::1]:9650\": a link-local address needs an interface, which " +
+                  "metrics_listen cannot name; use a global or loopback address\n");
+    EXPECT_EQ(errors_of("[daemon]\nmetrics_listen = \"[::ffff:127.0.0.1]:9650\"\n" + with("")),
+              at + "[::ffff:127.0.0.1]:9650\": an IPv4-mapped address: write the IPv4 address " +
+                  "itself (\"127.0.0.1:9650\")\n");
+    // Their neighbours are fine.
+    EXPECT_TRUE(listen_of("\"223.255.255.255:9650\""));
+    EXPECT_TRUE(listen_of("\"[fec0::1]:9650\""));
+    EXPECT_TRUE(listen_of("\"[::fffe:7f00:1]:9650\""));
+}
+
 TEST(MetricsListen, MustBeAString) {
     EXPECT_EQ(errors_of("[daemon]\nmetrics_listen = 9650\n" + with(""))
                   .rfind("x.toml:2:18: error: 'metrics_listen'", 0),
