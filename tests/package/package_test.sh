@@ -9,7 +9,9 @@
 #   package_test.sh deb SOURCE_DIR BUILD_DIR VERSION
 #       cpack -G DEB from BUILD_DIR: the package's files, control fields and conffiles, lintian,
 #       then install, reinstall over an administrator's configuration, remove and purge with
-#       dpkg --root in a scratch root, where the maintainer scripts must never start xvrrpd.
+#       dpkg --root in a scratch root, where the maintainer scripts must never start xvrrpd;
+#       and the postinst alone, where systemd runs, with logging stand-ins for the commands it
+#       calls: what it enables, starts and restarts, and when it does not.
 #   package_test.sh without_gtest SOURCE_DIR BUILD_DIR VERSION
 #       cmake -DBUILD_TESTING=OFF configures with GoogleTest hidden from CMake.
 #
@@ -19,7 +21,8 @@ set -uo pipefail
 
 what=$1 src=$2 build=$3 version=$4
 scratch=$(mktemp -d /tmp/xvrrp-package.XXXXXX)
-trap 'rm -rf "$scratch"' EXIT
+made_etc_xvrrp=0  # check_postinst_decisions made /etc/xvrrp (for a bind mount): removed on exit
+trap 'rm -rf "$scratch"; [ $made_etc_xvrrp -eq 0 ] || rmdir /etc/xvrrp' EXIT
 failures=0
 
 fail() {
@@ -301,6 +304,84 @@ test_deb() {
     if dpkg_root -P xvrrp; then ok "dpkg --root -P"; else cat "$scratch/dpkg.log"; fail "dpkg --root -P"; fi
     left=$(cd "$root" && find . -path ./var/lib/dpkg -prune -o \( -type f -o -type l \) -print)
     [ -z "$left" ] && ok "nothing left after the second purge" || fail "left after the second purge: $left"
+
+    check_postinst_decisions "$deb"
+}
+
+# What the postinst decides where systemd runs, which dpkg --root never shows: the postinst
+# alone (dpkg-deb -e), with deb-systemd-helper, deb-systemd-invoke and systemctl replaced by
+# scripts that only log their arguments, in a mount namespace of its own where /run is a tmpfs
+# (with /run/systemd/system: systemd runs) and /etc/xvrrp a scratch directory.
+check_postinst_decisions() {
+    local deb=$1 ctl=$scratch/control stubs=$scratch/stubs etc=$scratch/etc-xvrrp cmd
+    dpkg-deb -e "$deb" "$ctl" || { fail "dpkg-deb -e"; return; }
+    mkdir -p "$stubs" "$etc"
+    dpkg-deb --fsys-tarfile "$deb" | tar -xO ./etc/xvrrp/xvrrpd.toml >"$scratch/example.toml"
+    sed 's/^#\([a-z[]\)/\1/' "$scratch/example.toml" >"$scratch/written.toml"
+    for cmd in deb-systemd-helper deb-systemd-invoke systemctl; do
+        cat >"$stubs/$cmd" <<STUB
+#!/bin/sh
+echo "$cmd \$*" >>"\$CALLS"
+case " \$* " in *" was-enabled "*) exit "\${WAS_ENABLED:-0}" ;; esac
+exit 0
+STUB
+        chmod +x "$stubs/$cmd"
+    done
+    [ -d /etc/xvrrp ] || { mkdir /etc/xvrrp && made_etc_xvrrp=1; }
+
+    # postinst CONFIG SYSTEMD WAS_ENABLED ARGS...: runs the postinst with CONFIG as
+    # /etc/xvrrp/xvrrpd.toml, systemd running if SYSTEMD is 1, and `deb-systemd-helper
+    # was-enabled` exiting WAS_ENABLED (0: enabled, or never seen); prints the calls it made, one
+    # per line, then its output.
+    postinst() {
+        local config=$1 systemd=$2 was_enabled=$3
+        shift 3
+        cp "$config" "$etc/xvrrpd.toml"
+        : >"$scratch/calls"
+        CALLS=$scratch/calls WAS_ENABLED=$was_enabled PATH="$stubs:$PATH" unshare -m sh -c '
+            set -e
+            mount --bind "$1" /etc/xvrrp
+            mount -t tmpfs none /run
+            [ "$2" = 1 ] && mkdir -p /run/systemd/system
+            shift 2
+            env -u DPKG_ROOT "$@"
+        ' sh "$etc" "$systemd" "$ctl/postinst" "$@" >"$scratch/postinst.out" 2>&1 ||
+            echo "postinst exited $?" >>"$scratch/postinst.out"
+        cat "$scratch/calls" "$scratch/postinst.out"
+    }
+    # expect WHAT OUTPUT PATTERN...: each extended regular expression matches a line of OUTPUT
+    # ("!PATTERN": none does).
+    expect() {
+        local what=$1 output=$2 pattern
+        shift 2
+        for pattern in "$@"; do
+            if [ "${pattern#!}" != "$pattern" ]; then
+                grep -Eq -- "${pattern#!}" <<<"$output" &&
+                    { fail "$what: '${pattern#!}' in:"; echo "$output"; } || ok "$what: no '${pattern#!}'"
+            else
+                grep -Eq -- "$pattern" <<<"$output" && ok "$what: '$pattern'" ||
+                    { fail "$what: no '$pattern' in:"; echo "$output"; }
+            fi
+        done
+    }
+    local out
+    out=$(postinst "$scratch/example.toml" 1 0 configure "")
+    expect "first installation, the example" "$out" "^deb-systemd-helper update-state xvrrpd.service" \
+        "!enable xvrrpd" "!deb-systemd-invoke" "not enabled or started: /etc/xvrrp/xvrrpd.toml"
+    out=$(postinst "$scratch/written.toml" 1 0 configure "")
+    expect "first installation, a written configuration" "$out" \
+        "^deb-systemd-helper enable xvrrpd.service" "^deb-systemd-invoke start xvrrpd.service" \
+        "^systemctl --system daemon-reload"
+    out=$(postinst "$scratch/written.toml" 1 0 configure 0.0.9)
+    expect "upgrade, a written configuration" "$out" "^deb-systemd-invoke restart xvrrpd.service"
+    out=$(postinst "$scratch/written.toml" 1 1 configure 0.0.9)
+    expect "upgrade of a disabled unit" "$out" "^deb-systemd-helper update-state xvrrpd.service" \
+        "!helper enable"
+    out=$(postinst "$scratch/example.toml" 1 0 configure 0.0.9)
+    expect "upgrade, still the example" "$out" "!deb-systemd-invoke" "!helper enable"
+    out=$(postinst "$scratch/written.toml" 0 0 configure "")
+    expect "no systemd running" "$out" "!deb-systemd-invoke" "!daemon-reload" \
+        "systemd is not running here"
 }
 
 # BUILD_TESTING=OFF configures on a host without GoogleTest: libgtest-dev's headers, CMake
