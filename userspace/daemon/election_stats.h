@@ -30,6 +30,13 @@ struct ElectionStats {
     std::map<std::string, uint64_t, std::less<>> takeovers;               // by cause
     std::optional<double> last_transition_unix;                           // CLOCK_REALTIME, seconds
 
+    // Entries into Master, whatever their cause (status --json: became_master).
+    uint64_t became_master() const {
+        uint64_t n = 0;
+        for (const auto &[cause, count] : takeovers) n += count;
+        return n;
+    }
+
     void record(vrrp::State from, vrrp::State to, std::string_view cause) {
         transitions[{std::string(vrrp::to_string(from)), std::string(vrrp::to_string(to))}]++;
         if (to == vrrp::State::Master) takeovers[std::string(cause)]++;

@@ -93,10 +93,7 @@ Instance::Instance(const config::Instance &cfg, Uplink &uplink, net::AddressEdit
     const uint64_t lease = ns(cfg_.lease);
     const dataplane::LeaseSlot slot = binding_->lease();
     // Runs on an advert thread after each advert: a plain store into the mmap'ed lease.
-    opts.on_sent = [slot, lease, renewals = lease_renewals_](uint64_t now_ns) {
-        slot.renew_until(now_ns + lease);
-        renewals->fetch_add(1, std::memory_order_relaxed);  // any lane's thread
-    };
+    opts.on_sent = [slot, lease](uint64_t now_ns) { slot.renew_until(now_ns + lease); };
     opts.spread = cfg_.advert_thread.spread == config::AdvertSpread::Staggered
                       ? tx::Spread::Staggered
                       : tx::Spread::Redundant;
@@ -319,7 +316,6 @@ void Instance::apply(const vrrp::Actions &actions, TimePoint now, const std::str
                          last_state_ == vrrp::State::Backup ? master_down_cause_ : "owner");
         if (last_state_ == vrrp::State::Backup) heard_lower_priority_ = false;
         last_state_ = sm_.state();
-        if (last_state_ == vrrp::State::Master) became_master_++;
     }
     if (stopped_ && !cleaned_up_ && !sm_.releasing()) clean_up_after_stop();
 }
@@ -498,9 +494,9 @@ InstanceStatus Instance::status(TimePoint now) const {
     s.advert_spread =
         cfg_.advert_thread.spread == config::AdvertSpread::Staggered ? "staggered" : "redundant";
     s.takeovers_by_advert_thread = sent.takeovers_by_lane;
-    s.became_master = became_master_;
+    s.became_master = election_.became_master();
     s.advert_lateness = sent.lateness;
-    s.lease_renewals = lease_renewals_->load(std::memory_order_relaxed);
+    s.lease_renewals = sent.sent;  // on_sent renews the lease after every advert sent
     s.election = election_;
     if (binding_) {
         s.kernel = binding_->stats(now);

@@ -17,7 +17,6 @@
 // entries go when the hold ends; stop_now() ends it at once.
 #pragma once
 
-#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,7 +54,7 @@ struct InstanceStatus {
     // For metrics (docs/metrics.md).
     ElectionStats election;
     tx::LatenessHistogram advert_lateness;  // the advert threads' wake-ups
-    uint64_t lease_renewals = 0;            // by the advert threads, one per advert sent
+    uint64_t lease_renewals = 0;            // by the advert threads: one per advert sent
 };
 
 class Instance {
@@ -120,8 +119,7 @@ class Instance {
     std::vector<TimePoint> garp_due_;      // sorted: the bursts after becoming master
     std::optional<TimePoint> refresh_at_;  // next garp_refresh round while master
     vrrp::State last_state_ = vrrp::State::Initialize;
-    uint64_t became_master_ = 0;  // entries into MASTER since start (status: became_master)
-    bool stopped_ = false;        // shutdown() ran
+    bool stopped_ = false;  // shutdown() ran
     bool said_no_kernel_timer_ = false;
     bool cleaned_up_ = false;  // and nothing of this instance is left in the kernel
     std::string release_cut_;  // why a release hold was ended early, for the log
@@ -132,8 +130,6 @@ class Instance {
     ElectionStats election_;
     std::string_view master_down_cause_ = "master_down";
     bool heard_lower_priority_ = false;  // a discarded lower-priority advert (preempt)
-    std::shared_ptr<std::atomic<uint64_t>> lease_renewals_ =
-        std::make_shared<std::atomic<uint64_t>>(0);
 };
 
 }  // namespace xvrrp::daemon
