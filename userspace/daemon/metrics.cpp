@@ -7,8 +7,11 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstring>
+#include <optional>
 
+#include "common/timerfd.h"
 #include "daemon/exposition.h"
 #include "daemon/log.h"
 #include "dataplane/tables.h"
@@ -284,13 +287,10 @@ void MetricsServer::on_ready() {
 // MHD's next deadline of its own (a connection's timeout, or work left to do now).
 void MetricsServer::arm_timer() {
     MHD_UNSIGNED_LONG_LONG ms = 0;
-    itimerspec its{};
-    if (MHD_get_timeout(mhd_, &ms) == MHD_YES) {
-        uint64_t ns = std::max<uint64_t>(uint64_t(ms) * 1'000'000, 1);
-        its.it_value.tv_sec = time_t(ns / 1'000'000'000);
-        its.it_value.tv_nsec = long(ns % 1'000'000'000);
-    }
-    timerfd_settime(timer_.get(), 0, &its, nullptr);
+    std::optional<std::chrono::steady_clock::time_point> when;
+    if (MHD_get_timeout(mhd_, &ms) == MHD_YES)
+        when = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    arm_timerfd_once(timer_.get(), when);
 }
 
 }  // namespace xvrrp::daemon
