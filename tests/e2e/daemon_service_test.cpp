@@ -154,16 +154,21 @@ TEST(Service, WatchdogPingsComeFromTheLoopAndStopWhenItIsWedged) {
     EXPECT_EQ(lab.stop("s1", SIGTERM), 0) << describe(lab, notify);
 }
 
+// Starts xvrrpd on s1 as systemd would, with the lab's configuration but `from` replaced by
+// `to`.
+void start_changed(Lab &lab, const NotifySocket &notify, const std::string &from,
+                   const std::string &to) {
+    std::string config = lab.xvrrpd_config("s1", xvrrpd_options(150));
+    config.replace(config.find(from), from.size(), to);
+    Lab::write_file(lab.config_path("s1"), config);
+    ServiceEnvironment env(notify.path(), "200000");
+    lab.start_xvrrpd_with("s1", lab.config_path("s1"));
+}
+
 TEST(Service, AFailedStartTellsSystemdWhyAndIsNeverReady) {
     Lab lab;
     NotifySocket notify(lab.dir("s1") + "/notify.sock");
-    std::string config = lab.xvrrpd_config("s1", xvrrpd_options(150));
-    config.replace(config.find("interface = \"eth0\""), 18, "interface = \"nosuch0\"");
-    Lab::write_file(lab.config_path("s1"), config);
-    {
-        ServiceEnvironment env(notify.path(), "200000");
-        lab.start_xvrrpd_with("s1", lab.config_path("s1"));
-    }
+    start_changed(lab, notify, "interface = \"eth0\"", "interface = \"nosuch0\"");
     EXPECT_EQ(lab.wait_exit("s1"), 1) << describe(lab, notify);
     int failed = -1;
     for (size_t i = 0; i < notify.messages().size(); i++)
@@ -177,13 +182,7 @@ TEST(Service, AFailedStartTellsSystemdWhyAndIsNeverReady) {
 TEST(Service, ABadConfigurationTellsSystemdWhyAndIsNeverReady) {
     Lab lab;
     NotifySocket notify(lab.dir("s1") + "/notify.sock");
-    std::string config = lab.xvrrpd_config("s1", xvrrpd_options(150));
-    config.replace(config.find("vrid = 51"), 9, "vrid = 300");
-    Lab::write_file(lab.config_path("s1"), config);
-    {
-        ServiceEnvironment env(notify.path(), "200000");
-        lab.start_xvrrpd_with("s1", lab.config_path("s1"));
-    }
+    start_changed(lab, notify, "vrid = 51", "vrid = 300");
     EXPECT_EQ(lab.wait_exit("s1"), 2) << describe(lab, notify);
     EXPECT_GE(notify.wait_for("STATUS=failed: bad configuration in " + lab.config_path("s1") +
                               " (exit 2, not restarted): the log has each error"),
