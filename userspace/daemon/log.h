@@ -69,10 +69,6 @@ void debug(const Scope &s, const std::string &m) {
     log(Level::Debug, s, m);
 }
 
-// `s` as a JSON string literal, quotes included, for the json format: control characters
-// escaped, and bytes that are not UTF-8 written as U+FFFD, so that every line parses.
-std::string json_string(std::string_view s);
-
 // Routes libbpf's and libxdp's own messages into the log at level debug (libxdp's attempt to
 // load its dispatcher fails loudly on kernels that refuse freplace, and then falls back fine;
 // our own errors carry the context a user needs).

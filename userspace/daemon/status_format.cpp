@@ -2,23 +2,10 @@
 
 #include <cstdio>
 
+#include "common/json.h"
+
 namespace xvrrp::daemon {
 namespace {
-
-std::string quote(const std::string &s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        if (static_cast<unsigned char>(c) < 0x20) {
-            char buf[8];
-            snprintf(buf, sizeof buf, "\\u%04x", c);
-            out += buf;
-            continue;
-        }
-        out += c;
-    }
-    return out + "\"";
-}
 
 std::string fixed(double v, int digits) {
     char buf[32];
@@ -81,12 +68,12 @@ std::string status_json(const std::vector<InstanceStatus> &instances) {
         const auto &s = instances[i];
         std::string vips = "[";
         for (size_t k = 0; k < s.virtual_ips.size(); k++)
-            vips += (k ? "," : "") + quote(s.virtual_ips[k]);
+            vips += (k ? "," : "") + json_string(s.virtual_ips[k]);
         vips += "]";
-        j += std::string(i ? "," : "") + "{\"name\":" + quote(s.name) +
-             ",\"interface\":" + quote(s.interface) + ",\"vrid\":" + std::to_string(s.vrid) +
-             ",\"state\":" + quote(s.state) + ",\"priority\":" + std::to_string(s.priority) +
-             ",\"master\":" + (s.master ? quote(*s.master) : "null") +
+        j += std::string(i ? "," : "") + "{\"name\":" + json_string(s.name) +
+             ",\"interface\":" + json_string(s.interface) + ",\"vrid\":" + std::to_string(s.vrid) +
+             ",\"state\":" + json_string(s.state) + ",\"priority\":" + std::to_string(s.priority) +
+             ",\"master\":" + (s.master ? json_string(*s.master) : "null") +
              ",\"master_priority\":" + std::to_string(s.master_priority) +
              ",\"adverts_sent\":" + std::to_string(s.adverts_sent) +
              ",\"adverts_received\":" + std::to_string(s.adverts_received) +
@@ -94,10 +81,10 @@ std::string status_json(const std::vector<InstanceStatus> &instances) {
              ",\"advert_max_lateness_ms\":" + fixed(s.advert_max_lateness_ms, 3) +
              ",\"last_advert_age_ms\":" +
              (s.last_advert_age_ms ? fixed(*s.last_advert_age_ms, 3) : "null") +
-             ",\"tx_path\":" + quote(s.tx_path) + ",\"xdp_mode\":" + quote(s.xdp_mode) +
+             ",\"tx_path\":" + json_string(s.tx_path) + ",\"xdp_mode\":" + json_string(s.xdp_mode) +
              ",\"arp_answering\":" + (s.arp_answering ? "true" : "false") +
              ",\"takeover_armed\":" + (s.takeover_armed ? "true" : "false") +
-             ",\"virtual_ips\":" + vips + ",\"advert_spread\":" + quote(s.advert_spread) +
+             ",\"virtual_ips\":" + vips + ",\"advert_spread\":" + json_string(s.advert_spread) +
              ",\"advert_lanes\":" + lanes_json(s.advert_lanes) +
              ",\"takeovers_by_advert_thread\":" + std::to_string(s.takeovers_by_advert_thread) +
              ",\"became_master\":" + std::to_string(s.became_master) +

@@ -1,12 +1,12 @@
-// The json log format's strings (userspace/daemon/log.cpp): every line must parse, whatever
-// bytes an interface name or a library message carries.
+// The daemon's JSON strings (userspace/common/json.h: the json log format, status --json):
+// every line must parse, whatever bytes an interface name or a library message carries.
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "daemon/log.h"
+#include "common/json.h"
 
-using xvrrp::daemon::json_string;
+using xvrrp::json_string;
 
 TEST(LogJson, EscapesQuotesBackslashesAndControlCharacters) {
     EXPECT_EQ(json_string(""), "\"\"");
