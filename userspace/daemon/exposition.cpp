@@ -5,34 +5,34 @@
 
 namespace xvrrp::daemon {
 
-std::string escape_label_value(std::string_view value) {
+namespace {
+
+// Backslash and newline escaped, as the text format wants in HELP text and label values; the
+// double quote too where it would end the value.
+std::string escape(std::string_view text, bool quote) {
     std::string out;
-    out.reserve(value.size());
-    for (char c : value) {
+    out.reserve(text.size());
+    for (char c : text) {
         if (c == '\\')
             out += "\\\\";
-        else if (c == '"')
-            out += "\\\"";
         else if (c == '\n')
             out += "\\n";
+        else if (quote && c == '"')
+            out += "\\\"";
         else
             out += c;
     }
     return out;
 }
 
+}  // namespace
+
+std::string escape_label_value(std::string_view value) {
+    return escape(value, true);
+}
+
 std::string escape_help(std::string_view help) {
-    std::string out;
-    out.reserve(help.size());
-    for (char c : help) {
-        if (c == '\\')
-            out += "\\\\";
-        else if (c == '\n')
-            out += "\\n";
-        else
-            out += c;
-    }
-    return out;
+    return escape(help, false);
 }
 
 std::string format_value(double value) {
