@@ -5,12 +5,21 @@
 // on the stalled CPU, the same stall is a takeover: the stall is real, and the test can fail.
 // A real failure (the master's port cut) still fails over. Asserts on what happened, never on
 // how fast.
+//
+// The claim is about one stalled CPU. On a shared host the hypervisor sometimes holds the other
+// vCPU too, for milliseconds, in the middle of a stall the test injects: then both CPUs are
+// stalled and a takeover is the right answer. A watcher on the other CPU measures how late it
+// wakes while each stall lasts; a round in which it was held longer than kOtherCpuHeld is not
+// counted and is run again, and the test needs kCleanRounds counted rounds.
 #include <gtest/gtest.h>
 #include <pthread.h>
 #include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <fstream>
+#include <iostream>
 #include <thread>
 
 #include "e2e/lab_fixture.h"
@@ -33,22 +42,57 @@ class RtThrottlingOff {
     long before_ = 950000;
 };
 
+// Pins the calling thread to `cpu` at SCHED_FIFO `priority`.
+void pin_fifo(int cpu, int priority) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+    sched_param p{};
+    p.sched_priority = priority;
+    pthread_setschedparam(pthread_self(), SCHED_FIFO, &p);
+}
+
 // Holds `cpu` with a SCHED_FIFO 99 busy loop for `length`.
 void stall_cpu(int cpu, std::chrono::milliseconds length) {
     std::thread t([&] {
-        cpu_set_t set;
-        CPU_ZERO(&set);
-        CPU_SET(cpu, &set);
-        pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-        sched_param p{};
-        p.sched_priority = 99;
-        pthread_setschedparam(pthread_self(), SCHED_FIFO, &p);
+        pin_fifo(cpu, 99);
         auto end = std::chrono::steady_clock::now() + length;
         while (std::chrono::steady_clock::now() < end) {
         }
     });
     t.join();
 }
+
+// While it lives, a SCHED_FIFO 98 thread on `cpu` wakes every 100 us and records the latest it
+// woke: how long the host held that CPU.
+class CpuWatcher {
+  public:
+    explicit CpuWatcher(int cpu)
+        : thread_([this, cpu] {
+              pin_fifo(cpu, 98);
+              using clock = std::chrono::steady_clock;
+              auto next = clock::now();
+              while (!stop_.load(std::memory_order_relaxed)) {
+                  next += std::chrono::microseconds(100);
+                  std::this_thread::sleep_until(next);
+                  auto now = clock::now();
+                  worst_ = std::max(worst_, now - next);
+                  if (now > next) next = now;
+              }
+          }) {}
+    // Stops the watcher and returns the worst lateness it saw.
+    std::chrono::nanoseconds stop() {
+        stop_ = true;
+        thread_.join();
+        return worst_;
+    }
+
+  private:
+    std::atomic<bool> stop_{false};
+    std::chrono::nanoseconds worst_{0};
+    std::thread thread_;
+};
 
 // s1 (150) master, s2 (100) backup at 1 ms, real-time as a low-latency pair runs them; s1's
 // advert threads on `s1_cpus`.
@@ -77,17 +121,43 @@ size_t takeovers(const Lab &lab) {
 
 TEST(CpuStall, OneStalledCpuIsNoTakeoverWithAnAdvertThreadOnEachCpu) {
     if (sysconf(_SC_NPROCESSORS_ONLN) < 2) GTEST_SKIP() << "needs two CPUs";
+    // The master-down interval at 1 ms adverts is above 3 ms; a hold of the other CPU shorter
+    // than this leaves the master's other advert thread time to be heard.
+    constexpr auto kOtherCpuHeld = std::chrono::milliseconds(1);
+    constexpr int kCleanRounds = 10, kMaxRounds = 30;
     RtThrottlingOff rt;
     Lab lab;
     ASSERT_TRUE(start_fast_pair(lab, "[0, 1]"));
-    const size_t before = takeovers(lab);
-    for (int round = 0; round < 5; ++round)
-        for (int cpu : {0, 1}) {
-            stall_cpu(cpu, std::chrono::milliseconds(20));
-            std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    int clean = 0, voided = 0;
+    for (int round = 0; round < kMaxRounds && clean < kCleanRounds; ++round) {
+        const int cpu = round % 2;
+        const size_t before = takeovers(lab);
+        CpuWatcher other(1 - cpu);
+        stall_cpu(cpu, std::chrono::milliseconds(20));
+        std::this_thread::sleep_for(std::chrono::milliseconds(30));
+        const auto held = other.stop();
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));  // its log line, if any
+        const size_t after = takeovers(lab);
+        if (held > kOtherCpuHeld) {
+            ++voided;
+            std::cout << "round " << round << ": CPU " << 1 - cpu << " was held "
+                      << std::chrono::duration<double, std::milli>(held).count() << " ms while CPU "
+                      << cpu << " stalled; not counted (" << after - before << " takeover(s))\n";
+            if (after != before) ASSERT_TRUE(lab.wait_states("MASTER", "BACKUP")) << describe(lab);
+            continue;
         }
-    EXPECT_EQ(takeovers(lab), before) << "a stall of one CPU made the backup take over\n"
-                                      << describe(lab);
+        ++clean;
+        ASSERT_EQ(after, before) << "a stall of CPU " << cpu
+                                 << " alone made the backup take over (CPU " << 1 - cpu
+                                 << " held at most "
+                                 << std::chrono::duration<double, std::micro>(held).count()
+                                 << " us)\n"
+                                 << describe(lab);
+    }
+    std::cout << clean << " rounds counted, " << voided << " not counted\n";
+    if (clean < kCleanRounds)
+        GTEST_SKIP() << "the host held the other CPU too in " << voided << " of " << clean + voided
+                     << " rounds: no stall of one CPU alone to test";
     EXPECT_EQ(lab.state("s1"), "MASTER");
     // A real failure still fails over.
     lab.cut("s1");
