@@ -143,7 +143,9 @@ TEST(CpuStall, OneStalledCpuIsNoTakeoverWithAnAdvertThreadOnEachCpu) {
             std::cout << "round " << round << ": CPU " << 1 - cpu << " was held "
                       << std::chrono::duration<double, std::milli>(held).count() << " ms while CPU "
                       << cpu << " stalled; not counted (" << after - before << " takeover(s))\n";
-            if (after != before) ASSERT_TRUE(lab.wait_states("MASTER", "BACKUP")) << describe(lab);
+            if (after != before) {
+                ASSERT_TRUE(lab.wait_states("MASTER", "BACKUP")) << describe(lab);
+            }
             continue;
         }
         ++clean;
