@@ -139,12 +139,15 @@ void configure(Kernel &k, const Scenario &sc) {
             check_control(k.control->arm_master_down(c.vrid, kDay), c, "arm");
         }
     }
+    uint32_t no_accept = 0;
     for (const auto &v : sc.vips) {
         xvrrp_vip vip{};
         std::copy(v.mac.begin(), v.mac.end(), vip.mac);
         vip.vrid = v.vrid;
+        if (v.no_accept) vip.flags = XVRRP_VIP_NO_ACCEPT, no_accept++;
         k.tables->set_vip(v.addr, vip);
     }
+    k.tables->set_no_accept_vips(no_accept);
     k.take_events();  // the takeovers' events
 }
 

@@ -181,7 +181,16 @@ Expectation Oracle::judge_arp(const Bytes &f, size_t a, Expectation e) const {
 std::vector<Expectation> Oracle::judge_ipv4(const Bytes &f, size_t ip, Expectation e,
                                             Window now) const {
     if (f.size() < ip + 20) return {pass(e, f, "IPv4 header cut short: passed")};
-    if (f[ip + 9] != kProtoVrrp) return {pass(e, f, fmt("IPv4 protocol %u: passed", f[ip + 9]))};
+    if (f[ip + 9] != kProtoVrrp) {
+        // RFC 5798 6.4.3 (docs/configuration.md, accept): the destination is all that counts.
+        const VipConfig *vip = sc_.vip(addr_at(f, ip + 16));
+        if (vip && vip->no_accept)
+            return {drop(e,
+                         fmt("IPv4 protocol %u to a VIP of VRID %u, accept mode off: dropped",
+                             f[ip + 9], vip->vrid),
+                         {{"ipv4_drop_no_accept", 1}})};
+        return {pass(e, f, fmt("IPv4 protocol %u: passed", f[ip + 9]))};
+    }
     // What ip_rcv() would check before any VRRP socket saw the packet (RFC 791).
     const CounterMap bad_ip = {{"vrrp_drop_ip_malformed", 1}};
     size_t ihl = (f[ip] & 0xf) * 4u, tot = be16(f, ip + 2);

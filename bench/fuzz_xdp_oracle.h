@@ -40,12 +40,14 @@ struct VridConfig {
     bool took_over = false;    // the timer fired while armed, before the run
     bool disarm_after_takeover = false;
     std::vector<uint32_t> allowed_srcs = {};
+    bool accept = true;  // accept mode (bpf/accept.h): false drops IPv4 sent to its VIPs
 };
 
 struct VipConfig {
     uint32_t addr;  // network byte order
     uint8_t vrid;
     Mac mac;
+    bool no_accept = false;  // XVRRP_VIP_NO_ACCEPT: its VRID has accept mode off
 };
 
 // Everything the frames are about: our MAC, the VRIDs, the service IPs.

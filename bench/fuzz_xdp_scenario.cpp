@@ -1,6 +1,6 @@
 // The VRIDs the fuzzer configures: each role the controller gives a VRID, VRRPv2 and v3, fast
-// mode, an allow-list, and the kernel's own takeover. Leases a day ahead or long past, timers
-// armed for a day: no verdict depends on when a frame runs.
+// mode, an allow-list, accept mode off, and the kernel's own takeover. Leases a day ahead or long
+// past, timers armed for a day: no verdict depends on when a frame runs.
 #include "fuzz_xdp_oracle.h"
 
 namespace xvrrp::fuzz {
@@ -12,7 +12,7 @@ Scenario default_scenario() {
     constexpr uint32_t M = XVRRP_ROLE_MASTER, A = XVRRP_ROLE_TAKEOVER_ARMED, P = XVRRP_ROLE_PREEMPT,
                        R = XVRRP_ROLE_RELEASING;
     auto add = [&](VridConfig c, std::initializer_list<const char *> vips) {
-        for (const char *v : vips) sc.vips.push_back({ip(v), c.vrid, mac});
+        for (const char *v : vips) sc.vips.push_back({ip(v), c.vrid, mac, !c.accept});
         sc.vrids.push_back(std::move(c));
     };
     add({.vrid = 10, .name = "master", .role = M | P, .lease_fresh = true},
@@ -25,8 +25,14 @@ Scenario default_scenario() {
          .advert_interval_ns = 500'000,
          .lease_fresh = true},
         {"192.0.2.20"});
-    add({.vrid = 30, .name = "backup", .role = A | P, .watching = true}, {"192.0.2.30"});
-    add({.vrid = 40, .name = "master", .priority = 150, .role = M | P, .lease_fresh = false},
+    add({.vrid = 30, .name = "backup", .role = A | P, .watching = true, .accept = false},
+        {"192.0.2.30"});
+    add({.vrid = 40,
+         .name = "master with accept mode off",
+         .priority = 150,
+         .role = M | P,
+         .lease_fresh = false,
+         .accept = false},
         {"192.0.2.40"});
     add({.vrid = 50, .name = "releasing", .role = R | P, .lease_fresh = true},
         {"192.0.2.50", "192.0.2.51"});

@@ -40,6 +40,7 @@ struct Path {
     Bytes frame;
     int expect_action;
     int floor_fd;  // subtracted: the bare XDP_PASS program, or the restore-only program
+    uint32_t no_accept_vips = 0;  // meta while it runs: 0, or VIPs refuse traffic (accept.h)
     std::vector<double> ns = {};
     std::vector<double> floor_ns = {};
 };
@@ -112,7 +113,8 @@ int main(int argc, char **argv) {
                           .rx_state = bpf_map__fd(bench->maps.rx_state),
                           .counters = bpf_map__fd(bench->maps.counters),
                           .events = bpf_map__fd(bench->maps.events),
-                          .cpu_watch = bpf_map__fd(bench->maps.cpu_watch)};
+                          .cpu_watch = bpf_map__fd(bench->maps.cpu_watch),
+                          .meta = bpf_map__fd(bench->maps.meta)};
     dataplane::ControlTables tables(fds);
     dataplane::LeaseTable leases(fds.leases);
     dataplane::ControlProgram control(bpf_program__fd(bench->progs.xvrrp_control));
@@ -144,6 +146,14 @@ int main(int argc, char **argv) {
         by_clock.answering = 2;
         bpf_map_update_elem(fds.leases, &key, &by_clock, BPF_ANY);
     }
+    {
+        // VRID 53's service IP refuses traffic (accept mode off), for the rows that set meta.
+        xvrrp_vip vip{};
+        std::copy(kServerMac.begin(), kServerMac.end(), vip.mac);
+        vip.vrid = 53;
+        vip.flags = XVRRP_VIP_NO_ACCEPT;
+        tables.set_vip(ip("192.0.2.102"), vip);
+    }
     // A backup's advert path: VRID 53 watches its master (the Master_Down_Timer armed).
     {
         xvrrp_instance inst{};
@@ -160,6 +170,8 @@ int main(int argc, char **argv) {
     tcp.ttl = 64;
     tcp.dst = ip("192.0.2.100");
     Bytes foreign = cat({eth(kServerMac, kClientMac, 0x0800), ipv4(tcp, Bytes(20 + 6, 0))});
+    tcp.dst = ip("192.0.2.102");
+    Bytes refused = cat({eth(kServerMac, kClientMac, 0x0800), ipv4(tcp, Bytes(20 + 6, 0))});
     VrrpFields v;  // master 192.0.2.11, priority 150 >= ours: accepted, re-arms the timer
     v.vrid = 53;
     VrrpFields bad = v;
@@ -173,6 +185,8 @@ int main(int argc, char **argv) {
     int restore_xvrrp = bpf_program__fd(bench->progs.bench_arp_restore_xvrrp);
     std::vector<Path> paths = {
         {"foreign IPv4/TCP (pass)", xvrrp, foreign, XDP_PASS, pass},
+        {"... while a VIP has accept off (pass)", xvrrp, foreign, XDP_PASS, pass, 1},
+        {"IPv4/TCP to a VIP, accept off (drop)", xvrrp, refused, XDP_DROP, pass, 1},
         {"ARP request for VIP (reply, XDP_TX)", restore_xvrrp, arp_request_frame(), XDP_TX,
          restore_pass},
         {"ARP reply, lease checked by the clock", restore_xvrrp,
@@ -185,6 +199,7 @@ int main(int argc, char **argv) {
     };
     for (auto &p : paths) {
         int action;
+        tables.set_no_accept_vips(p.no_accept_vips);
         run(p.prog_fd, p.frame, 1, &action);
         if (action != p.expect_action) {
             fprintf(stderr, "%s: action %d, expected %d\n", p.name.c_str(), action,
@@ -195,6 +210,7 @@ int main(int argc, char **argv) {
 
     for (int r = 0; r < rounds; r++) {
         for (auto &p : paths) {
+            tables.set_no_accept_vips(p.no_accept_vips);
             p.floor_ns.push_back(run(p.floor_fd, p.frame, repeat, nullptr));
             p.ns.push_back(run(p.prog_fd, p.frame, repeat, nullptr));
         }

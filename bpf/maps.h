@@ -69,7 +69,7 @@ struct {
     __uint(max_entries, XVRRP_RINGBUF_BYTES);
 } events SEC(".maps");
 
-/* controller-written: the schema version of pinned maps (never read by BPF) */
+/* controller-written: the schema version of pinned maps, and whether any VIP refuses traffic */
 struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);
     __uint(max_entries, 1);

@@ -4,6 +4,7 @@
  *
  *   ARP request for a service IP  -> arp.h: answered in place (XDP_TX) or dropped
  *   IPv4 protocol 112 (VRRP)      -> advert.h: validated, recorded, timer re-armed, consumed
+ *   other IPv4 to a service IP    -> accept.h: dropped if its instance has accept mode off
  *   everything else               -> XDP_PASS after a few instructions
  *
  * xvrrp_control (control.h) is the controller's command channel into the per-VRID state, run
@@ -18,6 +19,7 @@
 #include "maps.h"
 #include "arp.h"
 #include "advert.h"
+#include "accept.h"
 #include "control.h"
 
 static __always_inline int xvrrp_process(struct xdp_md *ctx)
@@ -36,6 +38,8 @@ static __always_inline int xvrrp_process(struct xdp_md *ctx)
         iph = nh.pos;
         if ((void *)(iph + 1) <= data_end && iph->protocol == XVRRP_IPPROTO_VRRP)
             return handle_vrrp(&nh, data_end);
+        if ((void *)(iph + 1) <= data_end)
+            return handle_ipv4_to_vip(iph);
         return XDP_PASS;
     }
     if (proto == -2)

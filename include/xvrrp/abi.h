@@ -23,7 +23,8 @@
  *                                                           xvrrp_control)
  *   counters      u32 0 (percpu)      xvrrp_counters        BPF only
  *   events        ring buffer         xvrrp_event           BPF -> controller
- *   meta          u32 0 (array)       xvrrp_meta            controller (schema version of pins)
+ *   meta          u32 0 (array)       xvrrp_meta            controller (schema version of pins,
+ *                                                           how many VIPs refuse traffic)
  *
  * One copy of the program and its maps serves one interface, so keys carry no ifindex.
  * Addresses are kept in network byte order (__be32) exactly as they sit in the packet.
@@ -49,7 +50,7 @@
 #endif
 
 /* Bump when any struct below changes layout: the controller refuses pins of another version. */
-#define XVRRP_SCHEMA_VERSION 5
+#define XVRRP_SCHEMA_VERSION 6
 
 /* Per interface (one copy of the program and its maps per uplink). Sized for every VRID in use
  * with 16 service IPs and 16 allowed advert sources each; the configuration is checked against
@@ -132,10 +133,17 @@ struct xvrrp_vip_key {
     __be32 addr; /* IPv4 service address */
 };
 
+enum xvrrp_vip_flags {
+    /* Accept mode off (RFC 5798 6.4.3) and this server not the address owner: IPv4 packets
+     * addressed to the VIP are dropped, whatever the role (a backup never accepts them, 6.4.2).
+     * ARP for it is answered as ever. */
+    XVRRP_VIP_NO_ACCEPT = 1u << 0,
+};
+
 struct xvrrp_vip {
     __u8 mac[6]; /* answered as the VIP's hardware address (interface MAC or virtual MAC) */
     __u8 vrid;
-    __u8 pad;
+    __u8 flags; /* enum xvrrp_vip_flags */
 };
 
 /* ---- controller-written: advert source allow-list ------------------------------------- */
@@ -171,6 +179,8 @@ struct xvrrp_lease {
 
 struct xvrrp_meta {
     __u32 schema_version; /* XVRRP_SCHEMA_VERSION of the controller that created the pins */
+    /* VIPs with XVRRP_VIP_NO_ACCEPT. While 0, IPv4 packets pass without a vips lookup. */
+    __u32 no_accept_vips;
 };
 
 /* ---- BPF-written: per-VRID receive state and the VRID's timer ------------------------- */
@@ -303,6 +313,7 @@ struct xvrrp_control {
     X(arp_pass, "ARP not asking for a VIP (or a reply): passed to the kernel")                    \
     X(arp_pass_other_host, "ARP request for a VIP unicast to another host's MAC: passed")         \
     X(vlan_too_deep, "more than two VLAN tags: passed unparsed")                                  \
+    X(ipv4_drop_no_accept, "IPv4 packet to a VIP with accept mode off (RFC 5798 6.4.3): dropped") \
     X(vrrp_valid, "valid VRRP advert")                                                            \
     X(vrrp_accepted, "valid advert RFC 5798 6.4.2 accepts (restarts Master_Down_Timer if armed)") \
     X(vrrp_ignored_lower_prio, "valid advert below our priority with preempt: not accepted")      \
@@ -385,7 +396,7 @@ static_assert(sizeof(xvrrp_cpu_watch) == 16 + 8 + 7 * 8);
 static_assert(offsetof(xvrrp_rx_state, flags) == 16);
 static_assert(sizeof(xvrrp_control) == 40);
 static_assert(sizeof(xvrrp_event) == 48);
-static_assert(sizeof(xvrrp_meta) == 4);
+static_assert(sizeof(xvrrp_meta) == 8);
 static_assert(sizeof(xvrrp_counters) % 8 == 0);
 #endif
 

@@ -141,10 +141,12 @@ class XdpTest : public ::testing::Test {
         control_->disarm_master_down(vrid);
     }
 
-    void add_vip(const char *addr, const Mac &mac = kServerMac, uint8_t vrid = kVrid) {
+    void add_vip(const char *addr, const Mac &mac = kServerMac, uint8_t vrid = kVrid,
+                 uint8_t flags = 0) {
         xvrrp_vip vip{};
         std::copy(mac.begin(), mac.end(), vip.mac);
         vip.vrid = vrid;
+        vip.flags = flags;
         tables_->set_vip(ip(addr), vip);
     }
 

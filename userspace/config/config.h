@@ -131,7 +131,7 @@ struct Instance {
     Duration advert_interval = std::chrono::seconds(1);
     bool preempt = true;
     Duration preempt_delay{0};
-    bool accept = false;  // accept mode, RFC 5798 6.1
+    bool accept = true;  // accept mode, RFC 5798 6.1 (keepalived's default too)
     std::vector<VirtualIp> virtual_ips;
     std::vector<IpAddress> unicast_peers;    // empty: multicast
     std::vector<IpAddress> allowed_sources;  // empty: adverts from any source

@@ -66,6 +66,7 @@ dataplane::VridConfig binding_config(const config::Instance &c, const vrrp::MacA
     b.late_threshold = c.late_expiry_threshold;
     b.late_grace = c.late_expiry_grace;
     b.pass_adverts = c.pass_adverts;
+    b.accept = c.accept || c.priority == 255;  // the address owner always accepts (6.4.3)
     for (const auto &v : c.virtual_ips) b.virtual_ips.push_back(v.address);
     b.answer_mac = mac;
     b.allowed_sources = c.allowed_sources;

@@ -76,7 +76,7 @@ void Dataplane::load() {
 void Dataplane::mark_loaded() {
     loaded_ = true;
     uint32_t key = 0;
-    xvrrp_meta meta{XVRRP_SCHEMA_VERSION};
+    xvrrp_meta meta{XVRRP_SCHEMA_VERSION, 0};
     bpf_map_update_elem(bpf_map__fd(skel_->maps.meta), &key, &meta, BPF_ANY);
 }
 
@@ -97,6 +97,7 @@ MapFds Dataplane::maps() const {
         .counters = bpf_map__fd(skel_->maps.counters),
         .events = bpf_map__fd(skel_->maps.events),
         .cpu_watch = bpf_map__fd(skel_->maps.cpu_watch),
+        .meta = bpf_map__fd(skel_->maps.meta),
     };
 }
 

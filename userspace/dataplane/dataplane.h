@@ -21,6 +21,7 @@ struct MapFds {
     int counters = -1;
     int events = -1;
     int cpu_watch = -1;
+    int meta = -1;
 };
 
 class Dataplane {

@@ -16,10 +16,16 @@ Port::Port(const std::string &ifname, const std::string &pin_dir)
       control_(dp_.control_prog_fd()),
       events_(maps_.events, [this](const xvrrp_event &ev) { on_event(ev); }) {
     stale_ = tables_.clear();
+    tables_.set_no_accept_vips(0);
     for (unsigned vrid = 0; vrid < XVRRP_LEASE_SLOTS; vrid++) leases_.reset(uint8_t(vrid));
 }
 
 Port::~Port() = default;
+
+void Port::add_no_accept_vips(int delta) {
+    no_accept_vips_ = uint32_t(int(no_accept_vips_) + delta);
+    tables_.set_no_accept_vips(no_accept_vips_);
+}
 
 int Port::poll_events(int max) {
     return events_.poll(0, max);

@@ -55,6 +55,8 @@ class Port {
   private:
     friend class VridBinding;
     void on_event(const xvrrp_event &ev);
+    // A binding's VIPs that refuse traffic (accept mode off) come or go: meta keeps the sum.
+    void add_no_accept_vips(int delta);
 
     Dataplane dp_;
     std::unique_ptr<XdpAttachment> attachment_;
@@ -66,6 +68,7 @@ class Port {
     EventRing events_;
     size_t stale_ = 0;
     std::map<uint8_t, VridBinding *> bindings_;
+    uint32_t no_accept_vips_ = 0;
 };
 
 }  // namespace xvrrp::dataplane

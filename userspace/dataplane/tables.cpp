@@ -53,6 +53,12 @@ void ControlTables::remove_vip(uint32_t addr_be) {
     remove(fds_.vips, &key, "vips");
 }
 
+void ControlTables::set_no_accept_vips(uint32_t count) {
+    uint32_t key = 0;
+    xvrrp_meta meta{XVRRP_SCHEMA_VERSION, count};
+    update(fds_.meta, &key, &meta, "meta");
+}
+
 void ControlTables::allow_source(uint8_t vrid, uint32_t addr_be) {
     xvrrp_src_key key{vrid, addr_be};
     xvrrp_allowed_src value{};

@@ -28,6 +28,10 @@ class ControlTables {
     void set_vip(uint32_t addr_be, const xvrrp_vip &vip);
     void remove_vip(uint32_t addr_be);
 
+    // How many VIPs carry XVRRP_VIP_NO_ACCEPT (accept.h): while 0 the program skips their
+    // lookup for other IPv4 packets.
+    void set_no_accept_vips(uint32_t count);
+
     void allow_source(uint8_t vrid, uint32_t addr_be);
     void disallow_source(uint8_t vrid, uint32_t addr_be);
 

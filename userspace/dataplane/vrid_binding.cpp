@@ -63,8 +63,10 @@ VridBinding::VridBinding(Port &port, VridConfig config, ReportHandler on_report)
     xvrrp_vip vip{};
     std::memcpy(vip.mac, cfg_.answer_mac.data(), 6);
     vip.vrid = cfg_.vrid;
+    if (!cfg_.accept) vip.flags |= XVRRP_VIP_NO_ACCEPT;
     for (const auto &v : cfg_.virtual_ips)
         if (v.family == vrrp::Family::IPv4) port_.tables_.set_vip(v.to_be32(), vip);
+    if (!cfg_.accept) port_.add_no_accept_vips(int(ipv4_vips()));
     for (const auto &src : cfg_.allowed_sources)
         port_.tables_.allow_source(cfg_.vrid, src.to_be32());
     port_.leases_.reset(cfg_.vrid);
@@ -78,6 +80,7 @@ VridBinding::~VridBinding() {
     try {
         port_.leases_.renew(cfg_.vrid, 0);
         port_.tables_.remove_instance(cfg_.vrid);  // and rx_state, and its timer
+        if (!cfg_.accept) port_.add_no_accept_vips(-int(ipv4_vips()));
         for (const auto &v : cfg_.virtual_ips)
             if (v.family == vrrp::Family::IPv4) port_.tables_.remove_vip(v.to_be32());
         for (const auto &src : cfg_.allowed_sources)
@@ -86,6 +89,12 @@ VridBinding::~VridBinding() {
     } catch (const std::exception &) {
         // The maps outlive us when pinned; the next run clears them at start-up.
     }
+}
+
+size_t VridBinding::ipv4_vips() const {
+    size_t n = 0;
+    for (const auto &v : cfg_.virtual_ips) n += v.family == vrrp::Family::IPv4;
+    return n;
 }
 
 void VridBinding::write_instance() {

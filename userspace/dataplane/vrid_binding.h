@@ -68,7 +68,10 @@ struct VridConfig {
     Duration lease{};        // how long ARP stays answered after the last advert sent
     Duration late_threshold{}, late_grace{};  // see bpf/master_down.h; zero grace: none
     bool pass_adverts = false;
-    std::vector<vrrp::IpAddress> virtual_ips;      // IPv4: the ARP responder's table
+    std::vector<vrrp::IpAddress> virtual_ips;  // IPv4: the ARP responder's table
+    // Accept mode (RFC 5798 6.4.3): false drops IPv4 packets addressed to the VIPs in XDP.
+    // The address owner (priority 255) always accepts: leave it true for one.
+    bool accept = true;
     vrrp::MacAddress answer_mac{};                 // the MAC ARP replies carry
     std::vector<vrrp::IpAddress> allowed_sources;  // empty: adverts from anyone
 };
@@ -128,6 +131,7 @@ class VridBinding {
     friend class Port;
     void on_event(const void *event);  // a struct xvrrp_event for this VRID, from the ring
     void write_instance();
+    size_t ipv4_vips() const;
 
     Port &port_;
     VridConfig cfg_;

@@ -56,7 +56,7 @@ TEST(ConfigDefaults, PreemptOnWithoutDelay) {
 }
 
 TEST(ConfigDefaults, AcceptModeOff) {
-    EXPECT_FALSE(instance_of(kMinimalInstance).accept);
+    EXPECT_TRUE(instance_of(kMinimalInstance).accept);
 }
 
 TEST(ConfigDefaults, MulticastFromAnySource) {

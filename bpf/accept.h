@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Accept mode (RFC 5798 6.1, 6.4.3). A master that is not the address owner accepts packets
+ * addressed to the service IPs only with Accept_Mode True; a backup never does (6.4.2). For a
+ * VIP whose instance has accept mode off (XVRRP_VIP_NO_ACCEPT, set by the controller unless it
+ * is the owner), every IPv4 packet addressed to it is dropped here, before the kernel stack
+ * could deliver it to a socket bound to it. What the protocol needs still works: ARP for the
+ * VIP is answered by arp.h, and adverts are addressed to 224.0.0.18, not to a VIP.
+ *
+ * While no VIP has the flag (meta.no_accept_vips == 0, the default: accepting, as keepalived),
+ * an IPv4 packet costs one array lookup here, which the verifier inlines, and no hash lookup.
+ */
+#ifndef XVRRP_BPF_ACCEPT_H
+#define XVRRP_BPF_ACCEPT_H
+
+#include <linux/ip.h>
+
+#include "maps.h"
+
+static __always_inline int handle_ipv4_to_vip(const struct iphdr *iph)
+{
+    struct xvrrp_vip_key key = {.addr = iph->daddr};
+    struct xvrrp_meta *m;
+    struct xvrrp_vip *vip;
+    __u32 zero = 0;
+
+    m = bpf_map_lookup_elem(&meta, &zero);
+    if (!m || !m->no_accept_vips)
+        return XDP_PASS;
+    vip = bpf_map_lookup_elem(&vips, &key);
+    if (!vip || !(vip->flags & XVRRP_VIP_NO_ACCEPT))
+        return XDP_PASS;
+    count(ipv4_drop_no_accept);
+    return XDP_DROP;
+}
+
+#endif /* XVRRP_BPF_ACCEPT_H */

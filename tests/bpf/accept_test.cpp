@@ -1,0 +1,89 @@
+// Accept mode (bpf/accept.h, RFC 5798 6.4.3): with it off, IPv4 packets addressed to a VIP are
+// dropped in XDP whatever the role, while ARP for the VIP is answered as ever; with it on (the
+// default) they pass to the kernel.
+#include "xdp_fixture.h"
+
+namespace xvrrp::test {
+namespace {
+
+constexpr Mac kClientMac = {0x02, 0x00, 0x00, 0x00, 0x00, 0x99};
+
+// A UDP datagram from the client to `dst` (the payload does not matter to XDP).
+Bytes udp_frame(const char *dst, std::initializer_list<Vlan> vlans = {}) {
+    Ipv4Fields f;
+    f.src = ip("192.0.2.50");
+    f.dst = ip(dst);
+    f.proto = 17;
+    f.ttl = 64;
+    Bytes udp = {0x30, 0x39, 0x00, 0x35, 0x00, 0x0c, 0x00, 0x00, 'p', 'i', 'n', 'g'};
+    return cat({eth(kServerMac, kClientMac, 0x0800, vlans), ipv4(f, udp)});
+}
+
+class Accept : public XdpTest {
+  protected:
+    // 192.0.2.100 refuses traffic (accept mode off), 192.0.2.101 of another VRID accepts it;
+    // meta counts one refusing VIP, as the controller writes it.
+    void SetUp() override {
+        XdpTest::SetUp();
+        add_vip("192.0.2.100", kServerMac, kVrid, XVRRP_VIP_NO_ACCEPT);
+        add_vip("192.0.2.101", kServerMac, kVrid + 1);
+        tables_->set_no_accept_vips(1);
+    }
+};
+
+TEST_F(Accept, WithAcceptModeOffAPacketToTheVipIsDroppedOnTheMaster) {
+    become_master();
+    auto r = run(udp_frame("192.0.2.100"));
+    EXPECT_EQ(r.action, XDP_DROP);
+    EXPECT_EQ(counter_delta(), (CounterDelta{{"ipv4_drop_no_accept", 1}}));
+}
+
+TEST_F(Accept, WithAcceptModeOffAPacketToTheVipIsDroppedOnTheBackupToo) {
+    set_instance(kPreempt);
+    EXPECT_EQ(run(udp_frame("192.0.2.100")).action, XDP_DROP);
+    EXPECT_EQ(counter_delta(), (CounterDelta{{"ipv4_drop_no_accept", 1}}));
+}
+
+TEST_F(Accept, WithAcceptModeOffArpForTheVipIsStillAnswered) {
+    become_master();
+    ArpFields req;
+    EXPECT_EQ(run(arp_request_frame(req)).action, XDP_TX);
+    EXPECT_EQ(counter_delta(), (CounterDelta{{"arp_reply", 1}}));
+}
+
+TEST_F(Accept, BehindAVlanTagThePacketIsDroppedAsWell) {
+    become_master();
+    EXPECT_EQ(run(udp_frame("192.0.2.100", {{0x8100, 42}})).action, XDP_DROP);
+    EXPECT_EQ(counter_delta(), (CounterDelta{{"ipv4_drop_no_accept", 1}}));
+}
+
+TEST_F(Accept, APacketToAVipThatAcceptsPasses) {
+    become_master();
+    EXPECT_EQ(run(udp_frame("192.0.2.101")).action, XDP_PASS);
+    EXPECT_EQ(counter_delta(), CounterDelta{});
+}
+
+TEST_F(Accept, APacketToAnAddressThatIsNoVipPasses) {
+    become_master();
+    EXPECT_EQ(run(udp_frame("192.0.2.11")).action, XDP_PASS);
+    EXPECT_EQ(counter_delta(), CounterDelta{});
+}
+
+TEST_F(Accept, WhileMetaCountsNoRefusingVipTheVipsAreNotLookedUp) {
+    // The controller keeps the count; 0 means no VIP refuses anything, and the program trusts it.
+    tables_->set_no_accept_vips(0);
+    become_master();
+    EXPECT_EQ(run(udp_frame("192.0.2.100")).action, XDP_PASS);
+    EXPECT_EQ(counter_delta(), CounterDelta{});
+}
+
+TEST_F(Accept, AFrameThatEndsInsideTheIpHeaderPassesToTheKernelUnjudged) {
+    become_master();
+    Bytes f = udp_frame("192.0.2.100");
+    f.resize(14 + 16);
+    EXPECT_EQ(run(f).action, XDP_PASS);
+    EXPECT_EQ(counter_delta(), CounterDelta{});
+}
+
+}  // namespace
+}  // namespace xvrrp::test
