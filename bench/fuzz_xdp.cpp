@@ -119,6 +119,10 @@ void configure(Kernel &k, const Scenario &sc) {
         inst.fixed_interval_ns = c.fixed_interval_ns;
         inst.advert_interval_ns = c.advert_interval_ns;
         inst.takeover_grace_ns = kDay;
+        if (c.auth_pass) {
+            inst.flags |= XVRRP_INST_AUTH_PASS;
+            std::copy(c.auth_pass->begin(), c.auth_pass->end(), inst.auth_pass);
+        }
         k.tables->set_instance(c.vrid, inst);
         for (uint32_t a : c.allowed_srcs) k.tables->allow_source(c.vrid, a);
         bool controller_lease = c.lease_fresh && !c.took_over;

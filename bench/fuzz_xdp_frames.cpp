@@ -127,6 +127,8 @@ FrameGenerator::FrameGenerator(const Scenario &sc) : sc_(sc) {
         advert_srcs_.push_back(test::ip(a));
     for (const auto &v : sc.vrids)
         advert_srcs_.insert(advert_srcs_.end(), v.allowed_srcs.begin(), v.allowed_srcs.end());
+    for (const auto &v : sc.vrids)
+        if (v.auth_pass) passwords_.emplace_back(v.auth_pass->begin(), v.auth_pass->end());
 }
 
 Frame FrameGenerator::make(Rng &rng) const {
@@ -241,8 +243,10 @@ Frame FrameGenerator::advert(Rng &rng) const {
               ", priority " + std::to_string(prio);
 
     Bytes v = {uint8_t(version << 4 | type), vrid, prio, uint8_t(count)};
+    uint8_t auth_type = 0;
     if (version == 2) {
-        v.push_back(rng.percent(88) ? 0 : rng.pick(std::vector<uint8_t>{1, 2, rng.byte()}));
+        auth_type = rng.percent(75) ? 0 : rng.pick(std::vector<uint8_t>{1, 1, 1, 2, rng.byte()});
+        v.push_back(auth_type);
         v.push_back(uint8_t(interval));
     } else {
         put16(v, interval);
@@ -251,7 +255,12 @@ Frame FrameGenerator::advert(Rng &rng) const {
     for (size_t i = 0; i < count; i++)
         put_be32(v, rng.percent(70) ? rng.pick(vip_addrs_) : any_addr(rng));
     if (version == 2) {
+        // Simple text: mostly a password of the scenario, sometimes one off by a byte.
         Bytes auth = rng.percent(90) ? Bytes(8, 0) : random_bytes(rng, 8);
+        if (auth_type == 1 && !passwords_.empty() && rng.percent(80)) {
+            auth = rng.pick(passwords_);
+            if (rng.percent(20)) auth[rng.below(8)] ^= uint8_t(1 + rng.below(255));
+        }
         v.insert(v.end(), auth.begin(), auth.end());
     }
     if (rng.percent(5)) v[3] = rng.byte();  // the count lies

@@ -56,6 +56,7 @@ class FrameGenerator {
 
     const Scenario &sc_;
     std::vector<uint32_t> vip_addrs_, advert_srcs_;
+    std::vector<Bytes> passwords_;  // the scenario's VRRPv2 passwords
 };
 
 // Finishes a frame: pads it, cuts it, mutates it (and says so in kind).

@@ -253,10 +253,15 @@ std::vector<Expectation> Oracle::judge_advert(const Bytes &f, size_t ip, size_t 
         csum_ok = ones_sum(&f[v], len, ph) == 0xffff;
     }
     if (!csum_ok) return {drop(e, "checksum wrong, dropped", {{"vrrp_drop_checksum", 1}})};
-    if (version == 2 && f[v + 4] != 0) {
-        // RFC 3768 7.1: the Auth Type must match ours (xvrrp has none: 0).
-        return {drop(e, fmt("v2 Auth Type %u, not ours (0): dropped", f[v + 4]),
-                     {{"vrrp_drop_auth", 1}})};
+    if (version == 2) {
+        // RFC 3768 7.1: the Auth Type must match ours: 0, or 1 (RFC 2338 simple text) with
+        // our password as the last 8 bytes.
+        const uint8_t ours = c.auth_pass ? 1 : 0;
+        if (f[v + 4] != ours)
+            return {drop(e, fmt("v2 Auth Type %u, not ours (%u): dropped", f[v + 4], ours),
+                         {{"vrrp_drop_auth", 1}})};
+        if (c.auth_pass && !std::equal(c.auth_pass->begin(), c.auth_pass->end(), &f[v + len - 8]))
+            return {drop(e, "v2 password not ours: dropped", {{"vrrp_drop_auth_pass", 1}})};
     }
     if (c.allowlist &&
         std::find(c.allowed_srcs.begin(), c.allowed_srcs.end(), src) == c.allowed_srcs.end())

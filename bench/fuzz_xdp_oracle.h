@@ -6,6 +6,7 @@
 
 #include <xvrrp/abi.h>
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -41,6 +42,8 @@ struct VridConfig {
     bool disarm_after_takeover = false;
     std::vector<uint32_t> allowed_srcs = {};
     bool accept = true;  // accept mode (bpf/accept.h): false drops IPv4 sent to its VIPs
+    // VRRPv2 simple-text password (XVRRP_INST_AUTH_PASS), zero-padded; none when unset.
+    std::optional<std::array<uint8_t, 8>> auth_pass = std::nullopt;
 };
 
 struct VipConfig {

@@ -1,6 +1,6 @@
 // The VRIDs the fuzzer configures: each role the controller gives a VRID, VRRPv2 and v3, fast
-// mode, an allow-list, accept mode off, and the kernel's own takeover. Leases a day ahead or long
-// past, timers armed for a day: no verdict depends on when a frame runs.
+// mode, an allow-list, accept mode off, a VRRPv2 password, and the kernel's own takeover. Leases
+// a day ahead or long past, timers armed for a day: no verdict depends on when a frame runs.
 #include "fuzz_xdp_oracle.h"
 
 namespace xvrrp::fuzz {
@@ -52,12 +52,13 @@ Scenario default_scenario() {
          .lease_fresh = true},
         {"192.0.2.70"});
     add({.vrid = 80,
-         .name = "VRRPv2 backup",
+         .name = "VRRPv2 backup with a password",
          .version = 2,
          .priority = 254,
          .role = A | P,
          .advert_interval_ns = 100 * kSecond,
-         .watching = true},
+         .watching = true,
+         .auth_pass = std::array<uint8_t, 8>{'f', 'u', 'z', 'z', 'p', 'a', 's', 0}},
         {"192.0.2.80"});
     add({.vrid = 90,
          .name = "armed backup (disarmed after its takeover)",

@@ -157,6 +157,43 @@ static __always_inline void advert_accept(struct xvrrp_vrid_key *key,
     }
 }
 
+/*
+ * RFC 3768 7.1: a VRRPv2 advert whose Auth Type is not the configured one is discarded: 0
+ * (none) unless the instance has a password, then 1 (simple text, RFC 2338 5.3.6.1) with the
+ * password as its last 8 bytes. Returns -1 to go on, or the verdict. The password is plain
+ * text on the wire: it keeps misconfigured routers apart, it does not authenticate anyone.
+ */
+static __always_inline int check_v2_auth(const struct xvrrp_instance *inst,
+                                         const struct vrrp_hdr *vrrp, __u32 len, void *data_end)
+{
+    __u8 auth_type = bpf_ntohs(vrrp->rsvd_intvl) >> 8;
+    const __u8 *data;
+    __u64 got, want;
+
+    if (auth_type != ((inst->flags & XVRRP_INST_AUTH_PASS) ? 1 : 0)) {
+        count(vrrp_drop_auth);
+        return XDP_DROP;
+    }
+    if (!auth_type)
+        return -1;
+    /* len <= 8 + 4 * 255 + 8, checked against data_end by the caller; again for the verifier. */
+    if (len < sizeof(*vrrp) + 8 || len > sizeof(*vrrp) + 4 * 255 + 8)
+        goto truncated;
+    data = (const __u8 *)vrrp + len - 8;
+    if ((void *)(data + 8) > data_end)
+        goto truncated;
+    __builtin_memcpy(&got, data, 8);
+    __builtin_memcpy(&want, inst->auth_pass, 8);
+    if (got != want) {
+        count(vrrp_drop_auth_pass);
+        return XDP_DROP;
+    }
+    return -1;
+truncated:
+    count(vrrp_drop_truncated);
+    return XDP_DROP;
+}
+
 /* IPv4 protocol 112. Everything that is ours and invalid is counted by reason and dropped. */
 static __always_inline int handle_vrrp(struct hdr_cursor *nh, void *data_end)
 {
@@ -237,10 +274,11 @@ static __always_inline int handle_vrrp(struct hdr_cursor *nh, void *data_end)
         count(vrrp_drop_checksum);
         return XDP_DROP;
     }
-    /* RFC 3768 7.1: an Auth Type other than ours is discarded; xvrrp has none (0). */
-    if (version == 2 && (bpf_ntohs(vrrp->rsvd_intvl) >> 8) != 0) {
-        count(vrrp_drop_auth);
-        return XDP_DROP;
+    if (version == 2) {
+        int verdict = check_v2_auth(inst, vrrp, len, data_end);
+
+        if (verdict >= 0)
+            return verdict;
     }
     if (inst->flags & XVRRP_INST_ALLOWLIST) {
         struct xvrrp_src_key src = {.vrid = key.vrid, .addr = iph->saddr};

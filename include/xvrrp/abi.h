@@ -88,6 +88,10 @@ enum xvrrp_instance_flags {
     XVRRP_INST_ALLOWLIST = 1u << 0,
     /* Let valid adverts continue to the kernel stack (tcpdump sees them); default: consumed. */
     XVRRP_INST_PASS_ADVERTS = 1u << 1,
+    /* VRRPv2 simple-text authentication (RFC 2338 5.3.6.1, still sent by keepalived's
+     * auth_type PASS): adverts must carry Auth Type 1 and auth_pass as their 8 bytes of
+     * Authentication Data. Without it, Auth Type 0 only (RFC 3768 7.1). */
+    XVRRP_INST_AUTH_PASS = 1u << 2,
 };
 
 /* The VRID's role, as the controller's election last decided (XVRRP_CTL_SET_ROLE). */
@@ -125,6 +129,8 @@ struct xvrrp_instance {
      * declared down, and any accepted advert in that time cancels it. 0 grace: never. */
     __u64 late_threshold_ns;
     __u64 late_grace_ns;
+    /* XVRRP_INST_AUTH_PASS: the password, zero-padded to 8 bytes as on the wire. */
+    __u8 auth_pass[8];
 };
 
 /* ---- controller-written: service IPs ------------------------------------------------- */
@@ -330,7 +336,8 @@ struct xvrrp_control {
     X(vrrp_drop_checksum, "VRRP checksum wrong (with and without pseudo-header): dropped")        \
     X(vrrp_drop_interval, "VRRP interval zero, or VRRPv2 interval not ours (RFC 3768 7.1)")       \
     X(vrrp_drop_source, "VRRP source not in the allow-list: dropped")                             \
-    X(vrrp_drop_auth, "VRRPv2 Auth Type not ours (0, none; RFC 3768 7.1): dropped")               \
+    X(vrrp_drop_auth, "VRRPv2 Auth Type not the configured one (RFC 3768 7.1): dropped")          \
+    X(vrrp_drop_auth_pass, "VRRPv2 simple-text password not the configured one: dropped")         \
     X(timer_master_down, "master-down timer fired: master declared down")                         \
     X(timer_takeover, "master-down timer fired while armed: ARP answering on at once")            \
     X(timer_late, "master-down expiry later than its threshold: grace given to the wire")         \
@@ -386,7 +393,7 @@ struct xvrrp_event {
 
 #ifdef __cplusplus
 static_assert(sizeof(xvrrp_vrid_key) == 4);
-static_assert(sizeof(xvrrp_instance) == 56);
+static_assert(sizeof(xvrrp_instance) == 64);
 static_assert(sizeof(xvrrp_vip_key) == 4);
 static_assert(sizeof(xvrrp_vip) == 8);
 static_assert(sizeof(xvrrp_src_key) == 8);

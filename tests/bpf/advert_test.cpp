@@ -349,6 +349,52 @@ TEST_F(Advert, V2AdvertWithAnAuthTypeIsDropped_Rfc3768_7_1) {
     }
 }
 
+// A VRRPv2 advert as keepalived's `authentication { auth_type PASS }` sends it.
+VrrpFields v2_with_password(const std::array<uint8_t, 8> &password) {
+    VrrpFields v;
+    v.version = 2;
+    v.interval = 1;
+    v.csum = Csum::Plain;
+    v.auth_type = 1;
+    v.auth_data = password;
+    return v;
+}
+
+TEST_F(Advert, V2AdvertWithTheConfiguredPasswordIsValid_Rfc2338_5_3_6_1) {
+    set_instance(kPreempt | kAuthPass, 2);
+    EXPECT_EQ(run(advert_frame(v2_with_password(kAuthPassword))).action, XDP_DROP);  // consumed
+    auto d = counter_delta();
+    EXPECT_EQ(d["vrrp_valid"], 1u);
+    EXPECT_EQ(d["vrrp_accepted"], 1u);
+}
+
+TEST_F(Advert, V2AdvertWithAnotherPasswordIsDropped) {
+    set_instance(kPreempt | kAuthPass, 2);
+    auto other = kAuthPassword;
+    other[7] = '!';  // the last byte differs
+    expect_dropped(advert_frame(v2_with_password(other)), "vrrp_drop_auth_pass");
+    other = {};  // no password at all, but Auth Type 1
+    expect_dropped(advert_frame(v2_with_password(other)), "vrrp_drop_auth_pass");
+}
+
+TEST_F(Advert, V2AdvertWithoutAuthIsDroppedWhenAPasswordIsConfigured_Rfc3768_7_1) {
+    set_instance(kPreempt | kAuthPass, 2);
+    for (uint8_t auth : {0, 2}) {
+        VrrpFields v = v2_with_password(kAuthPassword);
+        v.auth_type = auth;
+        expect_dropped(advert_frame(v), "vrrp_drop_auth");
+    }
+}
+
+TEST_F(Advert, V2PasswordIsReadAfterEveryAddress) {
+    set_instance(kPreempt | kAuthPass, 2);
+    VrrpFields v = v2_with_password(kAuthPassword);
+    v.addrs.clear();
+    for (uint32_t i = 0; i < 255; ++i) v.addrs.push_back(ip("198.51.100.0") + htonl(i));
+    run(advert_frame(v));
+    EXPECT_EQ(counter_delta()["vrrp_valid"], 1u);
+}
+
 TEST_F(Advert, LowerPriorityWithPreemptDoesNotRearmTheTimer_Rfc5798_6_4_2) {
     VrrpFields v;
     v.priority = 50;  // below our 100

@@ -118,6 +118,7 @@ struct VrrpFields {
     int count_override = -1;
     Csum csum = Csum::PseudoHeader;
     uint8_t auth_type = 0;  // v2 only: 0 none, 1 simple text, 2 IP AH (RFC 3768 5.3.6)
+    std::array<uint8_t, 8> auth_data = {};  // v2 only: after the addresses (RFC 3768 5.3.10)
 };
 // The VRRP message; checksum over it (and the pseudo-header from ip if asked).
 inline Bytes vrrp(const VrrpFields &f, const Ipv4Fields &ipf = {}) {
@@ -134,7 +135,7 @@ inline Bytes vrrp(const VrrpFields &f, const Ipv4Fields &ipf = {}) {
     }
     put16(b, 0);
     for (uint32_t a : f.addrs) put_be32(b, a);
-    if (f.version == 2) b.insert(b.end(), 8, 0);  // authentication data
+    if (f.version == 2) b.insert(b.end(), f.auth_data.begin(), f.auth_data.end());
     uint32_t ph = 0;
     if (f.csum == Csum::PseudoHeader) {
         auto *s = reinterpret_cast<const uint8_t *>(&ipf.src);

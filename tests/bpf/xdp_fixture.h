@@ -8,6 +8,7 @@
 #include <linux/bpf.h>
 #include <time.h>
 
+#include <array>
 #include <map>
 #include <set>
 #include <memory>
@@ -42,7 +43,12 @@ enum TestFlags : uint32_t {
     // Leave the Master_Down_Timer unarmed (by default a VRID that is not master watches: the
     // controller arms it on entering Backup, and only then do adverts restart it).
     kNotWatching = 1u << 18,
+    // VRRPv2 simple-text authentication with kAuthPassword.
+    kAuthPass = 1u << 19,
 };
+
+// The password of kAuthPass, zero-padded to its 8 bytes on the wire.
+inline constexpr std::array<uint8_t, 8> kAuthPassword = {'h', 'u', 'n', 't', 'e', 'r', '2', 0};
 
 // The instance's timing, as the controller configures it.
 struct Timing {
@@ -113,6 +119,10 @@ class XdpTest : public ::testing::Test {
         xvrrp_instance inst{};
         if (flags & kAllowlist) inst.flags |= XVRRP_INST_ALLOWLIST;
         if (flags & kPassAdverts) inst.flags |= XVRRP_INST_PASS_ADVERTS;
+        if (flags & kAuthPass) {
+            inst.flags |= XVRRP_INST_AUTH_PASS;
+            std::copy(kAuthPassword.begin(), kAuthPassword.end(), inst.auth_pass);
+        }
         inst.version = version;
         inst.priority = kOwnPriority;
         inst.fixed_interval_ns = fixed_interval_ns;

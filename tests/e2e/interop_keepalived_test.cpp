@@ -1,6 +1,8 @@
-// xvrrpd and keepalived 2.2.7 in one virtual router (VRID 51), at 10 ms and 100 ms adverts: each
+// xvrrpd and keepalived 2.2.7 in one virtual router (VRID 51), at 10 ms and 100 ms adverts, and
+// in VRRPv2 at 1 s with and without a simple-text password (keepalived's auth_type PASS): each
 // can be master with the other as backup, and the backup takes over when the master's switch
-// port goes down, so that the client reaches the service IP again.
+// port goes down, so that the client reaches the service IP again. With passwords that differ,
+// neither accepts the other's adverts.
 //
 // keepalived holds the service IP on eth0 (it must manage the interface it puts it on);
 // xvrrpd holds it on dummy0 and answers ARP for it from XDP.
@@ -21,7 +23,29 @@ struct InteropCase {
     bool keepalived_is_master;
     const char *xvrrpd_interval;      // xvrrpd advert_interval
     const char *keepalived_interval;  // keepalived advert_int, seconds
+    int version = 3;
+    const char *auth_pass = "";  // VRRPv2 simple-text password, both sides
 };
+
+// A Master_Down_Interval and more at the case's interval: how long a backup that rejected the
+// master's adverts would take to show it.
+std::chrono::milliseconds watch_for(const InteropCase &c) {
+    return c.version == 2 ? 5s : 1s;
+}
+
+KeepalivedOptions keepalived_for(const InteropCase &c, int priority) {
+    KeepalivedOptions o = keepalived_options(priority, c.keepalived_interval);
+    o.version = c.version;
+    o.auth_pass = c.auth_pass;
+    return o;
+}
+
+XvrrpdOptions xvrrpd_for(const InteropCase &c, int priority) {
+    XvrrpdOptions o = xvrrpd_options(priority, c.xvrrpd_interval);
+    if (c.version == 2) o.extra += "version = 2\n";
+    if (*c.auth_pass) o.extra += "auth_pass = \"" + std::string(c.auth_pass) + "\"\n";
+    return o;
+}
 
 void PrintTo(const InteropCase &c, std::ostream *os) {
     *os << c.name;
@@ -43,15 +67,17 @@ bool is_backup(const Lab &lab, const std::string &host, bool keepalived) {
     return s && s->state == "BACKUP" && !s->master.empty() && !lab.holds_vip(host, "dummy0");
 }
 
-// keepalived has no status command: wait for its "Startup complete", then watch it for a second
-// (many Master_Down_Intervals at these rates) not taking the VIP while `master` keeps serving.
-// A keepalived that did not accept the master's adverts would time out and take the VIP.
+// keepalived has no status command: wait for its "Startup complete", then watch it for `watch`
+// (more than a Master_Down_Interval) not taking the VIP while `master` keeps serving. A
+// keepalived that did not accept the master's adverts would time out and take the VIP.
 ::testing::AssertionResult keepalived_stays_backup(const Lab &lab, const std::string &host,
-                                                   const std::function<bool()> &master_serves) {
+                                                   const std::function<bool()> &master_serves,
+                                                   std::chrono::milliseconds watch = 1s) {
     if (!wait_until([&] { return lab.log(host).find("Startup complete") != std::string::npos; }))
         return ::testing::AssertionFailure() << "keepalived on " << host << " did not start\n"
                                              << lab.logs();
-    for (int i = 0; i < 20; ++i) {
+    for (auto end = std::chrono::steady_clock::now() + watch;
+         std::chrono::steady_clock::now() < end;) {
         std::this_thread::sleep_for(50ms);
         if (lab.holds_vip(host, "eth0") || !master_serves())
             return ::testing::AssertionFailure()
@@ -69,9 +95,9 @@ TEST_P(KeepalivedInterop, BackupTakesOverWhenMasterPortGoesDownAndClientReachesV
     const bool ka_s1 = c.keepalived_is_master, ka_s2 = !c.keepalived_is_master;
     auto start = [&](const std::string &host, bool keepalived, int priority) {
         if (keepalived)
-            lab.start_keepalived(host, keepalived_options(priority, c.keepalived_interval));
+            lab.start_keepalived(host, keepalived_for(c, priority));
         else
-            lab.start_xvrrpd(host, xvrrpd_options(priority, c.xvrrpd_interval));
+            lab.start_xvrrpd(host, xvrrpd_for(c, priority));
     };
     start("s1", ka_s1, 150);
     ASSERT_TRUE(wait_until([&] { return is_master(lab, "s1", ka_s1); })) << describe(lab);
@@ -81,8 +107,8 @@ TEST_P(KeepalivedInterop, BackupTakesOverWhenMasterPortGoesDownAndClientReachesV
     })) << "s2 should settle as backup of s1\n"
         << describe(lab);
     if (ka_s2) {
-        ASSERT_TRUE(
-            keepalived_stays_backup(lab, "s2", [&] { return is_master(lab, "s1", ka_s1); }));
+        ASSERT_TRUE(keepalived_stays_backup(
+            lab, "s2", [&] { return is_master(lab, "s1", ka_s1); }, watch_for(c)));
     } else {
         auto s2 = lab.status("s2");
         ASSERT_TRUE(s2);
@@ -100,11 +126,41 @@ TEST_P(KeepalivedInterop, BackupTakesOverWhenMasterPortGoesDownAndClientReachesV
 
 INSTANTIATE_TEST_SUITE_P(
     Xvrrpd, KeepalivedInterop,
-    ::testing::Values(InteropCase{"KeepalivedMasterXvrrpdBackup10ms", true, "10ms", "0.01"},
-                      InteropCase{"XvrrpdMasterKeepalivedBackup10ms", false, "10ms", "0.01"},
-                      InteropCase{"KeepalivedMasterXvrrpdBackup100ms", true, "100ms", "0.1"},
-                      InteropCase{"XvrrpdMasterKeepalivedBackup100ms", false, "100ms", "0.1"}),
+    ::testing::Values(
+        InteropCase{"KeepalivedMasterXvrrpdBackup10ms", true, "10ms", "0.01"},
+        InteropCase{"XvrrpdMasterKeepalivedBackup10ms", false, "10ms", "0.01"},
+        InteropCase{"KeepalivedMasterXvrrpdBackup100ms", true, "100ms", "0.1"},
+        InteropCase{"XvrrpdMasterKeepalivedBackup100ms", false, "100ms", "0.1"},
+        InteropCase{"V2KeepalivedMasterXvrrpdBackup", true, "1s", "1", 2},
+        InteropCase{"V2XvrrpdMasterKeepalivedBackup", false, "1s", "1", 2},
+        InteropCase{"V2PasswordKeepalivedMasterXvrrpdBackup", true, "1s", "1", 2, "s3cret"},
+        InteropCase{"V2PasswordXvrrpdMasterKeepalivedBackup", false, "1s", "1", 2, "s3cret"}),
     [](const ::testing::TestParamInfo<InteropCase> &info) { return std::string(info.param.name); });
+
+// XDP counters of the host's eth0 by name, summed over CPUs, from `bpftool -j map dump`.
+long xdp_counter(const Lab &lab, const std::string &host, const std::string &name) {
+    auto r = sh("bpftool -j map dump pinned " + lab.pin_dir(host) +
+                "/eth0/counters | python3 -c 'import json,sys; print(sum(c[\"value\"][\"" + name +
+                "\"] for e in json.load(sys.stdin) for c in e[\"formatted\"][\"values\"]))'");
+    return r.status == 0 ? std::stol(r.output) : -1;
+}
+
+// Passwords that differ keep the two apart, as RFC 3768 7.1 asks: xvrrpd drops keepalived's
+// adverts in XDP (counted as vrrp_drop_auth_pass) and becomes master beside it.
+TEST(KeepalivedInteropV2, AnotherPasswordIsNotAcceptedFromKeepalived) {
+    Lab lab;
+    KeepalivedOptions ka = keepalived_options(150, "1");
+    ka.version = 2;
+    ka.auth_pass = "s3cret";
+    lab.start_keepalived("s1", ka);
+    ASSERT_TRUE(wait_until([&] { return lab.holds_vip("s1", "eth0"); })) << describe(lab);
+    XvrrpdOptions x = xvrrpd_options(100, "1s");
+    x.extra = "version = 2\nauth_pass = \"other\"\n";
+    lab.start_xvrrpd("s2", x);
+    EXPECT_TRUE(lab.wait_state("s2", "MASTER")) << describe(lab);
+    EXPECT_GT(xdp_counter(lab, "s2", "vrrp_drop_auth_pass"), 0) << describe(lab);
+    EXPECT_EQ(xdp_counter(lab, "s2", "vrrp_valid"), 0) << describe(lab);
+}
 
 // The lab and harness on their own, with keepalived on both servers: the baseline the xvrrpd
 // tests compare with. Prints the outage the client saw (bench_outage_probe), asserts none.

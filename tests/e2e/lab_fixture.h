@@ -119,11 +119,14 @@ inline XvrrpdOptions xvrrpd_options(int priority, std::string advert_interval = 
     return o;
 }
 
-// A keepalived 2.2.7 instance in the lab: VRRPv3, VIP on eth0 (keepalived manages it there).
+// A keepalived 2.2.7 instance in the lab: VRRPv3 (or v2), VIP on eth0 (keepalived manages it
+// there).
 struct KeepalivedOptions {
     int priority = 100;
     int vrid = 51;
     std::string advert_int = "0.01";
+    int version = 3;
+    std::string auth_pass;  // VRRPv2: authentication { auth_type PASS auth_pass ... }
 };
 
 inline KeepalivedOptions keepalived_options(int priority, std::string advert_int = "0.01") {
@@ -295,11 +298,14 @@ class Lab {
         std::ostringstream c;
         c << "global_defs {\n    router_id " << ns(host) << "\n}\n"
           << "vrrp_instance web {\n"
-          << "    state BACKUP\n    interface eth0\n    version 3\n"
+          << "    state BACKUP\n    interface eth0\n    version " << o.version << "\n"
           << "    virtual_router_id " << o.vrid << "\n"
           << "    priority " << o.priority << "\n"
-          << "    advert_int " << o.advert_int << "\n"
-          << "    virtual_ipaddress {\n        " << kVip << "/32 dev eth0\n    }\n}\n";
+          << "    advert_int " << o.advert_int << "\n";
+        if (!o.auth_pass.empty())
+            c << "    authentication {\n        auth_type PASS\n        auth_pass " << o.auth_pass
+              << "\n    }\n";
+        c << "    virtual_ipaddress {\n        " << kVip << "/32 dev eth0\n    }\n}\n";
         std::string conf = dir(host) + "/keepalived.conf";
         write_file(conf, c.str());
         spawn(host, "keepalived",

@@ -136,6 +136,9 @@ struct Instance {
     std::vector<IpAddress> unicast_peers;    // empty: multicast
     std::vector<IpAddress> allowed_sources;  // empty: adverts from any source
     Checksum checksum = Checksum::WithPseudoHeader;
+    // VRRPv2 simple-text authentication (keepalived's auth_type PASS): 1-8 characters, sent
+    // and required in every advert. Empty: none (Auth Type 0).
+    std::string auth_pass;
     bool use_vmac = false;  // false: adverts and ARP use the interface's own MAC
     // Valid adverts received go on to the kernel stack (so tcpdump on the uplink sees them)
     // instead of being consumed by the XDP program.

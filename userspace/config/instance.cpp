@@ -26,6 +26,7 @@ const std::vector<std::string_view> kInstanceKeys = {"name",
                                                      "unicast_peers",
                                                      "allowed_sources",
                                                      "checksum",
+                                                     "auth_pass",
                                                      "use_vmac",
                                                      "pass_adverts",
                                                      "garp_delay",
@@ -314,6 +315,39 @@ void read_auto_duration(TableReader &r, std::string_view key, Duration lo, Durat
     set(r.duration(key, lo, hi), out);
 }
 
+// VRRPv2 simple-text authentication: 1 to 8 printable ASCII characters, one word, as keepalived's
+// auth_pass (which drops what is past the 8th; here that is an error, so that the file says
+// what goes on the wire).
+void read_auth_pass(TableReader &r, Instance &inst) {
+    auto v = r.string("auth_pass");
+    if (!v) return;
+    const toml::node &n = *r.node("auth_pass");
+    if (inst.version != 2) {
+        r.diag().error(n,
+                       "'auth_pass' needs version = 2: VRRPv3 has no authentication (RFC 5798 "
+                       "9); remove it, or set version = 2 for VRRPv2 peers that send it");
+        return;
+    }
+    if (v->empty() || v->size() > 8) {
+        std::string first8 = printable(v->substr(0, 8));
+        std::string hint =
+            v->size() > 8 ? "; keepalived sends only the first 8: \"" + first8 + "\"" : "";
+        r.diag().error(n,
+                       "'auth_pass' must be 1 to 8 characters (VRRPv2 carries 8 bytes, RFC "
+                       "2338 5.3.6.1), got " +
+                           std::to_string(v->size()) + hint);
+        return;
+    }
+    for (unsigned char c : *v)
+        if (c <= 0x20 || c > 0x7e) {
+            r.diag().error(n,
+                           "'auth_pass' must be printable ASCII without spaces (keepalived "
+                           "reads it as one word)");
+            return;
+        }
+    inst.auth_pass = *v;
+}
+
 }  // namespace
 
 std::string advert_interval_problem(Duration d, int version) {
@@ -383,6 +417,7 @@ ParsedInstance parse_instance(const toml::table &table, Diagnostics &diag) {
                    "VRRPv2 is IPv4 only (RFC 3768); use version = 3 for "
                    "IPv6 virtual_ips");
     read_checksum(r, inst, family_known);
+    read_auth_pass(r, inst);
 
     set(r.duration("garp_delay", 0s, 3600s), inst.garp_delay);
     if (auto v = r.integer("garp_count", 0, 255, "0..255 (0: no gratuitous ARP)"))

@@ -56,6 +56,14 @@ std::string ms(vrrp::Duration d) {
     return buf;
 }
 
+// auth_pass as the 8 bytes VRRPv2 carries, zero-padded; none without it.
+std::optional<vrrp::V2SimpleTextKey> v2_key(const config::Instance &c) {
+    if (c.auth_pass.empty()) return std::nullopt;
+    vrrp::V2SimpleTextKey key{};
+    std::copy_n(c.auth_pass.begin(), std::min(c.auth_pass.size(), key.size()), key.begin());
+    return key;
+}
+
 dataplane::VridConfig binding_config(const config::Instance &c, const vrrp::MacAddress &mac) {
     dataplane::VridConfig b;
     b.vrid = c.vrid;
@@ -67,6 +75,7 @@ dataplane::VridConfig binding_config(const config::Instance &c, const vrrp::MacA
     b.late_grace = c.late_expiry_grace;
     b.pass_adverts = c.pass_adverts;
     b.accept = c.accept || c.priority == 255;  // the address owner always accepts (6.4.3)
+    b.v2_auth_pass = v2_key(c);
     for (const auto &v : c.virtual_ips) b.virtual_ips.push_back(v.address);
     b.answer_mac = mac;
     b.allowed_sources = c.allowed_sources;
@@ -351,6 +360,7 @@ std::vector<uint8_t> Instance::advert_frame(uint8_t priority) const {
                              ? vrrp::Ipv4Checksum::WithPseudoHeader
                              : vrrp::Ipv4Checksum::WithoutPseudoHeader;
     o.ip.ipv4_id = 1;  // one frame, sent again and again; adverts are never fragmented
+    o.v2_simple_text_key = v2_key(cfg_);
     auto frame = vrrp::build_advert_frame(a, o);
     if (!frame)
         throw Error(cfg_.name +

@@ -21,6 +21,7 @@
 
 #include "dataplane/tables.h"
 #include "vrrp/advert.h"
+#include "vrrp/codec.h"
 #include "vrrp/types.h"
 
 namespace xvrrp::dataplane {
@@ -72,6 +73,8 @@ struct VridConfig {
     // Accept mode (RFC 5798 6.4.3): false drops IPv4 packets addressed to the VIPs in XDP.
     // The address owner (priority 255) always accepts: leave it true for one.
     bool accept = true;
+    // VRRPv2 simple-text authentication: adverts must carry Auth Type 1 and these 8 bytes.
+    std::optional<vrrp::V2SimpleTextKey> v2_auth_pass;
     vrrp::MacAddress answer_mac{};                 // the MAC ARP replies carry
     std::vector<vrrp::IpAddress> allowed_sources;  // empty: adverts from anyone
 };

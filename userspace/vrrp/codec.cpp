@@ -265,8 +265,9 @@ size_t vrrp_payload_size(const Advert &a) {
            (a.version == 2 ? kVrrpV2AuthSize : 0);
 }
 
-Result<std::vector<uint8_t>, EncodeError> encode_vrrp(const Advert &a, const IpAddress &destination,
-                                                      Ipv4Checksum ipv4_checksum) {
+Result<std::vector<uint8_t>, EncodeError> encode_vrrp(
+    const Advert &a, const IpAddress &destination, Ipv4Checksum ipv4_checksum,
+    const std::optional<V2SimpleTextKey> &v2_key) {
     if (auto err = validate_advert(a)) return *err;
     if (destination.family != a.source.family) return EncodeError::FamilyMismatch;
     std::vector<uint8_t> p(vrrp_payload_size(a), 0);
@@ -277,7 +278,7 @@ Result<std::vector<uint8_t>, EncodeError> encode_vrrp(const Advert &a, const IpA
     if (a.version == 3) {
         put16(&p[4], a.interval_field);  // reserved bits stay 0 (RFC 5798 5.2.6)
     } else {
-        p[4] = kAuthNone;
+        p[4] = v2_key ? kAuthSimpleText : kAuthNone;
         p[5] = uint8_t(a.interval_field);
     }
     size_t off = kVrrpHeaderSize;
@@ -285,7 +286,8 @@ Result<std::vector<uint8_t>, EncodeError> encode_vrrp(const Advert &a, const IpA
         std::copy_n(ip.bytes.begin(), ip.size(), &p[off]);
         off += ip.size();
     }
-    // Auth data (VRRPv2) stays zero: RFC 3768 5.3.10.
+    // Auth data (VRRPv2): zero (RFC 3768 5.3.10), or the password (RFC 2338 5.3.6.1).
+    if (a.version == 2 && v2_key) std::copy(v2_key->begin(), v2_key->end(), p.end() - 8);
     uint32_t sum = checksum::add(p);
     const bool pseudo = a.version == 3 && (a.source.family == Family::IPv6 ||
                                            ipv4_checksum == Ipv4Checksum::WithPseudoHeader);
@@ -299,11 +301,11 @@ IpAddress vrrp_multicast_group(Family family) {
     return IpAddress::v6({0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12});
 }
 
-Result<std::vector<uint8_t>, EncodeError> encode_ip_packet(const Advert &a,
-                                                           const IpHeaderOptions &opt) {
+Result<std::vector<uint8_t>, EncodeError> encode_ip_packet(
+    const Advert &a, const IpHeaderOptions &opt, const std::optional<V2SimpleTextKey> &v2_key) {
     const Family family = a.source.family;
     const IpAddress dst = opt.destination.value_or(vrrp_multicast_group(family));
-    auto payload = encode_vrrp(a, dst, opt.ipv4_checksum);
+    auto payload = encode_vrrp(a, dst, opt.ipv4_checksum, v2_key);
     if (!payload) return payload.error();
     const size_t hlen = ip_header_size(family);
     std::vector<uint8_t> pkt(hlen + payload->size(), 0);

@@ -1,6 +1,7 @@
 // VRRP advert codec: IP packet or VRRP payload bytes <-> Advert.
 //   VRRPv3 (RFC 5798 as updated by RFC 9568) over IPv4 and IPv6,
-//   VRRPv2 (RFC 3768) over IPv4, authentication type 0 (and type 1 on receive, see DecodeOptions).
+//   VRRPv2 (RFC 3768) over IPv4, authentication type 0, or type 1 (simple text, RFC 2338
+//   5.3.6.1) when a V2SimpleTextKey is given.
 // Bad packets are values, not exceptions: every receive check of RFC 5798 7.1 / RFC 3768 7.1
 // that can be made on the bytes has its own DecodeError.
 // Pure: no syscalls, no clocks, no I/O.
@@ -28,6 +29,11 @@ inline constexpr size_t kVrrpV2AuthSize = 8;  // RFC 3768 5.3.10, after the addr
 inline constexpr size_t kIpv4HeaderSize = 20;
 inline constexpr size_t kIpv6HeaderSize = 40;
 inline constexpr uint16_t kMaxV3IntervalField = 0x0fff;  // 12 bits, RFC 5798 5.2.7
+
+// VRRPv2 simple-text authentication (RFC 2338 5.3.6.1, keepalived's auth_type PASS): the
+// password, zero-padded to the 8 bytes of Authentication Data. Plain text on the wire: it keeps
+// misconfigured routers apart and authenticates no one.
+using V2SimpleTextKey = std::array<uint8_t, 8>;
 
 // Either a value or an error. (g++ 12 has no std::expected.)
 template <class T, class E>
@@ -92,10 +98,9 @@ struct DecodeOptions {
     // RFC 5798 5.2.9 asks the SENDER to put the link-local address first; keepalived 2.2.7 does
     // not (it sends only the configured VIPs), so checking it is off by default.
     bool require_link_local_first_address = false;
-    // VRRPv2: type 0 is always accepted. When set, type 1 (simple text password, RFC 2338 5.3.6.1,
-    // removed by RFC 3768) is accepted too, if its 8 bytes equal this key; the key is not secret
-    // on the wire, so this only guards against misconfiguration.
-    std::optional<std::array<uint8_t, 8>> v2_simple_text_key;
+    // VRRPv2 (RFC 3768 7.1: the Auth Type must be ours): unset, only type 0 is accepted; set,
+    // only type 1 (simple text, RFC 2338 5.3.6.1, removed by RFC 3768) whose 8 bytes equal it.
+    std::optional<V2SimpleTextKey> v2_simple_text_key;
 };
 
 // What the IP layer tells the VRRP layer. Filled by decode_ip_packet from the header, or by
@@ -141,10 +146,12 @@ std::optional<EncodeError> validate_advert(const Advert &advert);
 size_t vrrp_payload_size(const Advert &advert);
 
 // The VRRP payload (RFC 5798 5.2 / RFC 3768 5.3) with the checksum filled in. The checksum
-// covers the pseudo-header built from advert.source and `destination`.
+// covers the pseudo-header built from advert.source and `destination`. A VRRPv2 advert carries
+// Auth Type 1 and `v2_key` when one is given, else Auth Type 0 and zeros; VRRPv3 ignores it.
 Result<std::vector<uint8_t>, EncodeError> encode_vrrp(
     const Advert &advert, const IpAddress &destination,
-    Ipv4Checksum ipv4_checksum = Ipv4Checksum::WithPseudoHeader);
+    Ipv4Checksum ipv4_checksum = Ipv4Checksum::WithPseudoHeader,
+    const std::optional<V2SimpleTextKey> &v2_key = std::nullopt);
 
 struct IpHeaderOptions {
     // Default is keepalived's: 224.0.0.18 / ff02::12 (RFC 5798 5.1.1.2, 5.1.2.2).
@@ -174,8 +181,9 @@ IpAddress vrrp_multicast_group(Family family);  // 224.0.0.18 or ff02::12
 
 // A whole IP packet (IPv4 header without options, or IPv6 header) carrying the advert,
 // TTL / hop limit 255, protocol 112, both checksums filled in.
-Result<std::vector<uint8_t>, EncodeError> encode_ip_packet(const Advert &advert,
-                                                           const IpHeaderOptions &options = {});
+Result<std::vector<uint8_t>, EncodeError> encode_ip_packet(
+    const Advert &advert, const IpHeaderOptions &options = {},
+    const std::optional<V2SimpleTextKey> &v2_key = std::nullopt);
 
 // The interval field that carries `interval`: VRRPv3 centiseconds rounded to nearest, VRRPv2
 // seconds rounded to nearest, clamped to the legal range (1..4095, 1..255). An interval below

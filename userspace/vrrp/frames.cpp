@@ -49,7 +49,7 @@ void append_ethernet_header(std::vector<uint8_t> &frame, const MacAddress &desti
 
 Result<std::vector<uint8_t>, EncodeError> build_advert_frame(const Advert &advert,
                                                              const AdvertFrameOptions &options) {
-    auto packet = encode_ip_packet(advert, options.ip);
+    auto packet = encode_ip_packet(advert, options.ip, options.v2_simple_text_key);
     if (!packet) return packet.error();
     const Family family = advert.source.family;
     std::optional<MacAddress> dst_mac = options.destination_mac;

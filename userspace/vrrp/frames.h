@@ -39,6 +39,8 @@ struct AdvertFrameOptions {
     IpHeaderOptions ip;
     // Destination MAC; derived from the destination group when unset (required for unicast).
     std::optional<MacAddress> destination_mac;
+    // VRRPv2 simple-text authentication (codec.h); none when unset.
+    std::optional<V2SimpleTextKey> v2_simple_text_key;
 };
 
 // Ethernet + IPv4/IPv6 + VRRP advert, checksums filled in (RFC 5798 5.1, 5.2).

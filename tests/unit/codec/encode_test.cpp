@@ -87,6 +87,24 @@ TEST(Encode, V2PayloadCarriesAuthTypeZeroAndEightZeroAuthBytes_Rfc3768_5_3) {
     EXPECT_EQ(std::vector<uint8_t>(p.end() - 8, p.end()), std::vector<uint8_t>(8, 0));
 }
 
+TEST(Encode, V2PayloadWithAPasswordCarriesAuthTypeOneAndThePassword_Rfc2338_5_3_6_1) {
+    const V2SimpleTextKey key = {'s', 'e', 'c', 'r', 'e', 't', 0, 0};
+    auto p = encode_vrrp(v2_ipv4_advert(), ip("224.0.0.18"), Ipv4Checksum::WithPseudoHeader, key)
+                 .value();
+    ASSERT_EQ(p.size(), 8u + 2 * 4 + 8);
+    EXPECT_EQ(p[4], 1);  // auth type: simple text password
+    EXPECT_EQ(std::vector<uint8_t>(p.end() - 8, p.end()),
+              std::vector<uint8_t>(key.begin(), key.end()));
+    // The checksum covers the password, and the decoder takes it back with the same key only.
+    IpInfo info{ip("192.0.2.11"), ip("224.0.0.18"), 255};
+    DecodeOptions with_key;
+    with_key.v2_simple_text_key = key;
+    EXPECT_TRUE(decode_vrrp(p, info, with_key));
+    EXPECT_EQ(decode_vrrp(p, info).error(), DecodeError::UnsupportedAuthType);
+    with_key.v2_simple_text_key->at(0) = 'S';
+    EXPECT_EQ(decode_vrrp(p, info, with_key).error(), DecodeError::AuthMismatch);
+}
+
 TEST(Encode, Ipv4HeaderAsKeepalivedSendsIt_Rfc5798_5_1_1) {
     IpHeaderOptions o;
     o.ipv4_id = 0x1234;

@@ -36,6 +36,28 @@ TEST(ValueErrors, VersionIsTwoOrThree) {
               "x.toml:6:11: error: 'version' must be 2 or 3, got 4\n");
 }
 
+TEST(ValueErrors, AuthPassIsOneToEightPrintableCharactersForVersionTwoOnly) {
+    EXPECT_EQ(instance_of(with("version = 2\nadvert_interval = \"1s\"\nauth_pass = \"s3cret\"\n"))
+                  .auth_pass,
+              "s3cret");
+    EXPECT_EQ(instance_of(testing::kMinimalInstance).auth_pass, "");
+    EXPECT_EQ(errors_of(with("auth_pass = \"s3cret\"\n")),
+              "x.toml:6:13: error: 'auth_pass' needs version = 2: VRRPv3 has no authentication "
+              "(RFC 5798 9); remove it, or set version = 2 for VRRPv2 peers that send it\n");
+    EXPECT_EQ(errors_of(with("version = 2\nadvert_interval = \"1s\"\nauth_pass = "
+                             "\"0123456789\"\n")),
+              "x.toml:8:13: error: 'auth_pass' must be 1 to 8 characters (VRRPv2 carries 8 bytes, "
+              "RFC 2338 5.3.6.1), got 10; keepalived sends only the first 8: \"01234567\"\n");
+    EXPECT_EQ(errors_of(with("version = 2\nadvert_interval = \"1s\"\nauth_pass = \"\"\n")),
+              "x.toml:8:13: error: 'auth_pass' must be 1 to 8 characters (VRRPv2 carries 8 bytes, "
+              "RFC 2338 5.3.6.1), got 0\n");
+    for (const char *bad : {"a\\tb", "a b"})
+        EXPECT_EQ(errors_of(with("version = 2\nadvert_interval = \"1s\"\nauth_pass = \"" +
+                                 std::string(bad) + "\"\n")),
+                  "x.toml:8:13: error: 'auth_pass' must be printable ASCII without spaces "
+                  "(keepalived reads it as one word)\n");
+}
+
 TEST(ValueErrors, WrongTypeNamesBothTypes) {
     EXPECT_EQ(errors_of(replacing("vrid = 51", "vrid = \"51\"")),
               "x.toml:4:8: error: 'vrid' must be an integer, got string\n");
