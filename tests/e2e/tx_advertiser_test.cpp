@@ -448,6 +448,68 @@ TEST(AdvertLanes, RedundantLanesEachSendEveryInterval) {
     EXPECT_EQ(st.sent, l.s0.count(7) + l.s1.count(7));
 }
 
+// Unicast: one frame per peer, all in the same wake-up, one advert in the statistics; a frame
+// the sender refuses is counted, and the peers whose frames went out still renew the lease.
+TEST(AdvertLanes, AnAdvertOfSeveralFramesSendsEveryFrameEachTime) {
+    TwoLanes l;
+    std::atomic<uint64_t> renewals{0};
+    tx::AdvertiserOptions o;
+    o.max_frames = 3;
+    o.on_sent = [&](uint64_t) { renewals.fetch_add(1); };
+    tx::Advertiser a({l.t0}, o);
+    const std::vector<std::vector<uint8_t>> three = {{1}, {2}, {3}};
+    EXPECT_THROW(a.set_frames(std::vector<std::vector<uint8_t>>{{1}, {2}, {3}, {4}}), Error);
+    a.set_frames(three);
+    a.start(10ms);
+    std::this_thread::sleep_for(200ms);
+    a.stop();
+    auto st = a.stats();
+    EXPECT_GE(st.sent, 10u);
+    for (uint8_t tag : {1, 2, 3}) EXPECT_EQ(l.s0.count(tag), st.sent) << int(tag);
+    EXPECT_EQ(renewals.load(), st.sent);
+    EXPECT_EQ(st.send_errors, 0u);
+}
+
+// Refuses every frame that starts with 9.
+class RefusingSender : public tx::FrameSender {
+  public:
+    int send(std::span<const uint8_t> f) noexcept override {
+        if (!f.empty() && f[0] == 9) return ENOBUFS;
+        taken.fetch_add(1);
+        return 0;
+    }
+    std::string_view name() const override { return "refusing"; }
+    std::string describe() const override { return "refusing"; }
+    std::atomic<uint64_t> taken{0};
+};
+
+TEST(AdvertLanes, OneRefusedFrameOfAnAdvertIsAnErrorButTheOthersStillRenewTheLease) {
+    RefusingSender sender;
+    auto thread = std::make_shared<tx::AdvertThread>(sender);
+    std::atomic<uint64_t> renewals{0};
+    tx::AdvertiserOptions o;
+    o.max_frames = 2;
+    o.on_sent = [&](uint64_t) { renewals.fetch_add(1); };
+    tx::Advertiser a(thread, o);
+    a.set_frames(std::vector<std::vector<uint8_t>>{{1}, {9}});
+    a.start(10ms);
+    std::this_thread::sleep_for(200ms);
+    a.stop();
+    auto st = a.stats();
+    EXPECT_GE(st.sent, 10u);
+    EXPECT_EQ(st.send_errors, st.sent);  // the frame to the second peer, every time
+    EXPECT_EQ(st.last_error, ENOBUFS);
+    EXPECT_EQ(renewals.load(), st.sent);
+    // Only the refused frame left: nothing goes out, nothing renews.
+    a.set_frames(std::vector<std::vector<uint8_t>>{{9}});
+    const uint64_t before = renewals.load();
+    a.start(10ms);
+    std::this_thread::sleep_for(100ms);
+    a.stop();
+    EXPECT_EQ(renewals.load(), before);
+    EXPECT_EQ(a.stats().sent, st.sent);
+}
+
 TEST(AdvertLanes, StaggeredLanesTakeTurns) {
     TwoLanes l;
     tx::AdvertiserOptions o;

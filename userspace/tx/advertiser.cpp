@@ -130,9 +130,10 @@ void AdvertThread::attach(AdvertLane &lane) {
         lane.resumes_done = lane.owner->resumes_.load();
         members_.push_back(&lane);
         // The thread's scratch space grows here, not while it sends.
+        frame_capacity_ += lane.owner->options_.max_frames;
         due_.reserve(members_.size());
-        frames_.reserve(members_.size() + kTakeoverGarpBudget);
-        results_.reserve(members_.size() + kTakeoverGarpBudget);
+        frames_.reserve(frame_capacity_ + kTakeoverGarpBudget);
+        results_.reserve(frame_capacity_ + kTakeoverGarpBudget);
         takeover_frames_.reserve(kTakeoverGarpBudget);
         takeover_owners_.reserve(members_.size());
     }
@@ -141,7 +142,7 @@ void AdvertThread::attach(AdvertLane &lane) {
 
 void AdvertThread::detach(AdvertLane &lane) {
     std::lock_guard lock(mu_);
-    std::erase(members_, &lane);
+    if (std::erase(members_, &lane)) frame_capacity_ -= lane.owner->options_.max_frames;
 }
 
 void AdvertThread::wake() noexcept {
@@ -242,23 +243,29 @@ void AdvertThread::send_batch() noexcept {
         Advertiser &a = *d.lane->owner;
         d.slot = a.pin_slot(*d.lane);
         const auto &s = a.slots_[size_t(d.slot)];
-        if (s.size == 0) {  // no frame yet: nothing to send for it
+        if (s.sizes.empty()) {  // no frame yet: nothing to send for it
             d.lane->reading.store(-1);
             d.slot = -1;
             continue;
         }
-        frames_.emplace_back(s.bytes.data(), s.size);
+        d.first = frames_.size();
+        d.count = s.sizes.size();
+        for (size_t k = 0; k < s.sizes.size(); k++)
+            frames_.emplace_back(s.bytes.data() + k * Advertiser::kMaxFrameSize, s.sizes[k]);
     }
     const size_t adverts = frames_.size();
     for (auto f : takeover_frames_) frames_.push_back(f);
     results_.assign(frames_.size(), 0);  // within the capacity reserved by attach()
     sender_.send_batch(frames_, results_);
     const uint64_t now = monotonic_ns();
-    size_t i = 0;
     for (Due &d : due_) {
         if (d.slot < 0) continue;
         d.lane->reading.store(-1);
-        d.lane->owner->account(*d.lane, results_[i++], d.extra, now);
+        size_t refused = 0;
+        int err = 0;
+        for (size_t k = d.first; k < d.first + d.count; k++)
+            if (results_[k] != 0) refused++, err = results_[k];
+        d.lane->owner->account(*d.lane, d.count - refused, refused, err, d.extra, now);
     }
     // A takeover's gratuitous ARP that the sender did not take all of is the loop's to send.
     for (const TakeoverGarp &t : takeover_owners_) {
@@ -275,6 +282,11 @@ Advertiser::Advertiser(std::vector<std::shared_ptr<AdvertThread>> threads,
                        AdvertiserOptions options)
     : threads_(std::move(threads)), options_(std::move(options)) {
     if (threads_.empty()) throw Error("advertiser: needs at least one advert thread");
+    if (options_.max_frames == 0) throw Error("advertiser: max_frames must be at least 1");
+    for (Slot &s : slots_) {
+        s.bytes.assign(options_.max_frames * kMaxFrameSize, 0);
+        s.sizes.reserve(options_.max_frames);
+    }
     for (auto &t : threads_) {
         auto lane = std::make_unique<AdvertLane>();
         lane->owner = this;
@@ -326,17 +338,30 @@ void Advertiser::stop() {
 }
 
 void Advertiser::set_frame(std::span<const uint8_t> frame) {
-    if (frame.size() > kMaxFrameSize)
-        throw Error("advertiser: frame of " + std::to_string(frame.size()) +
-                    " bytes exceeds the Ethernet maximum of " + std::to_string(kMaxFrameSize));
+    if (frame.empty()) return set_frames({});
+    std::vector<uint8_t> one(frame.begin(), frame.end());
+    set_frames(std::span(&one, 1));
+}
+
+void Advertiser::set_frames(std::span<const std::vector<uint8_t>> frames) {
+    if (frames.size() > options_.max_frames)
+        throw Error("advertiser: " + std::to_string(frames.size()) + " frames for one advert, " +
+                    std::to_string(options_.max_frames) + " at most");
+    for (const auto &frame : frames)
+        if (frame.size() > kMaxFrameSize)
+            throw Error("advertiser: frame of " + std::to_string(frame.size()) +
+                        " bytes exceeds the Ethernet maximum of " + std::to_string(kMaxFrameSize));
     // Write the slot no lane is reading. A lane may still be sending out of it for a batch
     // that started before the previous publish: wait for that (microseconds).
     const int slot = 1 - published_.load();
     for (auto &lane : lanes_)
         while (lane->reading.load() == slot) sched_yield();
     Slot &s = slots_[size_t(slot)];
-    std::memcpy(s.bytes.data(), frame.data(), frame.size());
-    s.size = frame.size();
+    s.sizes.clear();  // within the capacity reserved by the constructor
+    for (size_t k = 0; k < frames.size(); k++) {
+        std::memcpy(s.bytes.data() + k * kMaxFrameSize, frames[k].data(), frames[k].size());
+        s.sizes.push_back(frames[k].size());
+    }
     published_.store(slot);
 }
 
@@ -501,12 +526,14 @@ void Advertiser::next_deadline(AdvertLane &lane, uint64_t now) noexcept {
     lane.deadline = now < base ? base : base + ((now - base) / period + 1) * period;
 }
 
-void Advertiser::account(AdvertLane &lane, int err, bool extra, uint64_t now) noexcept {
-    if (err != 0) {
-        bump(lane.send_errors);
+void Advertiser::account(AdvertLane &lane, size_t taken, size_t refused, int err, bool extra,
+                         uint64_t now) noexcept {
+    if (refused != 0) {
+        bump(lane.send_errors, refused);
         last_error_.store(err, std::memory_order_relaxed);
-        return;
     }
+    // One peer's frame refused does not stop the others renewing the lease.
+    if (taken == 0) return;
     bump(lane.sent);
     if (extra) extra_sent_.fetch_add(1, std::memory_order_relaxed);
     if (options_.on_sent) options_.on_sent(now);

@@ -30,9 +30,10 @@
 // and one wake-up per grid tick, one send per advert due.
 //
 // Control of an Advertiser (start/stop/park/resume/set_frame/send_now/arm_takeover) is from
-// one thread, the daemon's; the lanes' threads only claim takeovers. The frame is
+// one thread, the daemon's; the lanes' threads only claim takeovers. The frames are
 // double-buffered: set_frame writes the slot no lane is reading and publishes it with an atomic
-// index; only the writer ever waits (for the length of one batch of sends).
+// index; only the writer ever waits (for the length of one batch of sends). An advert is one
+// frame to the multicast group, or one frame per unicast peer (set_frames), all sent together.
 #pragma once
 
 #include <pthread.h>
@@ -75,11 +76,14 @@ struct AdvertiserOptions {
     // (ns), from any lane. The daemon renews the liveness lease here: keep it a plain store.
     std::function<void(uint64_t now_ns)> on_sent;
     Spread spread = Spread::Redundant;
+    // Frames one advert may have (one per unicast peer): the slots and the threads' scratch
+    // space are sized for it up front, so that sending never allocates.
+    size_t max_frames = 1;
 };
 
 struct LaneStats {
     int cpu = -1;              // the lane's thread's CPU, -1: any
-    uint64_t sent = 0;         // frames the sender accepted (periodic and send_now)
+    uint64_t sent = 0;         // adverts of which the sender accepted a frame (periodic, send_now)
     uint64_t send_errors = 0;  // frames the sender refused
     // Wake-ups more than one period after their deadline: the missed adverts were skipped
     // (one advert is sent and pacing resumes from now) rather than sent in a burst.
@@ -157,6 +161,7 @@ class AdvertThread {
         AdvertLane *lane;
         bool extra;  // sent for send_now() only, not for a deadline
         int slot = -1;
+        size_t first = 0, count = 0;  // its frames in frames_
     };
     std::vector<Due> due_;  // the thread's scratch: reserved in attach, no allocation later
     std::vector<std::span<const uint8_t>> frames_;
@@ -168,6 +173,7 @@ class AdvertThread {
         size_t first, count;  // in takeover_frames_
     };
     std::vector<TakeoverGarp> takeover_owners_;
+    size_t frame_capacity_ = 0;      // frames of all members' adverts, for the reserves
     bool takeover_pending_ = false;  // the ring woke us: a kernel takeover may be waiting
 
     std::atomic<bool> stop_{false};
@@ -221,6 +227,9 @@ class Advertiser {
     // Replaces the frame the next adverts carry (priority 0 on shutdown, new addresses...).
     // Throws xvrrp::Error when it exceeds kMaxFrameSize. An empty frame pauses sending.
     void set_frame(std::span<const uint8_t> frame);
+    // The same for an advert of several frames (one per unicast peer), sent together; at most
+    // options.max_frames of them (xvrrp::Error otherwise). None pauses sending.
+    void set_frames(std::span<const std::vector<uint8_t>> frames);
     // Takes effect from the next deadline.
     void set_interval(vrrp::Duration interval);
     // One extra advert at once from every lane (e.g. RFC 9568 6.4.3: a master answering an
@@ -247,8 +256,8 @@ class Advertiser {
   private:
     friend class AdvertThread;
     struct Slot {
-        std::array<uint8_t, kMaxFrameSize> bytes{};
-        size_t size = 0;
+        std::vector<uint8_t> bytes;  // max_frames x kMaxFrameSize, allocated once
+        std::vector<size_t> sizes;   // capacity max_frames; one per frame of the advert
     };
 
     void resume_locked();  // with ctl_ held
@@ -256,7 +265,9 @@ class Advertiser {
     // On a lane's thread, with its lock held.
     int pin_slot(AdvertLane &lane) noexcept;  // the slot to send from; set_frame leaves it alone
     void next_deadline(AdvertLane &lane, uint64_t now) noexcept;  // and the lateness statistics
-    void account(AdvertLane &lane, int err, bool extra, uint64_t now) noexcept;
+    // One advert: `refused` of its frames were refused (err: the last error), the rest taken.
+    void account(AdvertLane &lane, size_t taken, size_t refused, int err, bool extra,
+                 uint64_t now) noexcept;
     // The ring woke a lane's thread: claims a kernel takeover if one is due; returns the
     // gratuitous ARP frames the thread must send with its batch (empty: none, or over budget).
     // Returns the kernel stamp claimed (0: none) and adds the frames to `garp` when they fit.
