@@ -119,6 +119,10 @@ void configure(Kernel &k, const Scenario &sc) {
         inst.fixed_interval_ns = c.fixed_interval_ns;
         inst.advert_interval_ns = c.advert_interval_ns;
         inst.takeover_grace_ns = kDay;
+        if (c.unicast_addr) {
+            inst.flags |= XVRRP_INST_UNICAST;
+            inst.unicast_addr = *c.unicast_addr;
+        }
         if (c.auth_pass) {
             inst.flags |= XVRRP_INST_AUTH_PASS;
             std::copy(c.auth_pass->begin(), c.auth_pass->end(), inst.auth_pass);

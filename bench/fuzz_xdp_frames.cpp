@@ -127,8 +127,10 @@ FrameGenerator::FrameGenerator(const Scenario &sc) : sc_(sc) {
         advert_srcs_.push_back(test::ip(a));
     for (const auto &v : sc.vrids)
         advert_srcs_.insert(advert_srcs_.end(), v.allowed_srcs.begin(), v.allowed_srcs.end());
-    for (const auto &v : sc.vrids)
+    for (const auto &v : sc.vrids) {
         if (v.auth_pass) passwords_.emplace_back(v.auth_pass->begin(), v.auth_pass->end());
+        if (v.unicast_addr) unicast_addrs_.push_back(*v.unicast_addr);
+    }
 }
 
 Frame FrameGenerator::make(Rng &rng) const {
@@ -267,6 +269,7 @@ Frame FrameGenerator::advert(Rng &rng) const {
 
     uint32_t src = rng.pick(advert_srcs_);
     uint32_t dst = rng.percent(85) ? test::ip("224.0.0.18") : any_addr(rng);
+    if (!unicast_addrs_.empty() && rng.percent(10)) dst = rng.pick(unicast_addrs_);
     r = rng.below(100);
     uint32_t csum_extra = r < 55 ? pseudo_sum(src, dst, v.size()) : 0;
     set16(v, 6, test::inet_csum(v, csum_extra));

@@ -56,7 +56,8 @@ class FrameGenerator {
 
     const Scenario &sc_;
     std::vector<uint32_t> vip_addrs_, advert_srcs_;
-    std::vector<Bytes> passwords_;  // the scenario's VRRPv2 passwords
+    std::vector<Bytes> passwords_;         // the scenario's VRRPv2 passwords
+    std::vector<uint32_t> unicast_addrs_;  // where the scenario's unicast instances listen
 };
 
 // Finishes a frame: pads it, cuts it, mutates it (and says so in kind).

@@ -230,6 +230,9 @@ std::vector<Expectation> Oracle::judge_advert(const Bytes &f, size_t ip, size_t 
     e.why += fmt("advert for VRID %u (%s, v%u): ", c.vrid, c.name, c.version);
     if (f[ip + 8] != 255)
         return {drop(e, fmt("TTL %u, dropped", f[ip + 8]), {{"vrrp_drop_ttl", 1}})};
+    if (c.unicast_addr && addr_at(f, ip + 16) != *c.unicast_addr)
+        return {drop(e, "unicast instance, not addressed to us: dropped",
+                     {{"vrrp_drop_destination", 1}})};
     if (version != c.version)
         return {drop(e, fmt("version %u, dropped", version), {{"vrrp_drop_version", 1}})};
     if (type != 1) return {drop(e, fmt("type %u, dropped", type), {{"vrrp_drop_type", 1}})};

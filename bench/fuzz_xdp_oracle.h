@@ -44,6 +44,8 @@ struct VridConfig {
     bool accept = true;  // accept mode (bpf/accept.h): false drops IPv4 sent to its VIPs
     // VRRPv2 simple-text password (XVRRP_INST_AUTH_PASS), zero-padded; none when unset.
     std::optional<std::array<uint8_t, 8>> auth_pass = std::nullopt;
+    // Unicast peers (XVRRP_INST_UNICAST): adverts must be addressed to this (network order).
+    std::optional<uint32_t> unicast_addr = std::nullopt;
 };
 
 struct VipConfig {

@@ -1,6 +1,7 @@
 // The VRIDs the fuzzer configures: each role the controller gives a VRID, VRRPv2 and v3, fast
-// mode, an allow-list, accept mode off, a VRRPv2 password, and the kernel's own takeover. Leases
-// a day ahead or long past, timers armed for a day: no verdict depends on when a frame runs.
+// mode, an allow-list, accept mode off, a VRRPv2 password, unicast peers, and the kernel's own
+// takeover. Leases a day ahead or long past, timers armed for a day: no verdict depends on when
+// a frame runs.
 #include "fuzz_xdp_oracle.h"
 
 namespace xvrrp::fuzz {
@@ -75,6 +76,14 @@ Scenario default_scenario() {
          .watching = true,
          .took_over = true},
         {"192.0.2.100"});
+    add({.vrid = 110,
+         .name = "backup with unicast peers",
+         .role = A | P,
+         .allowlist = true,
+         .watching = true,
+         .allowed_srcs = {ip("192.0.2.111"), ip("192.0.2.112")},
+         .unicast_addr = ip("192.0.2.110")},
+        {"192.0.2.113"});
     sc.vips.push_back({ip("192.0.2.200"), 200, mac});  // a service IP whose VRID is gone
     return sc;
 }

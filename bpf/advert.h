@@ -244,6 +244,12 @@ static __always_inline int handle_vrrp(struct hdr_cursor *nh, void *data_end)
         count(vrrp_drop_ttl);
         return XDP_DROP;
     }
+    /* Unicast peers: adverts come addressed to us; one to the group, or to another address,
+     * is not for this instance (keepalived with unicast peers ignores them too). */
+    if ((inst->flags & XVRRP_INST_UNICAST) && iph->daddr != inst->unicast_addr) {
+        count(vrrp_drop_destination);
+        return XDP_DROP;
+    }
     version = vrrp->vers_type >> 4;
     if (version != inst->version) {
         count(vrrp_drop_version);

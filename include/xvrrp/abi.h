@@ -92,6 +92,9 @@ enum xvrrp_instance_flags {
      * auth_type PASS): adverts must carry Auth Type 1 and auth_pass as their 8 bytes of
      * Authentication Data. Without it, Auth Type 0 only (RFC 3768 7.1). */
     XVRRP_INST_AUTH_PASS = 1u << 2,
+    /* Unicast peers (keepalived's unicast_peer): adverts must be addressed to unicast_addr,
+     * this server's own address; the peers are the allow-list (XVRRP_INST_ALLOWLIST). */
+    XVRRP_INST_UNICAST = 1u << 3,
 };
 
 /* The VRID's role, as the controller's election last decided (XVRRP_CTL_SET_ROLE). */
@@ -114,7 +117,8 @@ struct xvrrp_instance {
     __u32 role;    /* enum xvrrp_role_flags: written in place by xvrrp_control */
     __u8 version;  /* accepted VRRP version: 2 or 3 */
     __u8 priority; /* our own priority, 1..255 (acceptance and Skew_Time); xvrrp_control */
-    __u8 pad[6];
+    __u8 pad[2];
+    __be32 unicast_addr; /* XVRRP_INST_UNICAST: the destination adverts must have */
     /* Fast mode (interval below 10 ms, xvrrp peers only): the fixed Master_Adver_Interval.
      * 0 = standard mode: learn it from each advert's interval field (RFC 5798 6.4.2). */
     __u64 fixed_interval_ns;
@@ -336,6 +340,7 @@ struct xvrrp_control {
     X(vrrp_drop_checksum, "VRRP checksum wrong (with and without pseudo-header): dropped")        \
     X(vrrp_drop_interval, "VRRP interval zero, or VRRPv2 interval not ours (RFC 3768 7.1)")       \
     X(vrrp_drop_source, "VRRP source not in the allow-list: dropped")                             \
+    X(vrrp_drop_destination, "VRRP of a unicast instance not addressed to us: dropped")           \
     X(vrrp_drop_auth, "VRRPv2 Auth Type not the configured one (RFC 3768 7.1): dropped")          \
     X(vrrp_drop_auth_pass, "VRRPv2 simple-text password not the configured one: dropped")         \
     X(timer_master_down, "master-down timer fired: master declared down")                         \

@@ -349,6 +349,46 @@ TEST_F(Advert, V2AdvertWithAnAuthTypeIsDropped_Rfc3768_7_1) {
     }
 }
 
+// Unicast peers (keepalived's unicast_peer): only adverts addressed to us count.
+TEST_F(Advert, UnicastInstanceAcceptsAnAdvertAddressedToUs) {
+    set_instance(kPreempt | kTakeoverArmed | kUnicast);
+    Ipv4Fields i;
+    i.dst = kUnicastAddr;
+    run(advert_frame({}, i));
+    auto d = counter_delta();
+    EXPECT_EQ(d["vrrp_valid"], 1u);
+    EXPECT_EQ(d["vrrp_accepted"], 1u);
+}
+
+TEST_F(Advert, UnicastInstanceDropsAdvertsToTheGroupOrToAnotherAddress) {
+    set_instance(kPreempt | kTakeoverArmed | kUnicast);
+    for (const char *dst : {"224.0.0.18", "192.0.2.13"}) {
+        Ipv4Fields i;
+        i.dst = ip(dst);
+        expect_dropped(advert_frame({}, i), "vrrp_drop_destination");
+    }
+}
+
+TEST_F(Advert, UnicastInstanceTakesAdvertsFromItsPeersOnly) {
+    // The daemon makes the peers the allow-list.
+    set_instance(kPreempt | kTakeoverArmed | kUnicast | kAllowlist);
+    tables_->allow_source(kVrid, ip("192.0.2.11"));
+    Ipv4Fields forged;
+    forged.src = ip("192.0.2.66");
+    forged.dst = kUnicastAddr;
+    expect_dropped(advert_frame({}, forged), "vrrp_drop_source");
+    Ipv4Fields peer;
+    peer.dst = kUnicastAddr;
+    run(advert_frame({}, peer));
+    EXPECT_EQ(counter_delta()["vrrp_accepted"], 1u);
+}
+
+TEST_F(Advert, MulticastInstanceStillAcceptsAnAdvertToTheGroup) {
+    set_instance(kPreempt | kTakeoverArmed);
+    run(advert_frame());
+    EXPECT_EQ(counter_delta()["vrrp_accepted"], 1u);
+}
+
 // A VRRPv2 advert as keepalived's `authentication { auth_type PASS }` sends it.
 VrrpFields v2_with_password(const std::array<uint8_t, 8> &password) {
     VrrpFields v;

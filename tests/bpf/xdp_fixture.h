@@ -45,7 +45,12 @@ enum TestFlags : uint32_t {
     kNotWatching = 1u << 18,
     // VRRPv2 simple-text authentication with kAuthPassword.
     kAuthPass = 1u << 19,
+    // Unicast peers: adverts must be addressed to kUnicastAddr (with kAllowlist: from peers).
+    kUnicast = 1u << 20,
 };
+
+// This server's address, where unicast peers send their adverts.
+inline const uint32_t kUnicastAddr = ip("192.0.2.12");
 
 // The password of kAuthPass, zero-padded to its 8 bytes on the wire.
 inline constexpr std::array<uint8_t, 8> kAuthPassword = {'h', 'u', 'n', 't', 'e', 'r', '2', 0};
@@ -119,6 +124,10 @@ class XdpTest : public ::testing::Test {
         xvrrp_instance inst{};
         if (flags & kAllowlist) inst.flags |= XVRRP_INST_ALLOWLIST;
         if (flags & kPassAdverts) inst.flags |= XVRRP_INST_PASS_ADVERTS;
+        if (flags & kUnicast) {
+            inst.flags |= XVRRP_INST_UNICAST;
+            inst.unicast_addr = kUnicastAddr;
+        }
         if (flags & kAuthPass) {
             inst.flags |= XVRRP_INST_AUTH_PASS;
             std::copy(kAuthPassword.begin(), kAuthPassword.end(), inst.auth_pass);

@@ -54,7 +54,8 @@ TEST_F(NeighborTest, UseResolvesAPeerAndMacReturnsItsAddress) {
     EXPECT_NE(far_mac.find(mac_to_string(*mac)), std::string::npos) << far_mac;
     // Used again while reachable: still the same, and the lookup leaves the socket clean.
     table.use(ifindex, *vrrp::IpAddress::parse("10.77.0.2"));
-    for (int i = 0; i < 3; ++i) EXPECT_EQ(table.mac(ifindex, *vrrp::IpAddress::parse("10.77.0.2")), mac);
+    for (int i = 0; i < 3; ++i)
+        EXPECT_EQ(table.mac(ifindex, *vrrp::IpAddress::parse("10.77.0.2")), mac);
 }
 
 TEST_F(NeighborTest, AnAddressNobodyAnswersForHasNoMac) {

@@ -67,8 +67,8 @@ NeighborTable::NeighborTable()
 }
 
 void NeighborTable::use(int ifindex, const vrrp::IpAddress &address) {
-    auto msg = neigh_message(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, ifindex, address,
-                             NUD_NONE, NTF_USE);
+    auto msg = neigh_message(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, ifindex, address, NUD_NONE,
+                             NTF_USE);
     if (int err = nl_send_sync(sock_.get(), msg.release()); err < 0)
         throw nl_error("neighbor " + address.to_string() + ": ask the kernel to resolve it", err);
 }
