@@ -9,18 +9,8 @@
 namespace xvrrp::e2e {
 namespace {
 
-// ipv4_drop_no_accept of the host's eth0, summed over CPUs, from `bpftool -j map dump` (its
-// "formatted" part, which carries the BTF field names).
 long no_accept_drops(const Lab &lab, const std::string &host) {
-    auto r = sh("bpftool -j map dump pinned " + lab.pin_dir(host) +
-                "/eth0/counters | python3 -c 'import json,sys; print(sum(c[\"value\"]"
-                "[\"ipv4_drop_no_accept\"] for e in json.load(sys.stdin) for c in "
-                "e[\"formatted\"][\"values\"]))'");
-    if (r.status != 0) {
-        ADD_FAILURE() << "bpftool map dump of the counters: " << r.output;
-        return -1;
-    }
-    return std::stol(r.output);
+    return lab.xdp_counter(host, "ipv4_drop_no_accept");
 }
 
 // One echo request from the client to the service IP: answered or not.

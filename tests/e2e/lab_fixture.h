@@ -127,6 +127,9 @@ struct KeepalivedOptions {
     std::string advert_int = "0.01";
     int version = 3;
     std::string auth_pass;  // VRRPv2: authentication { auth_type PASS auth_pass ... }
+    // unicast_src_ip and unicast_peer { ... }: adverts to these peers instead of the group.
+    std::string unicast_src;
+    std::vector<std::string> unicast_peers;
 };
 
 inline KeepalivedOptions keepalived_options(int priority, std::string advert_int = "0.01") {
@@ -305,6 +308,11 @@ class Lab {
         if (!o.auth_pass.empty())
             c << "    authentication {\n        auth_type PASS\n        auth_pass " << o.auth_pass
               << "\n    }\n";
+        if (!o.unicast_peers.empty()) {
+            c << "    unicast_src_ip " << o.unicast_src << "\n    unicast_peer {\n";
+            for (const auto &p : o.unicast_peers) c << "        " << p << "\n";
+            c << "    }\n";
+        }
         c << "    virtual_ipaddress {\n        " << kVip << "/32 dev eth0\n    }\n}\n";
         std::string conf = dir(host) + "/keepalived.conf";
         write_file(conf, c.str());
@@ -399,6 +407,40 @@ class Lab {
     std::string client_neighbor() const {
         return sh("ip -n " + ns("cl") + " neigh show " + kVip + " dev eth0").output;
     }
+    // An XDP counter of the host's eth0 (include/xvrrp/abi.h), summed over CPUs, as an operator
+    // reads it: `bpftool -j map dump` of the pinned map, its "formatted" part (BTF names). -1
+    // when it cannot be read.
+    long xdp_counter(const std::string &host, const std::string &name) const {
+        auto r =
+            sh("bpftool -j map dump pinned " + pin_dir(host) +
+               "/eth0/counters | python3 -c 'import json,sys; print(sum(c[\"value\"][\"" + name +
+               "\"] for e in json.load(sys.stdin) for c in e[\"formatted\"][\"values\"]))'");
+        return r.status == 0 ? std::stol(r.output) : -1;
+    }
+    // VRRP packets (IP protocol 112) the client's eth0 sees in `seconds`: adverts sent to the
+    // group reach every port of the switch, unicast ones only their peer.
+    // One line each (tcpdump -e: with the MACs).
+    std::string adverts_seen_by_client(int seconds) const {
+        return sh("ip netns exec " + ns("cl") + " timeout " + std::to_string(seconds) +
+                  " tcpdump -i eth0 -e -n -l 'ip proto 112' 2>/dev/null | grep -i vrrp")
+            .output;
+    }
+    // Sends `frame` (a whole Ethernet frame) `count` times from the client's eth0, through an
+    // AF_PACKET socket: a third host on the segment.
+    void send_from_client(const std::vector<uint8_t> &frame, int count) const {
+        std::string hex;
+        for (uint8_t b : frame) {
+            static const char *digits = "0123456789abcdef";
+            hex += digits[b >> 4];
+            hex += digits[b & 15];
+        }
+        must("ip netns exec " + ns("cl") +
+             " python3 -c 'import socket,time; s=socket.socket(socket.AF_PACKET, "
+             "socket.SOCK_RAW); s.bind((\"eth0\", 0)); f=bytes.fromhex(\"" +
+             hex + "\")\nfor i in range(" + std::to_string(count) +
+             "): s.send(f); time.sleep(0.005)'");
+    }
+
     // True if an XDP program is attached to the host's eth0.
     bool has_xdp(const std::string &host) const {
         auto r = sh("ip -n " + ns(host) + " -d link show dev eth0");

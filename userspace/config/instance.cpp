@@ -148,6 +148,10 @@ void read_addresses(TableReader &r, std::string_view key, std::optional<Family> 
                                   std::string(family_name(*family)));
             continue;
         }
+        if (std::find(out.begin(), out.end(), *ip) != out.end()) {
+            r.diag().error(n, r.name(key) + ": " + ip->to_string() + " is listed twice");
+            continue;
+        }
         out.push_back(*ip);
     }
 }
@@ -412,6 +416,10 @@ ParsedInstance parse_instance(const toml::table &table, Diagnostics &diag) {
     if (family_known) family = inst.family();
     read_addresses(r, "unicast_peers", family, inst.unicast_peers);
     read_addresses(r, "allowed_sources", family, inst.allowed_sources);
+    if (!inst.unicast_peers.empty() && r.node("allowed_sources"))
+        r.diag().error(*r.node("allowed_sources"),
+                       "'allowed_sources' with 'unicast_peers': the peers are the allow-list "
+                       "(adverts from anyone else are dropped); remove 'allowed_sources'");
     if (inst.version == 2 && family == Family::IPv6)
         diag.error(*r.node("version"),
                    "VRRPv2 is IPv4 only (RFC 3768); use version = 3 for "

@@ -163,12 +163,12 @@ void check_across_instances(const std::vector<ParsedInstance> &parsed, Diagnosti
                                                  " IPv4 service IPs per interface");
             size_t &m = sources_on[inst.interface];
             size_t before = m;
-            m += inst.allowed_sources.size();
+            m += inst.allowed_sources.size() + inst.unicast_peers.size();
             if (before <= XVRRP_MAX_ALLOWED_SRCS && m > XVRRP_MAX_ALLOWED_SRCS)
                 diag.error(SourcePos{inst.source_line, 0},
-                           "'allowed_sources' of instance '" + printable(inst.name) + "' bring " +
-                               inst.interface + " to " + std::to_string(m) +
-                               " (VRID, source) pairs; xvrrp holds at most " +
+                           "'allowed_sources' or 'unicast_peers' of instance '" +
+                               printable(inst.name) + "' bring " + inst.interface + " to " +
+                               std::to_string(m) + " (VRID, source) pairs; xvrrp holds at most " +
                                std::to_string(XVRRP_MAX_ALLOWED_SRCS) + " per interface");
         }
         if (!inst.name.empty()) {

@@ -77,10 +77,6 @@ std::optional<config::Config> read_config(const std::string &path) {
             refuse(
                 "IPv6 service addresses are not supported by this xvrrpd yet (its XDP "
                 "program answers ARP, not Neighbor Solicitation)");
-        if (!inst.unicast_peers.empty())
-            refuse(
-                "unicast_peers is not supported by this xvrrpd yet; remove it to advertise "
-                "to 224.0.0.18");
         if (inst.use_vmac)
             refuse(
                 "use_vmac = true is not supported by this xvrrpd yet; adverts and ARP "

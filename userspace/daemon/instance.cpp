@@ -4,9 +4,11 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <thread>
 
 #include "daemon/log.h"
 #include "net/address.h"
+#include "net/link.h"
 #include "vrrp/codec.h"
 #include "vrrp/frames.h"
 
@@ -64,7 +66,8 @@ std::optional<vrrp::V2SimpleTextKey> v2_key(const config::Instance &c) {
     return key;
 }
 
-dataplane::VridConfig binding_config(const config::Instance &c, const vrrp::MacAddress &mac) {
+dataplane::VridConfig binding_config(const config::Instance &c, const vrrp::MacAddress &mac,
+                                     const vrrp::IpAddress &self) {
     dataplane::VridConfig b;
     b.vrid = c.vrid;
     b.version = c.version;
@@ -79,6 +82,11 @@ dataplane::VridConfig binding_config(const config::Instance &c, const vrrp::MacA
     for (const auto &v : c.virtual_ips) b.virtual_ips.push_back(v.address);
     b.answer_mac = mac;
     b.allowed_sources = c.allowed_sources;
+    // Unicast: adverts come to our own address, from the peers only.
+    if (!c.unicast_peers.empty()) {
+        b.unicast_self = self;
+        b.allowed_sources = c.unicast_peers;
+    }
     return b;
 }
 
@@ -96,7 +104,7 @@ Instance::Instance(const config::Instance &cfg, Uplink &uplink, net::AddressEdit
     // The VRID in the kernel: its service IPs (answered with the uplink's MAC), allow-list and
     // lease slot; no role yet, nothing answered.
     binding_ = std::make_unique<dataplane::VridBinding>(
-        uplink_.port(), binding_config(cfg_, uplink_.mac()),
+        uplink_.port(), binding_config(cfg_, uplink_.mac(), uplink_.primary_address()),
         [this](const dataplane::KernelReport &r) { on_kernel_report(r); });
 
     tx::AdvertiserOptions opts;
@@ -107,6 +115,12 @@ Instance::Instance(const config::Instance &cfg, Uplink &uplink, net::AddressEdit
     opts.spread = cfg_.advert_thread.spread == config::AdvertSpread::Staggered
                       ? tx::Spread::Staggered
                       : tx::Spread::Redundant;
+    opts.max_frames = std::max<size_t>(1, cfg_.unicast_peers.size());
+    if (!cfg_.unicast_peers.empty()) {
+        neighbors_ = std::make_unique<net::NeighborTable>();
+        peer_macs_.resize(cfg_.unicast_peers.size());
+        check_peers(monotonic_now());
+    }
     // The threads send the adverts of every instance of the uplink (scheduled alike), one per
     // CPU: a thread per instance cost a context switch per advert, a whole vCPU for 255
     // instances at 10 ms. They exist from the start, and the advertiser is parked (no CPU)
@@ -253,6 +267,7 @@ std::optional<TimePoint> Instance::next_wakeup() const {
     if (binding_) consider(binding_->next_wakeup());  // Master_Down_Timer without a kernel timer
     if (!garp_due_.empty()) consider(garp_due_.front());
     consider(refresh_at_);
+    consider(peers_check_at_);
     return next;
 }
 
@@ -269,6 +284,7 @@ void Instance::on_wakeup(TimePoint now, size_t &garp_budget) {
     if (due(vrrp::TimerKind::PreemptDelay))
         apply(sm_.timer_expired(now), now, "preempt_delay ended");
     if (binding_) binding_->on_wakeup(now);  // may report the master down
+    if (neighbors_ && !cleaned_up_ && peers_check_at_ && *peers_check_at_ <= now) check_peers(now);
 }
 
 void Instance::apply(const vrrp::Actions &actions, TimePoint now, const std::string &why) {
@@ -346,7 +362,55 @@ void Instance::sync_role(TimePoint now) {
         set_advert_frame(sm_.priority());
 }
 
-std::vector<uint8_t> Instance::advert_frame(uint8_t priority) const {
+std::vector<std::vector<uint8_t>> Instance::advert_frames(uint8_t priority) const {
+    if (cfg_.unicast_peers.empty()) return {advert_frame(priority, nullptr, {})};
+    std::vector<std::vector<uint8_t>> frames;
+    for (size_t i = 0; i < cfg_.unicast_peers.size(); i++)
+        frames.push_back(advert_frame(priority, &cfg_.unicast_peers[i],
+                                      peer_macs_[i].value_or(vrrp::kBroadcastMac)));
+    return frames;
+}
+
+// Until the kernel has a peer's MAC (and then every second), ask it; a few tries at start-up so
+// that the first adverts already go to the peers' own MACs.
+void Instance::check_peers(TimePoint now) {
+    bool moved = false, all = true;
+    for (int attempt = 0; attempt < (peers_check_at_ ? 1 : 5); attempt++) {
+        all = true;
+        for (size_t i = 0; i < cfg_.unicast_peers.size(); i++) {
+            const auto &peer = cfg_.unicast_peers[i];
+            try {
+                neighbors_->use(uplink_.ifindex(), peer);
+                auto mac = neighbors_->mac(uplink_.ifindex(), peer);
+                if (mac && mac != peer_macs_[i]) {
+                    info(log_fields(), "unicast peer " + peer.to_string() + " is at " +
+                                           net::mac_to_string(*mac) + " on " + uplink_.name());
+                    peer_macs_[i] = mac;
+                    moved = true;
+                }
+                all = all && mac;
+            } catch (const std::exception &e) {
+                all = false;
+                if (!peers_check_at_) warn(log_fields(), e.what());
+            }
+        }
+        if (all) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    if (!peers_check_at_ && !all)
+        warn(log_fields(),
+             "a unicast peer has no ARP entry yet: its adverts go to the broadcast MAC until it "
+             "answers");
+    peers_check_at_ = now + (all ? std::chrono::seconds(1) : std::chrono::milliseconds(100));
+    if (moved && frame_priority_ >= 0) {
+        const int p = frame_priority_;
+        frame_priority_ = -1;
+        set_advert_frame(uint8_t(p));
+    }
+}
+
+std::vector<uint8_t> Instance::advert_frame(uint8_t priority, const vrrp::IpAddress *peer,
+                                            const vrrp::MacAddress &peer_mac) const {
     vrrp::Advert a;
     a.version = cfg_.version;
     a.vrid = cfg_.vrid;
@@ -361,6 +425,10 @@ std::vector<uint8_t> Instance::advert_frame(uint8_t priority) const {
                              : vrrp::Ipv4Checksum::WithoutPseudoHeader;
     o.ip.ipv4_id = 1;  // one frame, sent again and again; adverts are never fragmented
     o.v2_simple_text_key = v2_key(cfg_);
+    if (peer) {
+        o.ip.destination = *peer;
+        o.destination_mac = peer_mac;
+    }
     auto frame = vrrp::build_advert_frame(a, o);
     if (!frame)
         throw Error(cfg_.name +
@@ -370,13 +438,14 @@ std::vector<uint8_t> Instance::advert_frame(uint8_t priority) const {
 
 void Instance::send_advert(uint8_t priority) {
     if (priority == 0 || sm_.state() != vrrp::State::Master) {
-        auto frame = advert_frame(priority);
+        auto frames = advert_frames(priority);
         // A last advert on the way out: priority 0 on shutdown (RFC 5798 6.4.3), or ours when
         // stepping down. Sent here and now, before the advert thread is parked for good.
         stop_adverts();
-        if (int err = uplink_.oneoff_sender().send(frame))
-            warn(log_fields(),
-                 "last advert (priority " + std::to_string(priority) + "): " + strerror(err));
+        for (const auto &frame : frames)
+            if (int err = uplink_.oneoff_sender().send(frame))
+                warn(log_fields(),
+                     "last advert (priority " + std::to_string(priority) + "): " + strerror(err));
         return;
     }
     set_advert_frame(priority);
@@ -388,7 +457,7 @@ void Instance::send_advert(uint8_t priority) {
 
 void Instance::set_advert_frame(uint8_t priority) {
     if (frame_priority_ == priority) return;
-    advertiser_->set_frame(advert_frame(priority));
+    advertiser_->set_frames(advert_frames(priority));
     frame_priority_ = priority;
 }
 

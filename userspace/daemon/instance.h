@@ -9,6 +9,12 @@
 // only for a preempt_delay hold, for scheduled gratuitous ARP and for the end of a release
 // hold.
 //
+// Unicast peers (unicast_peers): an advert is one frame per peer, to its address and MAC. The
+// MACs come from the kernel's neighbor table, which the instance asks to resolve each peer and
+// to re-validate it every second (NTF_USE, net/neighbor.h); a peer not resolved yet gets its
+// frame at the broadcast MAC, and one that stops answering keeps its last known MAC, so that a
+// master never goes silent (and its ARP lease never lapses) because a backup is down.
+//
 // Stopping (SIGTERM/SIGINT): shutdown() sends the priority-0 advert with ARP already off. A
 // master then holds its service IPs on the VIP interface (releasing()) until the kernel reports
 // another router's advert, plus a margin, or a deadline (StateMachine, release hold); its
@@ -29,6 +35,7 @@
 #include "dataplane/vrid_binding.h"
 #include "daemon/uplink.h"
 #include "net/address.h"
+#include "net/neighbor.h"
 #include "tx/advertiser.h"
 #include "vrrp/state_machine.h"
 
@@ -94,7 +101,12 @@ class Instance {
     void on_kernel_report(const dataplane::KernelReport &report);
     void apply(const vrrp::Actions &actions, TimePoint now, const std::string &why);
     void sync_role(TimePoint now);
-    std::vector<uint8_t> advert_frame(uint8_t priority) const;
+    // The advert's frames: one to the group, or one per unicast peer.
+    std::vector<std::vector<uint8_t>> advert_frames(uint8_t priority) const;
+    std::vector<uint8_t> advert_frame(uint8_t priority, const vrrp::IpAddress *peer,
+                                      const vrrp::MacAddress &peer_mac) const;
+    // Asks the kernel for the peers' MACs (and to keep them fresh); new frames when one moved.
+    void check_peers(TimePoint now);
     void set_advert_frame(uint8_t priority);  // the frame the advert threads send
     std::vector<std::vector<uint8_t>> garp_frames() const;
     void send_advert(uint8_t priority);
@@ -116,8 +128,11 @@ class Instance {
     vrrp::StateMachine sm_;
     std::unique_ptr<dataplane::VridBinding> binding_;
     std::unique_ptr<tx::Advertiser> advertiser_;
-    std::vector<TimePoint> garp_due_;      // sorted: the bursts after becoming master
-    std::optional<TimePoint> refresh_at_;  // next garp_refresh round while master
+    std::vector<TimePoint> garp_due_;                // sorted: the bursts after becoming master
+    std::optional<TimePoint> refresh_at_;            // next garp_refresh round while master
+    std::unique_ptr<net::NeighborTable> neighbors_;  // unicast peers only
+    std::vector<std::optional<vrrp::MacAddress>> peer_macs_;  // by unicast_peers index
+    std::optional<TimePoint> peers_check_at_;
     vrrp::State last_state_ = vrrp::State::Initialize;
     bool stopped_ = false;  // shutdown() ran
     bool said_no_kernel_timer_ = false;

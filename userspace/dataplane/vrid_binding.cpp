@@ -101,6 +101,10 @@ void VridBinding::write_instance() {
     xvrrp_instance e{};
     if (!cfg_.allowed_sources.empty()) e.flags |= XVRRP_INST_ALLOWLIST;
     if (cfg_.pass_adverts) e.flags |= XVRRP_INST_PASS_ADVERTS;
+    if (cfg_.unicast_self) {
+        e.flags |= XVRRP_INST_UNICAST;
+        e.unicast_addr = cfg_.unicast_self->to_be32();
+    }
     if (cfg_.v2_auth_pass) {
         e.flags |= XVRRP_INST_AUTH_PASS;
         std::memcpy(e.auth_pass, cfg_.v2_auth_pass->data(), sizeof e.auth_pass);

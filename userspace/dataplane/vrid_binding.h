@@ -77,6 +77,9 @@ struct VridConfig {
     std::optional<vrrp::V2SimpleTextKey> v2_auth_pass;
     vrrp::MacAddress answer_mac{};                 // the MAC ARP replies carry
     std::vector<vrrp::IpAddress> allowed_sources;  // empty: adverts from anyone
+    // Unicast peers: adverts must be addressed to this, our own address (the peers are then
+    // allowed_sources).
+    std::optional<vrrp::IpAddress> unicast_self;
 };
 
 // What the kernel has seen for the VRID, for status and metrics.

@@ -135,7 +135,8 @@ TEST(Limits, AllowedSourcesPerInterfaceFitTheMap) {
     EXPECT_EQ(errors_of(config(32, &header)), "");
     EXPECT_EQ(errors_of(config(33, &header)),
               "x.toml:" + std::to_string(header) +
-                  ": error: 'allowed_sources' of instance 'veth0255' bring eth0 to 4097 (VRID, "
+                  ": error: 'allowed_sources' or 'unicast_peers' of instance 'veth0255' bring eth0 "
+                  "to 4097 (VRID, "
                   "source) pairs; xvrrp holds at most 4096 per interface\n");
 }
 
