@@ -130,7 +130,7 @@ TEST_P(KeepalivedInterop, BackupTakesOverWhenMasterPortGoesDownAndClientReachesV
     // 1 s, VRRPv2 may send none within the second.)
     if (c.unicast) {
         EXPECT_EQ(lab.adverts_seen_by_client(1), "") << "adverts reached a third port\n"
-                                                    << describe(lab);
+                                                     << describe(lab);
     } else if (c.version == 3) {
         EXPECT_NE(lab.adverts_seen_by_client(1), "") << describe(lab);
     }
