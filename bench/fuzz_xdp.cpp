@@ -119,6 +119,10 @@ void configure(Kernel &k, const Scenario &sc) {
         inst.fixed_interval_ns = c.fixed_interval_ns;
         inst.advert_interval_ns = c.advert_interval_ns;
         inst.takeover_grace_ns = kDay;
+        if (c.vmac) {
+            inst.flags |= XVRRP_INST_VMAC;
+            std::copy(sc.our_mac.begin(), sc.our_mac.end(), inst.host_mac);
+        }
         if (c.unicast_addr) {
             inst.flags |= XVRRP_INST_UNICAST;
             inst.unicast_addr = *c.unicast_addr;

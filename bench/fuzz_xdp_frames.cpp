@@ -330,6 +330,9 @@ Frame FrameGenerator::other_ipv4(Rng &rng) const {
     ip.insert(ip.end(), options.begin(), options.end());
     set16(ip, 10, test::inet_csum(ip));
     Mac dst = rng.percent(70) ? sc_.our_mac : test::kBroadcast;
+    // A virtual router MAC: of a VRID with the virtual MAC, of one without, of none here.
+    if (rng.percent(15))
+        dst = {0x00, 0x00, 0x5e, 0x00, 0x01, rng.pick(std::vector<uint8_t>{10, 20, rng.byte()})};
     fr.bytes = test::cat({ethernet(rng, dst, any_mac(rng), 0x0800, fr.kind), ip, payload});
     return fr;
 }
@@ -363,6 +366,7 @@ Frame FrameGenerator::noise(Rng &rng) const {
     fr.kind = "EtherType " + std::to_string(type);
     Bytes payload = random_bytes(rng, rng.below(400));
     Mac dst = rng.percent(50) ? test::kBroadcast : any_mac(rng);
+    if (rng.percent(10)) dst = {0x00, 0x00, 0x5e, 0x00, 0x01, 10};
     fr.bytes = test::cat({ethernet(rng, dst, any_mac(rng), type, fr.kind), payload});
     return fr;
 }

@@ -1,7 +1,7 @@
 // The VRIDs the fuzzer configures: each role the controller gives a VRID, VRRPv2 and v3, fast
-// mode, an allow-list, accept mode off, a VRRPv2 password, unicast peers, and the kernel's own
-// takeover. Leases a day ahead or long past, timers armed for a day: no verdict depends on when
-// a frame runs.
+// mode, an allow-list, accept mode off, a VRRPv2 password, unicast peers, the virtual MAC, and
+// the kernel's own takeover. Leases a day ahead or long past, timers armed for a day: no verdict
+// depends on when a frame runs.
 #include "fuzz_xdp_oracle.h"
 
 namespace xvrrp::fuzz {
@@ -13,10 +13,16 @@ Scenario default_scenario() {
     constexpr uint32_t M = XVRRP_ROLE_MASTER, A = XVRRP_ROLE_TAKEOVER_ARMED, P = XVRRP_ROLE_PREEMPT,
                        R = XVRRP_ROLE_RELEASING;
     auto add = [&](VridConfig c, std::initializer_list<const char *> vips) {
-        for (const char *v : vips) sc.vips.push_back({ip(v), c.vrid, mac, !c.accept});
+        // With the virtual MAC, ARP for the VIPs is answered with it (RFC 5798 7.3).
+        const Mac answer = c.vmac ? Mac{0x00, 0x00, 0x5e, 0x00, 0x01, c.vrid} : mac;
+        for (const char *v : vips) sc.vips.push_back({ip(v), c.vrid, answer, !c.accept});
         sc.vrids.push_back(std::move(c));
     };
-    add({.vrid = 10, .name = "master", .role = M | P, .lease_fresh = true},
+    add({.vrid = 10,
+         .name = "master with the virtual MAC",
+         .role = M | P,
+         .lease_fresh = true,
+         .vmac = true},
         {"192.0.2.10", "192.0.2.11"});
     add({.vrid = 20,
          .name = "master in fast mode",

@@ -95,6 +95,10 @@ enum xvrrp_instance_flags {
     /* Unicast peers (keepalived's unicast_peer): adverts must be addressed to unicast_addr,
      * this server's own address; the peers are the allow-list (XVRRP_INST_ALLOWLIST). */
     XVRRP_INST_UNICAST = 1u << 3,
+    /* use_vmac: ARP is answered with the virtual MAC 00-00-5E-00-01-{VRID} (the VIPs' mac),
+     * and frames sent to it have their destination rewritten to host_mac, the interface's own
+     * MAC, before XDP_PASS, so that the kernel takes them as its own. */
+    XVRRP_INST_VMAC = 1u << 4,
 };
 
 /* The VRID's role, as the controller's election last decided (XVRRP_CTL_SET_ROLE). */
@@ -135,6 +139,9 @@ struct xvrrp_instance {
     __u64 late_grace_ns;
     /* XVRRP_INST_AUTH_PASS: the password, zero-padded to 8 bytes as on the wire. */
     __u8 auth_pass[8];
+    /* XVRRP_INST_VMAC: the interface's own MAC, what frames to the virtual MAC become. */
+    __u8 host_mac[6];
+    __u8 pad2[2];
 };
 
 /* ---- controller-written: service IPs ------------------------------------------------- */
@@ -324,6 +331,7 @@ struct xvrrp_control {
     X(arp_pass_other_host, "ARP request for a VIP unicast to another host's MAC: passed")         \
     X(vlan_too_deep, "more than two VLAN tags: passed unparsed")                                  \
     X(ipv4_drop_no_accept, "IPv4 packet to a VIP with accept mode off (RFC 5798 6.4.3): dropped") \
+    X(vmac_to_host, "frame to our virtual MAC: destination made the interface's MAC, passed")     \
     X(vrrp_valid, "valid VRRP advert")                                                            \
     X(vrrp_accepted, "valid advert RFC 5798 6.4.2 accepts (restarts Master_Down_Timer if armed)") \
     X(vrrp_ignored_lower_prio, "valid advert below our priority with preempt: not accepted")      \
@@ -398,7 +406,7 @@ struct xvrrp_event {
 
 #ifdef __cplusplus
 static_assert(sizeof(xvrrp_vrid_key) == 4);
-static_assert(sizeof(xvrrp_instance) == 64);
+static_assert(sizeof(xvrrp_instance) == 72);
 static_assert(sizeof(xvrrp_vip_key) == 4);
 static_assert(sizeof(xvrrp_vip) == 8);
 static_assert(sizeof(xvrrp_src_key) == 8);

@@ -1,0 +1,80 @@
+// The virtual MAC (bpf/vmac.h): frames to 00-00-5E-00-01-{VRID} of a VRID configured with it
+// pass with the interface's MAC as their destination, so that the kernel takes them; ARP for
+// the VIPs is answered with the virtual MAC (arp.h); anything else is left as it came.
+#include "xdp_fixture.h"
+
+namespace xvrrp::test {
+namespace {
+
+constexpr Mac kVmac = {0x00, 0x00, 0x5e, 0x00, 0x01, 51};
+constexpr Mac kHostMac = {0x02, 0x00, 0x00, 0x00, 0x00, 0x11};
+
+// A UDP datagram from the client to the VIP, sent to `dst`.
+Bytes to_vip(const Mac &dst) {
+    Ipv4Fields f;
+    f.src = ip("192.0.2.50");
+    f.dst = ip("192.0.2.100");
+    f.proto = 17;
+    f.ttl = 64;
+    return cat({eth(dst, kClientMac, 0x0800), ipv4(f, Bytes(12, 0))});
+}
+
+class Vmac : public XdpTest {
+  protected:
+    void SetUp() override {
+        XdpTest::SetUp();
+        add_vip("192.0.2.100", kVmac);
+    }
+    void set_vmac_instance() {
+        set_instance(kMaster | kPreempt);
+        auto inst = *tables_->instance(kVrid);
+        inst.flags |= XVRRP_INST_VMAC;
+        std::copy(kHostMac.begin(), kHostMac.end(), inst.host_mac);
+        tables_->set_instance(kVrid, inst);
+    }
+};
+
+TEST_F(Vmac, AFrameToTheVirtualMacPassesWithTheInterfacesMac) {
+    set_vmac_instance();
+    auto in = to_vip(kVmac);
+    auto r = run(in);
+    EXPECT_EQ(r.action, XDP_PASS);
+    Bytes want = in;
+    std::copy(kHostMac.begin(), kHostMac.end(), want.begin());
+    EXPECT_EQ(r.out, want);
+    EXPECT_EQ(counter_delta(), (CounterDelta{{"vmac_to_host", 1}}));
+}
+
+TEST_F(Vmac, AnotherVridsVirtualMacOrAnInstanceWithoutItIsLeftAlone) {
+    set_vmac_instance();
+    Mac other = kVmac;
+    other[5] = 52;  // no instance
+    auto in = to_vip(other);
+    EXPECT_EQ(run(in).out, in);
+    set_instance(kMaster | kPreempt);  // VRID 51 without the virtual MAC
+    in = to_vip(kVmac);
+    EXPECT_EQ(run(in).out, in);
+    EXPECT_EQ(counter_delta(), CounterDelta{});
+}
+
+TEST_F(Vmac, AFrameToTheInterfacesOwnMacIsLeftAlone) {
+    set_vmac_instance();
+    auto in = to_vip(kServerMac);
+    auto r = run(in);
+    EXPECT_EQ(r.action, XDP_PASS);
+    EXPECT_EQ(r.out, in);
+}
+
+TEST_F(Vmac, ArpForTheVipIsAnsweredWithTheVirtualMacEvenUnicastToIt) {
+    set_vmac_instance();
+    leases_->renew(kVrid, monotonic_ns() + 60 * kSecond);
+    set_role(kMaster | kPreempt);
+    ArpFields req;
+    auto r = run(cat({eth(kVmac, kClientMac, 0x0806), arp(req)}));
+    ASSERT_EQ(r.action, XDP_TX);
+    EXPECT_EQ(Bytes(r.out.begin() + 6, r.out.begin() + 12), Bytes(kVmac.begin(), kVmac.end()));
+    EXPECT_EQ(counter_delta()["arp_reply"], 1u);
+}
+
+}  // namespace
+}  // namespace xvrrp::test
