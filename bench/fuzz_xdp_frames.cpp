@@ -332,7 +332,8 @@ Frame FrameGenerator::other_ipv4(Rng &rng) const {
     Mac dst = rng.percent(70) ? sc_.our_mac : test::kBroadcast;
     // A virtual router MAC: of a VRID with the virtual MAC, of one without, of none here.
     if (rng.percent(15))
-        dst = {0x00, 0x00, 0x5e, 0x00, 0x01, rng.pick(std::vector<uint8_t>{10, 20, rng.byte()})};
+        dst = {0x00, 0x00, 0x5e,
+               0x00, 0x01, rng.pick(std::vector<uint8_t>{10, 20, 30, rng.byte()})};
     fr.bytes = test::cat({ethernet(rng, dst, any_mac(rng), 0x0800, fr.kind), ip, payload});
     return fr;
 }

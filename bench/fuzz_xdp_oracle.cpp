@@ -120,13 +120,13 @@ std::vector<Expectation> Oracle::judge(const Bytes &f, Window now) const {
 }
 
 // docs/design.md, use_vmac: a frame to the virtual MAC of a VRID configured with it gets the
-// interface's MAC as its destination before it passes.
+// interface's MAC as its destination before it passes, while we answer ARP for the VRID.
 Expectation Oracle::to_host(Expectation e) const {
     if (e.action != XDP_PASS || e.out.size() < 6) return e;
     const uint8_t prefix[5] = {0x00, 0x00, 0x5e, 0x00, 0x01};
     if (!std::equal(prefix, prefix + 5, e.out.begin())) return e;
     const VridConfig *c = sc_.vrid(e.out[5]);
-    if (!c || !c->vmac) return e;
+    if (!c || !c->vmac || !answering(c->vrid)) return e;
     std::copy(sc_.our_mac.begin(), sc_.our_mac.end(), e.out.begin());
     e.counters["vmac_to_host"] += 1;
     e.why += fmt(", to VRID %u's virtual MAC: made ours", c->vrid);

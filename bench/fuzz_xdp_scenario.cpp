@@ -32,7 +32,12 @@ Scenario default_scenario() {
          .advert_interval_ns = 500'000,
          .lease_fresh = true},
         {"192.0.2.20"});
-    add({.vrid = 30, .name = "backup", .role = A | P, .watching = true, .accept = false},
+    add({.vrid = 30,
+         .name = "backup with the virtual MAC and accept mode off",
+         .role = A | P,
+         .watching = true,
+         .accept = false,
+         .vmac = true},
         {"192.0.2.30"});
     add({.vrid = 40,
          .name = "master with accept mode off",

@@ -25,8 +25,10 @@ class Vmac : public XdpTest {
         XdpTest::SetUp();
         add_vip("192.0.2.100", kVmac);
     }
-    void set_vmac_instance() {
-        set_instance(kMaster | kPreempt);
+    // Master with a fresh lease: ARP for the VRID is answered.
+    void set_vmac_instance(uint32_t role = kMaster | kPreempt) {
+        if (role & kMaster) leases_->renew(kVrid, monotonic_ns() + 60 * kSecond);
+        set_instance(role);
         auto inst = *tables_->instance(kVrid);
         inst.flags |= XVRRP_INST_VMAC;
         std::copy(kHostMac.begin(), kHostMac.end(), inst.host_mac);
@@ -43,6 +45,15 @@ TEST_F(Vmac, AFrameToTheVirtualMacPassesWithTheInterfacesMac) {
     std::copy(kHostMac.begin(), kHostMac.end(), want.begin());
     EXPECT_EQ(r.out, want);
     EXPECT_EQ(counter_delta(), (CounterDelta{{"vmac_to_host", 1}}));
+}
+
+TEST_F(Vmac, WhileNotAnsweringForTheVridTheFrameIsLeftToTheKernel) {
+    set_vmac_instance(kPreempt | kTakeoverArmed);  // a backup
+    auto in = to_vip(kVmac);
+    auto r = run(in);
+    EXPECT_EQ(r.action, XDP_PASS);
+    EXPECT_EQ(r.out, in);
+    EXPECT_EQ(counter_delta(), CounterDelta{});
 }
 
 TEST_F(Vmac, AnotherVridsVirtualMacOrAnInstanceWithoutItIsLeftAlone) {
@@ -67,8 +78,6 @@ TEST_F(Vmac, AFrameToTheInterfacesOwnMacIsLeftAlone) {
 
 TEST_F(Vmac, ArpForTheVipIsAnsweredWithTheVirtualMacEvenUnicastToIt) {
     set_vmac_instance();
-    leases_->renew(kVrid, monotonic_ns() + 60 * kSecond);
-    set_role(kMaster | kPreempt);
     ArpFields req;
     auto r = run(cat({eth(kVmac, kClientMac, 0x0806), arp(req)}));
     ASSERT_EQ(r.action, XDP_TX);

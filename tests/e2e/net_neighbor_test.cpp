@@ -1,5 +1,6 @@
 // The neighbor table as unicast peers use it: use() makes the kernel resolve a peer nobody has
-// talked to, mac() then returns the peer's MAC; an address nobody answers for has none.
+// talked to, mac() then returns the peer's MAC; an address nobody answers for has none. And the
+// interface's unicast address list, which the virtual MAC joins.
 #include <gtest/gtest.h>
 #include <net/if.h>
 
@@ -72,6 +73,23 @@ TEST_F(NeighborTest, AMissingInterfaceIsAnError) {
     EnterNetNs in(near_);
     NeighborTable table;
     EXPECT_THROW(table.use(999999, *vrrp::IpAddress::parse("10.77.0.2")), Error);
+}
+
+TEST_F(NeighborTest, TheVirtualMacJoinsAndLeavesTheUnicastAddressList) {
+    const vrrp::MacAddress vmac = {0x00, 0x00, 0x5e, 0x00, 0x01, 0x33};
+    auto listed = [&] {
+        return test::sh("bridge -n " + near_.name() + " fdb show dev nb0")
+                   .output.find("00:00:5e:00:01:33 self permanent") != std::string::npos;
+    };
+    EnterNetNs in(near_);
+    const int ifindex = int(if_nametoindex("nb0"));
+    add_unicast_address(ifindex, vmac);
+    EXPECT_TRUE(listed());
+    add_unicast_address(ifindex, vmac);  // again: no error
+    remove_unicast_address(ifindex, vmac);
+    EXPECT_FALSE(listed());
+    remove_unicast_address(ifindex, vmac);  // again: no error
+    EXPECT_THROW(add_unicast_address(999999, vmac), Error);
 }
 
 }  // namespace

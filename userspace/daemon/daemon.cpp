@@ -77,10 +77,6 @@ std::optional<config::Config> read_config(const std::string &path) {
             refuse(
                 "IPv6 service addresses are not supported by this xvrrpd yet (its XDP "
                 "program answers ARP, not Neighbor Solicitation)");
-        if (inst.use_vmac)
-            refuse(
-                "use_vmac = true is not supported by this xvrrpd yet; adverts and ARP "
-                "replies use the interface's MAC");
     }
     if (!errors.empty()) {
         fputs(config::format_diagnostics(errors).c_str(), stderr);

@@ -66,6 +66,12 @@ std::optional<vrrp::V2SimpleTextKey> v2_key(const config::Instance &c) {
     return key;
 }
 
+// What the VRID answers ARP with and sends from: the virtual MAC 00-00-5E-00-01-{VRID} (RFC
+// 5798 7.3) with use_vmac, else the interface's own.
+vrrp::MacAddress own_mac(const config::Instance &c, const vrrp::MacAddress &interface_mac) {
+    return c.use_vmac ? vrrp::virtual_mac(vrrp::Family::IPv4, c.vrid) : interface_mac;
+}
+
 dataplane::VridConfig binding_config(const config::Instance &c, const vrrp::MacAddress &mac,
                                      const vrrp::IpAddress &self) {
     dataplane::VridConfig b;
@@ -80,7 +86,8 @@ dataplane::VridConfig binding_config(const config::Instance &c, const vrrp::MacA
     b.accept = c.accept || c.priority == 255;  // the address owner always accepts (6.4.3)
     b.v2_auth_pass = v2_key(c);
     for (const auto &v : c.virtual_ips) b.virtual_ips.push_back(v.address);
-    b.answer_mac = mac;
+    b.answer_mac = own_mac(c, mac);
+    if (c.use_vmac) b.vmac_host_mac = mac;
     b.allowed_sources = c.allowed_sources;
     // Unicast: adverts come to our own address, from the peers only.
     if (!c.unicast_peers.empty()) {
@@ -101,11 +108,16 @@ Instance::Instance(const config::Instance &cfg, Uplink &uplink, net::AddressEdit
       vip_interface_(std::move(vip_interface)),
       notify_(notify),
       sm_(params_of(cfg, uplink.primary_address(), release_hold)) {
-    // The VRID in the kernel: its service IPs (answered with the uplink's MAC), allow-list and
-    // lease slot; no role yet, nothing answered.
+    // The VRID in the kernel: its service IPs (answered with the uplink's MAC, or the virtual
+    // MAC), allow-list and lease slot; no role yet, nothing answered.
     binding_ = std::make_unique<dataplane::VridBinding>(
         uplink_.port(), binding_config(cfg_, uplink_.mac(), uplink_.primary_address()),
         [this](const dataplane::KernelReport &r) { on_kernel_report(r); });
+    // The NIC receives frames to the virtual MAC (XDP then gives them the interface's MAC).
+    if (cfg_.use_vmac) {
+        net::add_unicast_address(uplink_.ifindex(), mac());
+        vmac_listed_ = true;
+    }
 
     tx::AdvertiserOptions opts;
     const uint64_t lease = ns(cfg_.lease);
@@ -145,6 +157,21 @@ Instance::Instance(const config::Instance &cfg, Uplink &uplink, net::AddressEdit
 
 Instance::~Instance() {
     advertiser_->stop();
+    unlist_vmac();
+}
+
+vrrp::MacAddress Instance::mac() const {
+    return own_mac(cfg_, uplink_.mac());
+}
+
+void Instance::unlist_vmac() {
+    if (!vmac_listed_) return;
+    vmac_listed_ = false;
+    try {
+        net::remove_unicast_address(uplink_.ifindex(), mac());
+    } catch (const std::exception &e) {
+        warn(log_fields(), e.what());
+    }
 }
 
 void Instance::start(TimePoint now, bool link_up) {
@@ -176,6 +203,7 @@ void Instance::clean_up_after_stop() {
     if (sm_.release()) log_release();
     advertiser_->stop();
     binding_.reset();  // every entry of the VRID leaves the kernel
+    unlist_vmac();
     cleaned_up_ = true;
 }
 
@@ -419,7 +447,7 @@ std::vector<uint8_t> Instance::advert_frame(uint8_t priority, const vrrp::IpAddr
     a.source = uplink_.primary_address();
     for (const auto &v : cfg_.virtual_ips) a.addresses.push_back(v.address);
     vrrp::AdvertFrameOptions o;
-    o.source_mac = uplink_.mac();
+    o.source_mac = mac();
     o.ip.ipv4_checksum = cfg_.checksum == config::Checksum::WithPseudoHeader
                              ? vrrp::Ipv4Checksum::WithPseudoHeader
                              : vrrp::Ipv4Checksum::WithoutPseudoHeader;
@@ -465,8 +493,8 @@ std::vector<std::vector<uint8_t>> Instance::garp_frames() const {
     std::vector<std::vector<uint8_t>> frames;
     for (const auto &v : cfg_.virtual_ips)
         frames.push_back(v.address.family == vrrp::Family::IPv4
-                             ? vrrp::build_gratuitous_arp(uplink_.mac(), v.address)
-                             : vrrp::build_unsolicited_na(uplink_.mac(), v.address));
+                             ? vrrp::build_gratuitous_arp(mac(), v.address)
+                             : vrrp::build_unsolicited_na(mac(), v.address));
     return frames;
 }
 

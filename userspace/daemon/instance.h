@@ -118,6 +118,9 @@ class Instance {
     void set_vips(bool present);
     std::string vip_list() const;
     void clean_up_after_stop();
+    // What ARP is answered with and frames are sent from: the virtual MAC or the uplink's.
+    vrrp::MacAddress mac() const;
+    void unlist_vmac();  // the virtual MAC leaves the uplink's unicast address list
     void log_release() const;
 
     config::Instance cfg_;
@@ -136,9 +139,10 @@ class Instance {
     vrrp::State last_state_ = vrrp::State::Initialize;
     bool stopped_ = false;  // shutdown() ran
     bool said_no_kernel_timer_ = false;
-    bool cleaned_up_ = false;  // and nothing of this instance is left in the kernel
-    std::string release_cut_;  // why a release hold was ended early, for the log
-    int frame_priority_ = -1;  // the priority of the frame the advertiser holds
+    bool cleaned_up_ = false;   // and nothing of this instance is left in the kernel
+    bool vmac_listed_ = false;  // the virtual MAC is in the uplink's unicast address list
+    std::string release_cut_;   // why a release hold was ended early, for the log
+    int frame_priority_ = -1;   // the priority of the frame the advertiser holds
     // While a kernel takeover that an advert thread claimed first is applied: its stamp.
     uint64_t lane_took_over_ = 0;
     // Metrics: the election's history, and why the next Backup -> Master would happen.

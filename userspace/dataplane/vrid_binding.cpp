@@ -101,6 +101,10 @@ void VridBinding::write_instance() {
     xvrrp_instance e{};
     if (!cfg_.allowed_sources.empty()) e.flags |= XVRRP_INST_ALLOWLIST;
     if (cfg_.pass_adverts) e.flags |= XVRRP_INST_PASS_ADVERTS;
+    if (cfg_.vmac_host_mac) {
+        e.flags |= XVRRP_INST_VMAC;
+        std::memcpy(e.host_mac, cfg_.vmac_host_mac->data(), sizeof e.host_mac);
+    }
     if (cfg_.unicast_self) {
         e.flags |= XVRRP_INST_UNICAST;
         e.unicast_addr = cfg_.unicast_self->to_be32();

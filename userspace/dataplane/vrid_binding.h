@@ -75,7 +75,9 @@ struct VridConfig {
     bool accept = true;
     // VRRPv2 simple-text authentication: adverts must carry Auth Type 1 and these 8 bytes.
     std::optional<vrrp::V2SimpleTextKey> v2_auth_pass;
-    vrrp::MacAddress answer_mac{};                 // the MAC ARP replies carry
+    vrrp::MacAddress answer_mac{};  // the MAC ARP replies carry
+    // use_vmac: frames to answer_mac (the virtual MAC) get this, the interface's MAC, in XDP.
+    std::optional<vrrp::MacAddress> vmac_host_mac;
     std::vector<vrrp::IpAddress> allowed_sources;  // empty: adverts from anyone
     // Unicast peers: adverts must be addressed to this, our own address (the peers are then
     // allowed_sources).

@@ -6,7 +6,11 @@
 #include <netlink/route/neighbour.h>
 #include <sys/socket.h>
 
+#include <netlink/errno.h>
+
 #include <cstring>
+
+#include "net/link.h"
 
 namespace xvrrp::net {
 namespace {
@@ -57,6 +61,38 @@ int on_neigh(nl_msg *msg, void *arg) {
 }
 
 }  // namespace
+
+namespace {
+
+// RTM_NEWNEIGH / RTM_DELNEIGH of family AF_BRIDGE with NTF_SELF: the device's own address list.
+int edit_unicast_address(int type, int flags, int ifindex, const vrrp::MacAddress &mac) {
+    NlSocket sock = connect_route("unicast address list");
+    std::unique_ptr<nl_msg, NlMsgFree> msg(nlmsg_alloc_simple(type, flags));
+    if (!msg) throw Error("unicast address list: out of memory");
+    ndmsg ndm{};
+    ndm.ndm_family = AF_BRIDGE;
+    ndm.ndm_ifindex = ifindex;
+    ndm.ndm_state = NUD_PERMANENT;
+    ndm.ndm_flags = NTF_SELF;
+    if (nlmsg_append(msg.get(), &ndm, sizeof ndm, NLMSG_ALIGNTO) < 0 ||
+        nla_put(msg.get(), NDA_LLADDR, int(mac.size()), mac.data()) < 0)
+        throw Error("unicast address list: cannot build the netlink request");
+    return nl_send_sync(sock.get(), msg.release());
+}
+
+}  // namespace
+
+void add_unicast_address(int ifindex, const vrrp::MacAddress &mac) {
+    int err = edit_unicast_address(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_EXCL, ifindex, mac);
+    if (err < 0 && err != -NLE_EXIST)
+        throw nl_error("add " + mac_to_string(mac) + " to the unicast address list", err);
+}
+
+void remove_unicast_address(int ifindex, const vrrp::MacAddress &mac) {
+    int err = edit_unicast_address(RTM_DELNEIGH, 0, ifindex, mac);
+    if (err < 0 && err != -NLE_OBJ_NOTFOUND && err != -NLE_NOADDR)
+        throw nl_error("remove " + mac_to_string(mac) + " from the unicast address list", err);
+}
 
 NeighborTable::NeighborTable()
     : sock_(connect_route("neighbor table")), lookup_sock_(connect_route("neighbor lookup")) {

@@ -32,4 +32,12 @@ class NeighborTable {
     NlSocket lookup_sock_;  // mac(): one reply per request
 };
 
+// The interface's own unicast address list (what `bridge fdb add MAC dev eth0 self permanent`
+// edits on a NIC that is no bridge port): a NIC with a unicast filter then receives frames sent
+// to `mac` as well as to its own address, without promiscuous mode or a macvlan. For the
+// virtual MAC (use_vmac). Adding one that is there and removing one that is not are no errors;
+// others (no such interface, no CAP_NET_ADMIN) throw xvrrp::Error.
+void add_unicast_address(int ifindex, const vrrp::MacAddress &mac);
+void remove_unicast_address(int ifindex, const vrrp::MacAddress &mac);
+
 }  // namespace xvrrp::net
