@@ -107,8 +107,8 @@ std::vector<Expectation> Oracle::judge(const Bytes &f, Window now) const {
     uint16_t type = be16(f, type_at);
     for (int tags = 0; type == 0x8100 || type == 0x88a8; tags++) {
         if (tags == 2)
-            return {to_host(
-                pass(e, f, "three or more VLAN tags: not parsed, passed", {{"vlan_too_deep", 1}}))};
+            return {
+                pass(e, f, "three or more VLAN tags: not parsed, passed", {{"vlan_too_deep", 1}})};
         if (f.size() < type_at + 6) return {pass(e, f, "VLAN tag cut short: passed")};
         type_at += 4;
         type = be16(f, type_at);
@@ -116,21 +116,7 @@ std::vector<Expectation> Oracle::judge(const Bytes &f, Window now) const {
     size_t l3 = type_at + 2;
     if (type == kEtherArp) return {judge_arp(f, l3, e)};
     if (type == kEtherIpv4) return judge_ipv4(f, l3, e, now);
-    return {to_host(pass(e, f, fmt("EtherType 0x%04x: not ARP or IPv4, passed", type)))};
-}
-
-// docs/design.md, use_vmac: a frame to the virtual MAC of a VRID configured with it gets the
-// interface's MAC as its destination before it passes, while we answer ARP for the VRID.
-Expectation Oracle::to_host(Expectation e) const {
-    if (e.action != XDP_PASS || e.out.size() < 6) return e;
-    const uint8_t prefix[5] = {0x00, 0x00, 0x5e, 0x00, 0x01};
-    if (!std::equal(prefix, prefix + 5, e.out.begin())) return e;
-    const VridConfig *c = sc_.vrid(e.out[5]);
-    if (!c || !c->vmac || !answering(c->vrid)) return e;
-    std::copy(sc_.our_mac.begin(), sc_.our_mac.end(), e.out.begin());
-    e.counters["vmac_to_host"] += 1;
-    e.why += fmt(", to VRID %u's virtual MAC: made ours", c->vrid);
-    return e;
+    return {pass(e, f, fmt("EtherType 0x%04x: not ARP or IPv4, passed", type))};
 }
 
 // RFC 826 and docs/design.md: a request for a service IP is answered by us or by nobody.
@@ -194,7 +180,7 @@ Expectation Oracle::judge_arp(const Bytes &f, size_t a, Expectation e) const {
 
 std::vector<Expectation> Oracle::judge_ipv4(const Bytes &f, size_t ip, Expectation e,
                                             Window now) const {
-    if (f.size() < ip + 20) return {to_host(pass(e, f, "IPv4 header cut short: passed"))};
+    if (f.size() < ip + 20) return {pass(e, f, "IPv4 header cut short: passed")};
     if (f[ip + 9] != kProtoVrrp) {
         // RFC 5798 6.4.3 (docs/configuration.md, accept): the destination is all that counts.
         const VipConfig *vip = sc_.vip(addr_at(f, ip + 16));
@@ -203,7 +189,7 @@ std::vector<Expectation> Oracle::judge_ipv4(const Bytes &f, size_t ip, Expectati
                          fmt("IPv4 protocol %u to a VIP of VRID %u, accept mode off: dropped",
                              f[ip + 9], vip->vrid),
                          {{"ipv4_drop_no_accept", 1}})};
-        return {to_host(pass(e, f, fmt("IPv4 protocol %u: passed", f[ip + 9])))};
+        return {pass(e, f, fmt("IPv4 protocol %u: passed", f[ip + 9]))};
     }
     // What ip_rcv() would check before any VRRP socket saw the packet (RFC 791).
     const CounterMap bad_ip = {{"vrrp_drop_ip_malformed", 1}};

@@ -46,7 +46,8 @@ struct VridConfig {
     std::optional<std::array<uint8_t, 8>> auth_pass = std::nullopt;
     // Unicast peers (XVRRP_INST_UNICAST): adverts must be addressed to this (network order).
     std::optional<uint32_t> unicast_addr = std::nullopt;
-    // use_vmac (XVRRP_INST_VMAC): frames to 00-00-5E-00-01-{vrid} are given our MAC.
+    // use_vmac (XVRRP_INST_VMAC): ARP answered with 00-00-5E-00-01-{vrid}; frames to it pass
+    // untouched (the tc program, not XDP, hands them to the stack).
     bool vmac = false;
 };
 
@@ -143,8 +144,6 @@ class Oracle {
 
   private:
     Expectation judge_arp(const Bytes &f, size_t off, Expectation e) const;
-    // A frame that passes other than through the ARP and VRRP paths: bpf/vmac.h.
-    Expectation to_host(Expectation e) const;
     std::vector<Expectation> judge_ipv4(const Bytes &f, size_t off, Expectation e,
                                         Window now) const;
     std::vector<Expectation> judge_advert(const Bytes &f, size_t ip, size_t ihl,

@@ -5,8 +5,9 @@
  *   ARP request for a service IP  -> arp.h: answered in place (XDP_TX) or dropped
  *   IPv4 protocol 112 (VRRP)      -> advert.h: validated, recorded, timer re-armed, consumed
  *   other IPv4 to a service IP    -> accept.h: dropped if its instance has accept mode off
- *   to a virtual MAC of ours      -> vmac.h: made the interface's own MAC, XDP_PASS
  *   everything else               -> XDP_PASS after a few instructions
+ *
+ * xvrrp_tc (vmac.h), on tc ingress, hands frames to our virtual MAC to the stack as its own.
  *
  * xvrrp_control (control.h) is the controller's command channel into the per-VRID state, run
  * with BPF_PROG_TEST_RUN at state changes; it installs the VRID timer's callback.
@@ -31,32 +32,34 @@ static __always_inline int xvrrp_process(struct xdp_md *ctx)
     struct hdr_cursor nh = {.pos = data};
     struct ethhdr *eth;
     struct iphdr *iph;
-    int proto, verdict;
+    int proto;
 
     proto = parse_ethhdr(&nh, data_end, &eth);
-    if (proto == -1) /* shorter than its Ethernet header (or a VLAN tag): the kernel's */
-        return XDP_PASS;
     if (proto == bpf_htons(ETH_P_ARP))
         return handle_arp(&nh, data_end, eth);
     if (proto == bpf_htons(ETH_P_IP)) {
         iph = nh.pos;
         if ((void *)(iph + 1) <= data_end && iph->protocol == XVRRP_IPPROTO_VRRP)
             return handle_vrrp(&nh, data_end);
-        if ((void *)(iph + 1) <= data_end) {
-            verdict = handle_ipv4_to_vip(iph);
-            if (verdict != XDP_PASS)
-                return verdict;
-        }
-    } else if (proto == -2) {
-        count(vlan_too_deep);
+        if ((void *)(iph + 1) <= data_end)
+            return handle_ipv4_to_vip(iph);
+        return XDP_PASS;
     }
-    return pass_to_host(eth);
+    if (proto == -2)
+        count(vlan_too_deep);
+    return XDP_PASS;
 }
 
 SEC("xdp")
 int xvrrp_xdp(struct xdp_md *ctx)
 {
     return xvrrp_process(ctx);
+}
+
+SEC("tc")
+int xvrrp_tc(struct __sk_buff *skb)
+{
+    return vmac_to_host(skb);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

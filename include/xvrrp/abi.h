@@ -96,8 +96,8 @@ enum xvrrp_instance_flags {
      * this server's own address; the peers are the allow-list (XVRRP_INST_ALLOWLIST). */
     XVRRP_INST_UNICAST = 1u << 3,
     /* use_vmac: ARP is answered with the virtual MAC 00-00-5E-00-01-{VRID} (the VIPs' mac),
-     * and frames sent to it have their destination rewritten to host_mac, the interface's own
-     * MAC, before XDP_PASS, so that the kernel takes them as its own. */
+     * and the tc program (bpf/vmac.h) gives frames sent to it host_mac, the interface's own
+     * MAC, and PACKET_HOST, so that the kernel takes them as its own. */
     XVRRP_INST_VMAC = 1u << 4,
 };
 
@@ -331,7 +331,7 @@ struct xvrrp_control {
     X(arp_pass_other_host, "ARP request for a VIP unicast to another host's MAC: passed")         \
     X(vlan_too_deep, "more than two VLAN tags: passed unparsed")                                  \
     X(ipv4_drop_no_accept, "IPv4 packet to a VIP with accept mode off (RFC 5798 6.4.3): dropped") \
-    X(vmac_to_host, "frame to our virtual MAC: destination made the interface's MAC, passed")     \
+    X(vmac_to_host, "frame to our virtual MAC (tc ingress): made the interface's, for the stack") \
     X(vrrp_valid, "valid VRRP advert")                                                            \
     X(vrrp_accepted, "valid advert RFC 5798 6.4.2 accepts (restarts Master_Down_Timer if armed)") \
     X(vrrp_ignored_lower_prio, "valid advert below our priority with preempt: not accepted")      \

@@ -1,6 +1,9 @@
-// The virtual MAC (bpf/vmac.h): frames to 00-00-5E-00-01-{VRID} of a VRID configured with it
-// pass with the interface's MAC as their destination, so that the kernel takes them; ARP for
-// the VIPs is answered with the virtual MAC (arp.h); anything else is left as it came.
+// The virtual MAC: ARP for the VIPs is answered with 00-00-5E-00-01-{VRID} (arp.h); the XDP
+// program leaves other frames to it alone, and the tc ingress program (bpf/vmac.h) gives those
+// of a VRID configured with it the interface's MAC while this server answers for the VRID.
+// (That it also makes them PACKET_HOST shows end to end: failover_vmac_test.cpp.)
+#include <linux/pkt_cls.h>
+
 #include "xdp_fixture.h"
 
 namespace xvrrp::test {
@@ -25,7 +28,7 @@ class Vmac : public XdpTest {
         XdpTest::SetUp();
         add_vip("192.0.2.100", kVmac);
     }
-    // Master with a fresh lease: ARP for the VRID is answered.
+    // Master with a fresh lease by default: ARP for the VRID is answered.
     void set_vmac_instance(uint32_t role = kMaster | kPreempt) {
         if (role & kMaster) leases_->renew(kVrid, monotonic_ns() + 60 * kSecond);
         set_instance(role);
@@ -34,24 +37,46 @@ class Vmac : public XdpTest {
         std::copy(kHostMac.begin(), kHostMac.end(), inst.host_mac);
         tables_->set_instance(kVrid, inst);
     }
+    // The frame through the tc program: its verdict and the frame after it.
+    Result run_tc(const Bytes &in) {
+        Result r;
+        r.out.resize(in.size() + 256);
+        LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in.data(), .data_out = r.out.data(),
+                    .data_size_in = (__u32)in.size(), .data_size_out = (__u32)r.out.size(),
+                    .repeat = 1);
+        int err = bpf_prog_test_run_opts(dp_->tc_prog_fd(), &opts);
+        EXPECT_EQ(err, 0) << "bpf_prog_test_run_opts: " << strerror(-err);
+        r.action = static_cast<int>(opts.retval);
+        r.out.resize(opts.data_size_out);
+        return r;
+    }
 };
 
-TEST_F(Vmac, AFrameToTheVirtualMacPassesWithTheInterfacesMac) {
+TEST_F(Vmac, TcGivesAFrameToTheVirtualMacTheInterfacesMac) {
     set_vmac_instance();
     auto in = to_vip(kVmac);
-    auto r = run(in);
-    EXPECT_EQ(r.action, XDP_PASS);
+    auto r = run_tc(in);
+    EXPECT_EQ(r.action, TC_ACT_UNSPEC);
     Bytes want = in;
     std::copy(kHostMac.begin(), kHostMac.end(), want.begin());
     EXPECT_EQ(r.out, want);
     EXPECT_EQ(counter_delta(), (CounterDelta{{"vmac_to_host", 1}}));
 }
 
-TEST_F(Vmac, WhileNotAnsweringForTheVridTheFrameIsLeftToTheKernel) {
-    set_vmac_instance(kPreempt | kTakeoverArmed);  // a backup
+TEST_F(Vmac, XdpLeavesTheFrameAloneForTc) {
+    set_vmac_instance();
     auto in = to_vip(kVmac);
     auto r = run(in);
     EXPECT_EQ(r.action, XDP_PASS);
+    EXPECT_EQ(r.out, in);
+    EXPECT_EQ(counter_delta(), CounterDelta{});
+}
+
+TEST_F(Vmac, WhileNotAnsweringForTheVridTcLeavesTheFrameToTheKernel) {
+    set_vmac_instance(kPreempt | kTakeoverArmed);  // a backup
+    auto in = to_vip(kVmac);
+    auto r = run_tc(in);
+    EXPECT_EQ(r.action, TC_ACT_UNSPEC);
     EXPECT_EQ(r.out, in);
     EXPECT_EQ(counter_delta(), CounterDelta{});
 }
@@ -61,19 +86,12 @@ TEST_F(Vmac, AnotherVridsVirtualMacOrAnInstanceWithoutItIsLeftAlone) {
     Mac other = kVmac;
     other[5] = 52;  // no instance
     auto in = to_vip(other);
-    EXPECT_EQ(run(in).out, in);
-    set_instance(kMaster | kPreempt);  // VRID 51 without the virtual MAC
+    EXPECT_EQ(run_tc(in).out, in);
+    become_master();  // VRID 51 without the virtual MAC
     in = to_vip(kVmac);
-    EXPECT_EQ(run(in).out, in);
+    EXPECT_EQ(run_tc(in).out, in);
+    EXPECT_EQ(run_tc(to_vip(kServerMac)).out, to_vip(kServerMac));
     EXPECT_EQ(counter_delta(), CounterDelta{});
-}
-
-TEST_F(Vmac, AFrameToTheInterfacesOwnMacIsLeftAlone) {
-    set_vmac_instance();
-    auto in = to_vip(kServerMac);
-    auto r = run(in);
-    EXPECT_EQ(r.action, XDP_PASS);
-    EXPECT_EQ(r.out, in);
 }
 
 TEST_F(Vmac, ArpForTheVipIsAnsweredWithTheVirtualMacEvenUnicastToIt) {

@@ -42,6 +42,20 @@
 namespace xvrrp::daemon {
 namespace {
 
+// With the virtual MAC, the kernel's own ARP requests on the uplink must not give the service
+// IP as their sender: the master resolving a client to answer it would otherwise teach the
+// client the interface's MAC for the service IP, undoing the virtual MAC. arp_announce = 2
+// makes them carry the interface's own address (as keepalived and LVS setups configure).
+std::vector<std::string> vmac_sysctls(const config::Config &cfg) {
+    std::vector<std::string> names;
+    for (const auto &inst : cfg.instances) {
+        std::string name = "net.ipv4.conf." + inst.interface + ".arp_announce";
+        if (inst.use_vmac && std::find(names.begin(), names.end(), name) == names.end())
+            names.push_back(name);
+    }
+    return names;
+}
+
 TimePoint monotonic_now() {
     timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -216,6 +230,11 @@ void Daemon::start_up() {
         socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE));
     if (!takeover_netlink_) throw sys_error("open a netlink socket for takeovers");
     for (const auto &s : net::ensure_nonlocal_bind()) {
+        info("", s.text);
+        if (s.changed) sysctls_changed_.push_back(s);
+    }
+    for (const auto &name : vmac_sysctls(cfg_)) {
+        auto s = net::ensure_sysctl(name, "2");
         info("", s.text);
         if (s.changed) sysctls_changed_.push_back(s);
     }
@@ -557,6 +576,8 @@ int run_check(const std::string &config_path, const LogOptions &log_options) {
     });
     checking("sysctl", [&] {
         for (const auto &s : net::check_nonlocal_bind()) report(true, "sysctl: " + s.text);
+        for (const auto &name : vmac_sysctls(*cfg))
+            report(true, "sysctl: " + net::check_sysctl(name, "2").text);
     });
     if (cfg->daemon.cpu_latency) {
         checking("cpu_latency", [&] {

@@ -86,6 +86,9 @@ int Dataplane::prog_fd() const {
 int Dataplane::control_prog_fd() const {
     return bpf_program__fd(skel_->progs.xvrrp_control);
 }
+int Dataplane::tc_prog_fd() const {
+    return bpf_program__fd(skel_->progs.xvrrp_tc);
+}
 
 MapFds Dataplane::maps() const {
     return MapFds{

@@ -42,6 +42,7 @@ class Dataplane {
     const std::string &pin_report() const { return pin_report_; }
     int prog_fd() const;          // the XDP program
     int control_prog_fd() const;  // xvrrp_control (control.h)
+    int tc_prog_fd() const;       // xvrrp_tc (vmac.h), for tc ingress
     MapFds maps() const;
     bpf_object *object() const;
     bpf_program *program() const;

@@ -1,6 +1,11 @@
 #include "dataplane/port.h"
 
+#include <bpf/libbpf.h>
 #include <xvrrp/abi.h>
+
+#include <cerrno>
+
+#include "common/fd.h"
 
 #include "dataplane/vrid_binding.h"
 
@@ -43,7 +48,41 @@ std::vector<std::pair<std::string_view, uint64_t>> Port::counters() const {
     return out;
 }
 
+// One filter of ours on the ingress hook, at a fixed handle and priority, so that a restart
+// replaces what a killed daemon left instead of adding another.
+constexpr uint32_t kTcHandle = 0x7872, kTcPriority = 0x7872;  // "xr"
+
+void Port::attach_vmac_delivery() {
+    if (tc_attached_) return;
+    LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = attachment_->ifindex(),
+                .attach_point = BPF_TC_INGRESS);
+    int err = bpf_tc_hook_create(&hook);
+    if (err && err != -EEXIST)
+        throw sys_error("tc ingress hook (clsact) for the virtual MAC", -err);
+    tc_qdisc_created_ = err == 0;
+    LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = dp_.tc_prog_fd(), .flags = BPF_TC_F_REPLACE,
+                .handle = kTcHandle, .priority = kTcPriority);
+    if ((err = bpf_tc_attach(&hook, &opts)))
+        throw sys_error("attach the tc program for the virtual MAC", -err);
+    tc_attached_ = true;
+}
+
+void Port::detach_vmac_delivery() {
+    if (!tc_attached_) return;
+    LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = attachment_->ifindex(),
+                .attach_point = BPF_TC_INGRESS);
+    LIBBPF_OPTS(bpf_tc_opts, opts, .handle = kTcHandle, .priority = kTcPriority);
+    bpf_tc_detach(&hook, &opts);
+    if (tc_qdisc_created_) {
+        // The whole clsact qdisc.
+        hook.attach_point = static_cast<bpf_tc_attach_point>(BPF_TC_INGRESS | BPF_TC_EGRESS);
+        bpf_tc_hook_destroy(&hook);
+    }
+    tc_attached_ = false;
+}
+
 void Port::release() {
+    detach_vmac_delivery();
     attachment_.reset();
     dp_.unpin();
 }

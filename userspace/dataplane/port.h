@@ -48,9 +48,15 @@ class Port {
     // Every XDP counter by name, summed over CPUs, in declaration order.
     std::vector<std::pair<std::string_view, uint64_t>> counters() const;
 
-    // Clean exit: detaches the program and removes the pins. Without it they stay (a crash:
-    // the next run replaces the program and reuses the maps).
+    // Clean exit: detaches the programs and removes the pins. Without it they stay (a crash:
+    // the next run replaces the programs and reuses the maps).
     void release();
+    // The tc ingress program (bpf/vmac.h), which hands frames to a virtual MAC of ours to the
+    // stack: attached when the first VRID with the virtual MAC binds (replacing one a killed
+    // daemon left), detached by release(). The clsact qdisc it needs is created if missing,
+    // and removed again by release() when it was created here. Throws xvrrp::Error.
+    void attach_vmac_delivery();
+    bool vmac_delivery() const { return tc_attached_; }
 
   private:
     friend class VridBinding;
@@ -69,6 +75,8 @@ class Port {
     size_t stale_ = 0;
     std::map<uint8_t, VridBinding *> bindings_;
     uint32_t no_accept_vips_ = 0;
+    bool tc_attached_ = false, tc_qdisc_created_ = false;
+    void detach_vmac_delivery();
 };
 
 }  // namespace xvrrp::dataplane

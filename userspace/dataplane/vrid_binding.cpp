@@ -70,6 +70,7 @@ VridBinding::VridBinding(Port &port, VridConfig config, ReportHandler on_report)
     for (const auto &src : cfg_.allowed_sources)
         port_.tables_.allow_source(cfg_.vrid, src.to_be32());
     port_.leases_.reset(cfg_.vrid);
+    if (cfg_.vmac_host_mac) port_.attach_vmac_delivery();
     // Creates rx_state (the adverts' record) before anything can be heard for the VRID.
     set_role(VridRole{});
     port_.bindings_[cfg_.vrid] = this;
