@@ -380,6 +380,18 @@ class XvrrpNode:
         return sum(self.became_master.values())
 
 
+class XvrrpVmacNode(XvrrpNode):
+    """xvrrpd with use_vmac = true: the VIP is answered with 00-00-5E-00-01-33, so a client
+    keeps one MAC for it across a failover."""
+
+    kind = "xvrrp-vmac"
+
+    def __init__(self, lab, host, workdir, interval, priority=100, rt_priority=50, cpu=-1):
+        super().__init__(lab, host, workdir, interval, priority, rt_priority, cpu, instances=[
+            vrrp_instance(interval, priority, use_vmac=True,
+                          advert_thread={"sched_priority": rt_priority, "cpu": cpu})])
+
+
 class KeepalivedNode:
     """keepalived 2.2.7 on one lab server (VRRP only); the VIP on eth0 while MASTER.
 
@@ -483,7 +495,7 @@ vrrp_instance svc {{
             (self.dir / f).unlink(missing_ok=True)
 
 
-NODE_KINDS = {"xvrrp": XvrrpNode, "keepalived": KeepalivedNode}
+NODE_KINDS = {"xvrrp": XvrrpNode, "xvrrp-vmac": XvrrpVmacNode, "keepalived": KeepalivedNode}
 
 
 class Prober:
