@@ -38,18 +38,7 @@ class Vmac : public XdpTest {
         tables_->set_instance(kVrid, inst);
     }
     // The frame through the tc program: its verdict and the frame after it.
-    Result run_tc(const Bytes &in) {
-        Result r;
-        r.out.resize(in.size() + 256);
-        LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in.data(), .data_out = r.out.data(),
-                    .data_size_in = (__u32)in.size(), .data_size_out = (__u32)r.out.size(),
-                    .repeat = 1);
-        int err = bpf_prog_test_run_opts(dp_->tc_prog_fd(), &opts);
-        EXPECT_EQ(err, 0) << "bpf_prog_test_run_opts: " << strerror(-err);
-        r.action = static_cast<int>(opts.retval);
-        r.out.resize(opts.data_size_out);
-        return r;
-    }
+    Result run_tc(const Bytes &in) { return run(in, dp_->tc_prog_fd()); }
 };
 
 TEST_F(Vmac, TcGivesAFrameToTheVirtualMacTheInterfacesMac) {

@@ -86,13 +86,14 @@ class XdpTest : public ::testing::Test {
         Bytes out;
     };
 
-    Result run(const Bytes &in) {
+    // Through the XDP program, or another of the object (the tc program: dp_->tc_prog_fd()).
+    Result run(const Bytes &in, int prog_fd = -1) {
         Result r;
         r.out.resize(in.size() + 256);
         LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in.data(), .data_out = r.out.data(),
                     .data_size_in = (__u32)in.size(), .data_size_out = (__u32)r.out.size(),
                     .repeat = 1);
-        int err = bpf_prog_test_run_opts(dp_->prog_fd(), &opts);
+        int err = bpf_prog_test_run_opts(prog_fd < 0 ? dp_->prog_fd() : prog_fd, &opts);
         EXPECT_EQ(err, 0) << "bpf_prog_test_run_opts: " << strerror(-err);
         r.action = static_cast<int>(opts.retval);
         r.out.resize(opts.data_size_out);

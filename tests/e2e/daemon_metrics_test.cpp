@@ -73,11 +73,7 @@ bool wait_scrape(const Lab &lab, const std::string &host,
 
 TEST(Metrics, ScrapedByAPrometheusParserTheyFollowTheElection) {
     Lab lab;
-    lab.start_xvrrpd("s1", with_metrics(150));
-    ASSERT_TRUE(lab.wait_state("s1", "MASTER")) << describe(lab);
-    lab.start_xvrrpd("s2", with_metrics(100));
-    ASSERT_TRUE(lab.wait_states("MASTER", "BACKUP") && lab.wait_follows("s2", "192.0.2.11"))
-        << describe(lab);
+    ASSERT_TRUE(start_pair(lab, with_metrics(150), with_metrics(100)));
 
     // Well formed, documented, and the states as xvrrpctl reports them.
     Scrape m1, b1;

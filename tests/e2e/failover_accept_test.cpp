@@ -21,11 +21,7 @@ bool one_ping_answered(const Lab &lab) {
 ::testing::AssertionResult start_pair_with(Lab &lab, int s1_priority, const std::string &extra) {
     XvrrpdOptions s1 = xvrrpd_options(s1_priority), s2 = xvrrpd_options(100);
     s1.extra = s2.extra = extra;
-    lab.start_xvrrpd("s1", s1);
-    lab.start_xvrrpd("s2", s2);
-    if (!lab.wait_states("MASTER", "BACKUP"))
-        return ::testing::AssertionFailure() << "no MASTER/BACKUP pair\n" << describe(lab);
-    return ::testing::AssertionSuccess();
+    return start_pair(lab, s1, s2);
 }
 
 TEST(AcceptMode, WithAcceptOffTheMasterAnswersArpButDropsWhatIsSentToTheVip) {

@@ -101,14 +101,7 @@ class CpuWatcher {
     s1.daemon_extra = s2.daemon_extra = "sched_priority = 50\n";
     s1.extra = "advert_thread = { sched_priority = 50, cpus = " + s1_cpus + " }\n";
     s2.extra = "advert_thread = { sched_priority = 50, cpus = [0, 1] }\n";
-    lab.start_xvrrpd("s1", s1);
-    if (!lab.wait_state("s1", "MASTER"))
-        return ::testing::AssertionFailure() << "s1 alone did not become MASTER\n" << describe(lab);
-    lab.start_xvrrpd("s2", s2);
-    if (!lab.wait_states("MASTER", "BACKUP") || !lab.wait_follows("s2", "192.0.2.11"))
-        return ::testing::AssertionFailure() << "s2 did not settle as BACKUP of s1\n"
-                                             << describe(lab);
-    return ::testing::AssertionSuccess();
+    return start_pair(lab, s1, s2);
 }
 
 // Times s2 became master since it started.

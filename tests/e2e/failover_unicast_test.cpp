@@ -20,14 +20,7 @@ XvrrpdOptions unicast_to(int priority, const std::string &peer) {
 }
 
 ::testing::AssertionResult start_unicast_pair(Lab &lab) {
-    lab.start_xvrrpd("s1", unicast_to(150, "s2"));
-    if (!lab.wait_state("s1", "MASTER"))
-        return ::testing::AssertionFailure() << "s1 alone did not become MASTER\n" << describe(lab);
-    lab.start_xvrrpd("s2", unicast_to(100, "s1"));
-    if (!lab.wait_states("MASTER", "BACKUP") || !lab.wait_follows("s2", "192.0.2.11"))
-        return ::testing::AssertionFailure() << "s2 did not settle as BACKUP of s1\n"
-                                             << describe(lab);
-    return ::testing::AssertionSuccess();
+    return start_pair(lab, unicast_to(150, "s2"), unicast_to(100, "s1"));
 }
 
 vrrp::MacAddress mac_of(const std::string &host) {

@@ -34,11 +34,7 @@ std::string arp_announce(const Lab &lab, const std::string &host) {
 
 TEST(VirtualMac, TheClientKeepsOneMacForTheVipAcrossAFailover) {
     Lab lab;
-    lab.start_xvrrpd("s1", with_vmac(150));
-    ASSERT_TRUE(lab.wait_state("s1", "MASTER")) << describe(lab);
-    lab.start_xvrrpd("s2", with_vmac(100));
-    ASSERT_TRUE(lab.wait_states("MASTER", "BACKUP") && lab.wait_follows("s2", "192.0.2.11"))
-        << describe(lab);
+    ASSERT_TRUE(start_pair(lab, with_vmac(150), with_vmac(100)));
     for (const char *host : {"s1", "s2"}) {
         EXPECT_TRUE(vmac_listed(lab, host)) << host;
         EXPECT_TRUE(tc_attached(lab, host)) << host;

@@ -531,11 +531,9 @@ inline std::string describe(const Lab &lab) {
     return "s1: " + lab.state("s1") + ", s2: " + lab.state("s2") + "\n" + lab.logs();
 }
 
-// The usual start: s1 (priority 150) becomes MASTER, then s2 (priority 100) joins as BACKUP.
-inline ::testing::AssertionResult start_pair(Lab &lab, const std::string &interval = "10ms",
-                                             bool preempt = true) {
-    XvrrpdOptions s1 = xvrrpd_options(150, interval), s2 = xvrrpd_options(100, interval);
-    s1.preempt = s2.preempt = preempt;
+// s1 (the higher priority) becomes MASTER, then s2 joins and settles as its BACKUP.
+inline ::testing::AssertionResult start_pair(Lab &lab, const XvrrpdOptions &s1,
+                                             const XvrrpdOptions &s2) {
     lab.start_xvrrpd("s1", s1);
     if (!lab.wait_state("s1", "MASTER"))
         return ::testing::AssertionFailure() << "s1 alone did not become MASTER\n" << describe(lab);
@@ -545,6 +543,14 @@ inline ::testing::AssertionResult start_pair(Lab &lab, const std::string &interv
         return ::testing::AssertionFailure() << "s2 did not settle as BACKUP of s1\n"
                                              << describe(lab);
     return ::testing::AssertionSuccess();
+}
+
+// The usual start: s1 (priority 150) becomes MASTER, then s2 (priority 100) joins as BACKUP.
+inline ::testing::AssertionResult start_pair(Lab &lab, const std::string &interval = "10ms",
+                                             bool preempt = true) {
+    XvrrpdOptions s1 = xvrrpd_options(150, interval), s2 = xvrrpd_options(100, interval);
+    s1.preempt = s2.preempt = preempt;
+    return start_pair(lab, s1, s2);
 }
 
 }  // namespace xvrrp::e2e
