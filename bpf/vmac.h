@@ -6,8 +6,8 @@
  * to the interface's unicast address list. The kernel's stack would still take them for another
  * host's (eth_type_trans: PACKET_OTHERHOST) and drop them in ip_rcv.
  *
- * So this tc ingress program (xvrrp_tc, attached by xvrrpd only while an instance of the
- * interface uses the virtual MAC) gives such a frame the interface's own MAC as destination and
+ * So this tc ingress program (xvrrp_tc, attached by xvrrpd only to an interface one of whose
+ * instances uses the virtual MAC) gives such a frame the interface's own MAC as destination and
  * the packet type PACKET_HOST, before the stack sees it. It runs after the XDP program, on the
  * socket buffer: rewriting the header in XDP is not enough, because on veth the packet type is
  * set before XDP runs and not again after it (seen on 6.18). Only for VRIDs configured with it

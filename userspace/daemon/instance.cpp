@@ -113,11 +113,6 @@ Instance::Instance(const config::Instance &cfg, Uplink &uplink, net::AddressEdit
     binding_ = std::make_unique<dataplane::VridBinding>(
         uplink_.port(), binding_config(cfg_, uplink_.mac(), uplink_.primary_address()),
         [this](const dataplane::KernelReport &r) { on_kernel_report(r); });
-    // The NIC receives frames to the virtual MAC (XDP then gives them the interface's MAC).
-    if (cfg_.use_vmac) {
-        net::add_unicast_address(uplink_.ifindex(), mac());
-        vmac_listed_ = true;
-    }
 
     tx::AdvertiserOptions opts;
     const uint64_t lease = ns(cfg_.lease);
@@ -153,6 +148,12 @@ Instance::Instance(const config::Instance &cfg, Uplink &uplink, net::AddressEdit
     advertiser_->set_takeover(std::move(plan));
     set_advert_frame(sm_.priority());
     advertiser_->start(cfg_.advert_interval, /*parked=*/true);
+    // Last, so that nothing can throw after it: the NIC receives frames to the virtual MAC
+    // (the port's tc program then hands them to the stack as the interface's own).
+    if (cfg_.use_vmac) {
+        net::add_unicast_address(uplink_.ifindex(), mac());
+        vmac_listed_ = true;
+    }
 }
 
 Instance::~Instance() {

@@ -56,13 +56,13 @@ class Port {
     // daemon left), detached by release(). The clsact qdisc it needs is created if missing,
     // and removed again by release() when it was created here. Throws xvrrp::Error.
     void attach_vmac_delivery();
-    bool vmac_delivery() const { return tc_attached_; }
 
   private:
     friend class VridBinding;
     void on_event(const xvrrp_event &ev);
     // A binding's VIPs that refuse traffic (accept mode off) come or go: meta keeps the sum.
     void add_no_accept_vips(int delta);
+    void detach_vmac_delivery();
 
     Dataplane dp_;
     std::unique_ptr<XdpAttachment> attachment_;
@@ -76,7 +76,6 @@ class Port {
     std::map<uint8_t, VridBinding *> bindings_;
     uint32_t no_accept_vips_ = 0;
     bool tc_attached_ = false, tc_qdisc_created_ = false;
-    void detach_vmac_delivery();
 };
 
 }  // namespace xvrrp::dataplane

@@ -76,7 +76,8 @@ struct VridConfig {
     // VRRPv2 simple-text authentication: adverts must carry Auth Type 1 and these 8 bytes.
     std::optional<vrrp::V2SimpleTextKey> v2_auth_pass;
     vrrp::MacAddress answer_mac{};  // the MAC ARP replies carry
-    // use_vmac: frames to answer_mac (the virtual MAC) get this, the interface's MAC, in XDP.
+    // use_vmac: frames to answer_mac (the virtual MAC) get this, the interface's MAC, from the
+    // port's tc program (bpf/vmac.h), which the binding has the port attach.
     std::optional<vrrp::MacAddress> vmac_host_mac;
     std::vector<vrrp::IpAddress> allowed_sources;  // empty: adverts from anyone
     // Unicast peers: adverts must be addressed to this, our own address (the peers are then

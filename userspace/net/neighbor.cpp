@@ -4,9 +4,8 @@
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <netlink/route/neighbour.h>
-#include <sys/socket.h>
-
 #include <netlink/errno.h>
+#include <sys/socket.h>
 
 #include <cstring>
 
@@ -59,10 +58,6 @@ int on_neigh(nl_msg *msg, void *arg) {
     rtnl_neigh_put(n);
     return NL_OK;
 }
-
-}  // namespace
-
-namespace {
 
 // RTM_NEWNEIGH / RTM_DELNEIGH of family AF_BRIDGE with NTF_SELF: the device's own address list.
 int edit_unicast_address(int type, int flags, int ifindex, const vrrp::MacAddress &mac) {
