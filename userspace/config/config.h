@@ -96,8 +96,9 @@ struct NotifyHooks {
     bool operator==(const NotifyHooks &) const = default;
 };
 
-// A link whose state changes the priority: weight != 0 adds it (negative: subtracts) while the
-// link is down; weight 0 puts the instance in FAULT while the link is down.
+// A link whose state changes the priority, as keepalived's track_interface: a positive weight
+// is added while the link is up, a negative one while it is down; weight 0 puts the instance in
+// FAULT while the link is down.
 struct TrackInterface {
     std::string name;
     int weight = 0;  // -254..254
