@@ -11,10 +11,10 @@
  * the packet type PACKET_HOST, before the stack sees it. It runs after the XDP program, on the
  * socket buffer: rewriting the header in XDP is not enough, because on veth the packet type is
  * set before XDP runs and not again after it (seen on 6.18). Only for VRIDs configured with it
- * (XVRRP_INST_VMAC), and only while this server answers ARP for the VRID
- * (leases[vrid].answering): a backup that gets such a frame (a switch flooding it) leaves it to
- * the kernel, which drops it. Every other frame goes on untouched (TC_ACT_UNSPEC: the next
- * filter, if any, decides).
+ * (XVRRP_INST_VMAC), and only while this server answers ARP for the VRID (arp.h's
+ * vrid_arp_verdict, the same decision as for ARP): a backup that gets such a frame (a switch
+ * flooding it) leaves it to the kernel, which drops it. Every other frame goes on untouched
+ * (TC_ACT_UNSPEC: the next filter, if any, decides).
  */
 #ifndef XVRRP_BPF_VMAC_H
 #define XVRRP_BPF_VMAC_H
@@ -23,7 +23,7 @@
 #include <linux/if_packet.h>
 #include <linux/pkt_cls.h>
 
-#include "answering.h"
+#include "arp.h"
 
 static __always_inline int vmac_to_host(struct __sk_buff *skb)
 {
@@ -31,9 +31,7 @@ static __always_inline int vmac_to_host(struct __sk_buff *skb)
     struct ethhdr *eth = (void *)(long)skb->data;
     struct xvrrp_vrid_key key = {};
     struct xvrrp_instance *inst;
-    struct xvrrp_lease *lease;
     __u8 host_mac[ETH_ALEN];
-    __u32 answering;
     const __u8 *d;
 
     if ((void *)(eth + 1) > data_end)
@@ -44,14 +42,7 @@ static __always_inline int vmac_to_host(struct __sk_buff *skb)
         return TC_ACT_UNSPEC;
     key.vrid = d[5];
     inst = bpf_map_lookup_elem(&instances, &key);
-    if (!inst || !(inst->flags & XVRRP_INST_VMAC))
-        return TC_ACT_UNSPEC;
-    lease = lease_of(key.vrid);
-    if (!lease)
-        return TC_ACT_UNSPEC;
-    answering = *(volatile __u32 *)&lease->answering;
-    if (answering == ANSWER_NO ||
-        (answering == ANSWER_BY_CLOCK && bpf_ktime_get_ns() >= lease->expires_ns))
+    if (!inst || !(inst->flags & XVRRP_INST_VMAC) || vrid_arp_verdict(key.vrid) != ARP_ANSWER)
         return TC_ACT_UNSPEC;
     __builtin_memcpy(host_mac, inst->host_mac, ETH_ALEN);
     if (bpf_skb_store_bytes(skb, 0, host_mac, ETH_ALEN, 0) || bpf_skb_change_type(skb, PACKET_HOST))
