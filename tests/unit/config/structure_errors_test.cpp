@@ -83,6 +83,17 @@ TEST(StructureErrors, BadPeerAddresses) {
               "x.toml:6:20: error: 'allowed_sources' must hold address strings, got integer\n");
 }
 
+TEST(StructureErrors, APeerOrSourceTwiceAndPeersWithSources) {
+    EXPECT_EQ(errors_of(with("unicast_peers = [\"192.0.2.12\", \"192.0.2.12\"]\n")),
+              "x.toml:6:32: error: 'unicast_peers': 192.0.2.12 is listed twice\n");
+    EXPECT_EQ(errors_of(with("allowed_sources = [\"192.0.2.12\", \"192.0.2.12\"]\n")),
+              "x.toml:6:34: error: 'allowed_sources': 192.0.2.12 is listed twice\n");
+    EXPECT_EQ(errors_of(with("unicast_peers = [\"192.0.2.12\"]\n"
+                             "allowed_sources = [\"192.0.2.12\"]\n")),
+              "x.toml:7:19: error: 'allowed_sources' with 'unicast_peers': the peers are the "
+              "allow-list (adverts from anyone else are dropped); remove 'allowed_sources'\n");
+}
+
 TEST(StructureErrors, PeersOfTheWrongFamily) {
     EXPECT_EQ(errors_of(with("unicast_peers = [\"2001:db8::12\"]\n")),
               "x.toml:6:18: error: 'unicast_peers': 2001:db8::12 is IPv6 but this instance's "
