@@ -1,8 +1,16 @@
-// track_interface with keepalived's meaning of the weight, end to end: a negative weight lowers
-// the priority while the tracked link is down, a positive one raises it while the link is up,
-// weight 0 puts the instance in FAULT while the link is down. The tracked link is a veth pair
-// inside the server's namespace, brought down and up by the test.
+// Tracking with keepalived's meaning of the weight, end to end. track_interface: a negative
+// weight lowers the priority while the tracked link is down, a positive one raises it while the
+// link is up, weight 0 puts the instance in FAULT while the link is down (the tracked link is a
+// veth pair inside the server's namespace, brought down and up by the test). track_script: a
+// real check run by the daemon, failing while a flag file exists. track_file: a file whose
+// number moves the priority.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <thread>
 
 #include "e2e/lab_fixture.h"
 
@@ -69,6 +77,101 @@ TEST(Track, WeightZeroPutsTheInstanceInFaultWhileTheLinkIsDown) {
     set_tracked_link(lab, "s1", false);
     EXPECT_TRUE(lab.wait_states("FAULT", "MASTER")) << describe(lab);
     set_tracked_link(lab, "s1", true);
+    EXPECT_TRUE(lab.wait_states("MASTER", "BACKUP")) << describe(lab);
+}
+
+// A check that fails while `flag` exists, tracked with `weight`, run every 100 ms.
+XvrrpdOptions checking(int priority, const std::string &flag, int weight, int fall = 1) {
+    XvrrpdOptions o = xvrrpd_options(priority);
+    o.extra = "track_script = [{ name = \"chk_flag\", weight = " + std::to_string(weight) +
+              " }]\n"
+              "[[script]]\n"
+              "name = \"chk_flag\"\n"
+              "script = [\"/bin/sh\", \"-c\", \"test ! -e " +
+              flag +
+              "\"]\n"
+              "interval = \"100ms\"\n"
+              "fall = " +
+              std::to_string(fall) + "\n";
+    return o;
+}
+
+// `"key":NUMBER` from the prober's one-line JSON; -1 when absent.
+double json_number(const std::string &json, const std::string &key) {
+    std::smatch m;
+    if (!std::regex_search(json, m, std::regex("\"" + key + "\":(-?[0-9.]+)"))) return -1;
+    return std::stod(m[1].str());
+}
+
+TEST(Track, AFailingScriptOnTheMasterMovesTheVipAndTheClientBarelyNotices) {
+    const std::string probe_bin = kBuildDir + "/bench/bench_outage_probe";
+    ASSERT_EQ(access(probe_bin.c_str(), X_OK), 0) << probe_bin << " is not built";
+    Lab lab;
+    const std::string flag = lab.dir("s1") + "/check-fails";
+    ASSERT_TRUE(start_pair(lab, checking(150, flag, -60, 2), xvrrpd_options(100)));
+    EXPECT_EQ(priority_of(lab, "s1"), 150);
+    ASSERT_TRUE(lab.client_reaches_vip()) << describe(lab);
+
+    // An echo request every 200 us for 3 s; the check starts failing 1 s in.
+    test::CommandResult probe;
+    std::thread prober([&] {
+        probe = sh("ip netns exec " + lab.ns("cl") + " " + probe_bin + " " + kVip +
+                   " --interval-us 200 --duration 3 --json");
+    });
+    std::this_thread::sleep_for(1s);
+    std::ofstream(flag) << "1\n";  // 150 - 60 = 90 < 100: s2 preempts
+    bool moved = lab.wait_states("BACKUP", "MASTER");
+    prober.join();
+    std::cout << "client while the master's check failed: " << probe.output;
+    RecordProperty("outage_probe", probe.output);
+    ASSERT_TRUE(moved) << describe(lab);
+    EXPECT_EQ(priority_of(lab, "s1"), 90);
+    EXPECT_NE(lab.log("s1").find("script chk_flag: FAILED (exit status 1; 2 failure(s) in a row)"),
+              std::string::npos)
+        << lab.log("s1");
+    EXPECT_TRUE(lab.client_arp_points_to("s2")) << lab.client_neighbor() << describe(lab);
+    ASSERT_EQ(probe.status, 0) << probe.output;
+    EXPECT_GT(json_number(probe.output, "sent"), 1000) << probe.output;
+
+    std::filesystem::remove(flag);  // 150 again: s1 preempts back
+    EXPECT_TRUE(lab.wait_states("MASTER", "BACKUP")) << describe(lab);
+    EXPECT_EQ(priority_of(lab, "s1"), 150);
+    EXPECT_NE(lab.log("s1").find("script chk_flag: OK"), std::string::npos) << lab.log("s1");
+}
+
+TEST(Track, AScriptWithWeightZeroPutsTheInstanceInFaultWhileItFails) {
+    Lab lab;
+    const std::string flag = lab.dir("s1") + "/check-fails";
+    ASSERT_TRUE(start_pair(lab, checking(150, flag, 0), xvrrpd_options(100)));
+    std::ofstream(flag) << "1\n";
+    EXPECT_TRUE(lab.wait_states("FAULT", "MASTER")) << describe(lab);
+    std::filesystem::remove(flag);
+    EXPECT_TRUE(lab.wait_states("MASTER", "BACKUP")) << describe(lab);
+}
+
+TEST(Track, ATrackedFileMovesThePriorityByWeightTimesItsNumber) {
+    Lab lab;
+    const std::string file = lab.dir("s1") + "/weight";
+    std::ofstream(file) << "0\n";
+    XvrrpdOptions s1 = xvrrpd_options(150);
+    s1.extra = "track_file = [{ path = \"" + file + "\", weight = -10 }]\n";
+    ASSERT_TRUE(start_pair(lab, s1, xvrrpd_options(100)));
+    EXPECT_EQ(priority_of(lab, "s1"), 150);
+
+    // Written in place, then replaced by a rename: both are seen.
+    std::ofstream(file) << "3\n";  // 150 - 30 = 120: still above s2
+    for (int i = 0; i < 100 && priority_of(lab, "s1") != 120; i++)
+        std::this_thread::sleep_for(50ms);
+    EXPECT_EQ(priority_of(lab, "s1"), 120);
+    EXPECT_EQ(lab.state("s1"), "MASTER");
+    std::ofstream(file + ".new") << "6\n";  // 150 - 60 = 90 < 100: s2 preempts
+    std::filesystem::rename(file + ".new", file);
+    EXPECT_TRUE(lab.wait_states("BACKUP", "MASTER")) << describe(lab);
+    EXPECT_EQ(priority_of(lab, "s1"), 90);
+
+    std::ofstream(file) << "26\n";  // -260: FAULT
+    EXPECT_TRUE(lab.wait_state("s1", "FAULT")) << describe(lab);
+    std::filesystem::remove(file);  // a missing file counts as 0: 150, s1 preempts back
     EXPECT_TRUE(lab.wait_states("MASTER", "BACKUP")) << describe(lab);
 }
 

@@ -106,6 +106,43 @@ struct TrackInterface {
     bool operator==(const TrackInterface &) const = default;
 };
 
+// A health check, as keepalived's vrrp_script: `command` runs every `interval`; exit status 0
+// is a success, anything else (a signal, no start, still running at `timeout`) a failure.
+// `fall` failures in a row make the check FAILED, `rise` successes in a row make it OK again;
+// it starts OK (keepalived without init_fail). Run only when an instance tracks it.
+struct Script {
+    std::string name;
+    std::vector<std::string> command;  // argv; argv[0] is an absolute path
+    Duration interval = std::chrono::seconds(1);
+    Duration timeout = std::chrono::seconds(1);  // default: the interval
+    int weight = 0;                              // -254..254, each instance may override it
+    unsigned rise = 1, fall = 1;
+    std::string user;  // run as this user and its groups; empty: as the daemon
+    uint32_t source_line = 0;
+
+    bool operator==(const Script &) const = default;
+};
+
+// A check an instance follows, keepalived's meaning: weight 0 puts the instance in FAULT while
+// the check is FAILED; a positive weight is added while it is OK, a negative one while it is
+// FAILED.
+struct TrackScript {
+    std::string name;  // a [[script]] of the file
+    int weight = 0;    // the script's own weight unless the instance gives one
+
+    bool operator==(const TrackScript &) const = default;
+};
+
+// A file holding one integer, as keepalived's vrrp_track_file: the priority moves by
+// weight x the number; with weight 0 a non-zero number is FAULT. A result of -254 or less is
+// FAULT too. A file that is missing or holds no integer counts as 0.
+struct TrackFile {
+    std::string path;  // absolute
+    int weight = 1;    // -254..254
+
+    bool operator==(const TrackFile &) const = default;
+};
+
 // The threads that send adverts while master: one per CPU, each pinned to it, so that one
 // stalled CPU silences no instance.
 enum class AdvertSpread : uint8_t {
@@ -153,6 +190,8 @@ struct Instance {
     Duration garp_refresh{0};
     NotifyHooks notify;
     std::vector<TrackInterface> track_interfaces;
+    std::vector<TrackScript> track_scripts;
+    std::vector<TrackFile> track_files;
     AdvertThread advert_thread;
     // How long the XDP program keeps answering ARP after the last advert the controller sent.
     Duration lease = std::chrono::seconds(3);  // default: 3 x advert_interval
@@ -175,7 +214,14 @@ struct Instance {
 struct Config {
     std::string file;  // the file name the diagnostics and source_line refer to
     DaemonConfig daemon;
+    std::vector<Script> scripts;  // [[script]], in file order
     std::vector<Instance> instances;
+
+    const Script *script(std::string_view name) const {
+        for (const auto &s : scripts)
+            if (s.name == name) return &s;
+        return nullptr;
+    }
 };
 
 // Either a Config or the list of everything wrong with the file (sorted by position; past

@@ -35,6 +35,8 @@ const std::vector<std::string_view> kInstanceKeys = {"name",
                                                      "garp_refresh",
                                                      "notify",
                                                      "track_interface",
+                                                     "track_script",
+                                                     "track_file",
                                                      "advert_thread",
                                                      "lease",
                                                      "late_expiry_threshold",
@@ -182,24 +184,7 @@ void read_notify(TableReader &r, NotifyHooks &hooks) {
     TableReader nr(*t, "[instance.notify]", "notify.",
                    {"master", "backup", "fault", "stop", "any", "timeout", "user"}, r.diag());
     auto argv = [&](std::string_view key, std::vector<std::string> &out) {
-        const toml::array *arr = nr.array(key);
-        if (!arr) return;
-        std::string what = nr.name(key);
-        if (arr->empty() || !arr->is_homogeneous(toml::node_type::string)) {
-            nr.diag().error(*arr, what +
-                                      " must be a non-empty array of strings: the program's "
-                                      "absolute path and its arguments");
-            return;
-        }
-        std::vector<std::string> args;
-        for (const toml::node &n : *arr) args.push_back(n.as_string()->get());
-        if (args[0].empty() || args[0][0] != '/') {
-            nr.diag().error(*arr->get(0), what + ": \"" + printable(args[0]) +
-                                              "\" is not an absolute path; hooks run with "
-                                              "execve, without a shell or PATH lookup");
-            return;
-        }
-        out = std::move(args);
+        read_command(nr, key, "hooks", out);
     };
     argv("master", hooks.master);
     argv("backup", hooks.backup);
@@ -207,14 +192,7 @@ void read_notify(TableReader &r, NotifyHooks &hooks) {
     argv("stop", hooks.stop);
     argv("any", hooks.any);
     if (auto d = nr.duration("timeout", 100ms, 3600s)) hooks.timeout = *d;
-    if (auto v = nr.string("user")) {
-        if (!valid_account_name(*v))
-            nr.diag().error(*nr.node("user"),
-                            nr.name("user") + " must be a user name such as \"nobody\" " +
-                                "(letters, digits, '_', '-', '.'), got \"" + *v + "\"");
-        else
-            hooks.user = *v;
-    }
+    read_user(nr, "user", hooks.user);
 }
 
 void read_track_interfaces(TableReader &r, std::vector<TrackInterface> &out) {
@@ -235,6 +213,62 @@ void read_track_interfaces(TableReader &r, std::vector<TrackInterface> &out) {
         if (auto w = tr.integer("weight", -254, 254, "-254..254 (0: fault while down)"))
             track.weight = static_cast<int>(*w);
         if (!track.name.empty()) out.push_back(track);
+    }
+}
+
+void read_track_scripts(TableReader &r, ParsedInstance &p) {
+    const toml::array *arr = r.array("track_script");
+    if (!arr) return;
+    for (const toml::node &n : *arr) {
+        if (!n.is_table()) {
+            r.diag().error(n,
+                           "'track_script' must hold tables such as { name = \"chk_web\" } or "
+                           "{ name = \"chk_web\", weight = -20 }, got " +
+                               std::string(type_name(n)));
+            continue;
+        }
+        TableReader tr(*n.as_table(), "'track_script' entry", "track_script.", {"name", "weight"},
+                       r.diag());
+        TrackScript track;
+        if (tr.require("name")) {
+            if (auto v = tr.string("name")) track.name = *v;
+        }
+        auto w = tr.integer("weight", -254, 254, "-254..254 (0: fault while the check fails)");
+        if (w) track.weight = static_cast<int>(*w);
+        if (track.name.empty()) continue;
+        p.track_script_pos.push_back(pos_of(tr.node("name")->source()));
+        p.track_script_weight_given.push_back(w.has_value());
+        p.instance.track_scripts.push_back(track);
+    }
+}
+
+void read_track_files(TableReader &r, std::vector<TrackFile> &out) {
+    const toml::array *arr = r.array("track_file");
+    if (!arr) return;
+    for (const toml::node &n : *arr) {
+        if (!n.is_table()) {
+            r.diag().error(n,
+                           "'track_file' must hold tables such as { path = "
+                           "\"/etc/xvrrp/web.weight\", weight = 10 }, got " +
+                               std::string(type_name(n)));
+            continue;
+        }
+        TableReader tr(*n.as_table(), "'track_file' entry", "track_file.", {"path", "weight"},
+                       r.diag());
+        TrackFile track;
+        if (tr.require("path")) {
+            if (auto v = tr.string("path")) {
+                if (v->empty() || (*v)[0] != '/' || v->back() == '/' || has_control_character(*v))
+                    tr.diag().error(*tr.node("path"), "'track_file.path' = \"" + printable(*v) +
+                                                          "\" must be the absolute path of a file");
+                else
+                    track.path = *v;
+            }
+        }
+        if (auto w = tr.integer("weight", -254, 254,
+                                "-254..254 (0: fault while the file holds a number other than 0)"))
+            track.weight = static_cast<int>(*w);
+        if (!track.path.empty()) out.push_back(track);
     }
 }
 
@@ -434,6 +468,8 @@ ParsedInstance parse_instance(const toml::table &table, Diagnostics &diag) {
     set(r.duration("garp_refresh", 0s, 86400s), inst.garp_refresh);
     read_notify(r, inst.notify);
     read_track_interfaces(r, inst.track_interfaces);
+    read_track_scripts(r, p);
+    read_track_files(r, inst.track_files);
     read_advert_thread(r, inst.advert_thread);
 
     // The interval rules depend on the version; the lease depends on the interval.

@@ -17,6 +17,10 @@ struct ParsedInstance {
     // Where each value came from; a zero line when the key was absent or wrong.
     SourcePos name_pos, vrid_pos;
     std::vector<SourcePos> vip_pos;  // parallel to instance.virtual_ips
+    // Parallel to instance.track_scripts: where each names its script, and whether it gives
+    // its own weight (else parse_config copies the script's).
+    std::vector<SourcePos> track_script_pos;
+    std::vector<bool> track_script_weight_given;
 };
 
 // Reads and checks every key of one [[instance]] table, reporting all problems into `diag`.

@@ -11,6 +11,7 @@
 #include "config/instance.h"
 #include "config/prescan.h"
 #include "config/reader.h"
+#include "config/script.h"
 
 namespace xvrrp::config {
 
@@ -307,8 +308,9 @@ ConfigResult parse_config(std::string_view text, std::string filename) {
     Config config;
     config.file = filename;
     std::vector<ParsedInstance> parsed;
-    TableReader top(root, "the top level", "", {"daemon", "instance"}, diag);
+    TableReader top(root, "the top level", "", {"daemon", "script", "instance"}, diag);
     if (const toml::node *d = root.get("daemon")) read_daemon(*d, config.daemon, diag);
+    if (const toml::node *s = root.get("script")) read_scripts(*s, config.scripts, diag);
     if (const toml::node *i = root.get("instance"))
         read_instances(*i, parsed, diag);
     else
@@ -316,6 +318,7 @@ ConfigResult parse_config(std::string_view text, std::string filename) {
                    "no [[instance]] in the file; add at least one, e.g. "
                    "[[instance]] with name, interface, vrid, virtual_ips");
     check_across_instances(parsed, diag);
+    resolve_track_scripts(config.scripts, parsed, diag);
 
     if (diag.count() != 0) return {std::nullopt, diag.take_sorted()};
     for (auto &p : parsed) config.instances.push_back(std::move(p.instance));

@@ -202,4 +202,37 @@ void read_ifname(TableReader &r, std::string_view key, std::string &out) {
     out = *v;
 }
 
+void read_command(TableReader &r, std::string_view key, std::string_view what,
+                  std::vector<std::string> &out) {
+    const toml::array *arr = r.array(key);
+    if (!arr) return;
+    std::string name = r.name(key);
+    if (arr->empty() || !arr->is_homogeneous(toml::node_type::string)) {
+        r.diag().error(*arr, name +
+                                 " must be a non-empty array of strings: the program's "
+                                 "absolute path and its arguments");
+        return;
+    }
+    std::vector<std::string> args;
+    for (const toml::node &n : *arr) args.push_back(n.as_string()->get());
+    if (args[0].empty() || args[0][0] != '/') {
+        r.diag().error(*arr->get(0), name + ": \"" + printable(args[0]) +
+                                         "\" is not an absolute path; " + std::string(what) +
+                                         " run with execve, without a shell or PATH lookup");
+        return;
+    }
+    out = std::move(args);
+}
+
+void read_user(TableReader &r, std::string_view key, std::string &out) {
+    auto v = r.string(key);
+    if (!v) return;
+    if (!valid_account_name(*v))
+        r.diag().error(*r.node(key), r.name(key) + " must be a user name such as \"nobody\" " +
+                                         "(letters, digits, '_', '-', '.'), got \"" +
+                                         printable(*v) + "\"");
+    else
+        out = *v;
+}
+
 }  // namespace xvrrp::config

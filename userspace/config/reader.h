@@ -84,6 +84,15 @@ bool valid_ifname(std::string_view s);
 // reported when it is not a valid_ifname(), so that nothing later fails on it.
 void read_ifname(TableReader &r, std::string_view key, std::string &out);
 
+// A program and its arguments as an argv array (notify hooks, [[script]] script): non-empty,
+// strings only, argv[0] an absolute path (run with execve, no shell, no PATH lookup).
+// `what` says what runs it in the message ("hooks", "scripts").
+void read_command(TableReader &r, std::string_view key, std::string_view what,
+                  std::vector<std::string> &out);
+
+// A user name key (notify.user, [[script]] user): valid_account_name() or reported.
+void read_user(TableReader &r, std::string_view key, std::string &out);
+
 // A duration value at `n` (string with unit); `what` is the quoted key name for messages.
 std::optional<Duration> read_duration(const toml::node &n, const std::string &what,
                                       Diagnostics &diag);

@@ -7,5 +7,6 @@ set(XVRRP_CONFIG_SOURCES
   load.cpp
   parse.cpp
   prescan.cpp
-  reader.cpp)
+  reader.cpp
+  script.cpp)
 list(TRANSFORM XVRRP_CONFIG_SOURCES PREPEND ${CMAKE_CURRENT_LIST_DIR}/)

@@ -27,6 +27,7 @@
 #include "daemon/log.h"
 #include "daemon/metrics.h"
 #include "daemon/notify.h"
+#include "daemon/tracking.h"
 #include "daemon/pid_file.h"
 #include "daemon/privileges.h"
 #include "daemon/service.h"
@@ -99,28 +100,6 @@ std::optional<config::Config> read_config(const std::string &path) {
     return result.config;
 }
 
-// Tracked interfaces (keepalived's track_interface): weight 0 means "fault while it is down";
-// otherwise a positive weight adds while it is up, a negative one subtracts while it is down.
-struct Tracking {
-    bool fault = false;
-    int priority = 0;
-};
-
-Tracking tracking(const config::Instance &inst, const std::map<std::string, bool> &up) {
-    Tracking t;
-    int prio = inst.priority;
-    for (const auto &tr : inst.track_interfaces) {
-        auto it = up.find(tr.name);
-        bool is_up = it != up.end() && it->second;
-        if (tr.weight == 0 && !is_up) t.fault = true;
-        if (tr.weight > 0 && is_up) prio += tr.weight;
-        if (tr.weight < 0 && !is_up) prio += tr.weight;
-    }
-    int top = inst.priority == 255 ? 255 : 254;
-    t.priority = std::clamp(prio, 1, top);
-    return t;
-}
-
 class Daemon {
   public:
     explicit Daemon(config::Config cfg) : cfg_(std::move(cfg)) {}
@@ -134,6 +113,7 @@ class Daemon {
     void release();
     void on_links(const net::LinkChanges &changes, TimePoint now);
     void apply_tracking(Instance &inst, TimePoint now);
+    void apply_tracking_all();
     void remove_leftover_vips();
     void arm_timer();
     void report_to_service();
@@ -147,10 +127,12 @@ class Daemon {
     UniqueFd takeover_netlink_;                        // the advert threads' (Instance)
     std::vector<std::unique_ptr<Uplink>> uplinks_;
     std::vector<std::unique_ptr<Instance>> instances_;
-    std::map<std::string, bool> link_up_;             // uplinks and tracked interfaces, by name
+    TrackedState tracked_;  // links, checks and files the priorities follow
     std::vector<net::SysctlState> sysctls_changed_;   // undone if start-up fails
     std::unique_ptr<CpuLatencyRequest> cpu_latency_;  // [daemon] cpu_latency, while running
     NotifyRunner notify_;
+    std::unique_ptr<ScriptChecks> checks_;  // [[script]] checks some instance tracks
+    std::unique_ptr<TrackFiles> track_files_;
     std::unique_ptr<net::LinkMonitor> links_;
     std::unique_ptr<ControlSocket> control_;
     std::unique_ptr<MetricsServer> metrics_;  // [daemon] metrics_listen, when set
@@ -167,7 +149,18 @@ class Daemon {
     bool garp_backlog_ = false;
 };
 
-enum Source : uint32_t { kSignal, kTimer, kLinks, kControl, kRing, kMetrics, kWatchdog };
+enum Source : uint32_t {
+    kSignal,
+    kTimer,
+    kLinks,
+    kControl,
+    kRing,
+    kMetrics,
+    kWatchdog,
+    kScriptTimer,
+    kScriptResult,
+    kTrackFiles
+};
 
 void watch(int epoll, int fd, uint32_t source, uint32_t index = 0) {
     epoll_event ev{};
@@ -198,15 +191,18 @@ void Daemon::start_up() {
             links.push_back(net::link_info(inst.interface));
         for (const auto &tr : inst.track_interfaces) {
             auto l = net::find_link(tr.name);
-            link_up_[tr.name] = l && l->up_and_running();
+            tracked_.link_up[tr.name] = l && l->up_and_running();
         }
     }
-    for (const auto &l : links) link_up_[l.name] = l.up_and_running();
+    for (const auto &l : links) tracked_.link_up[l.name] = l.up_and_running();
     std::optional<Group> control_group;
     if (!cfg_.daemon.control_socket_group.empty())
         control_group =
             find_group(cfg_.daemon.control_socket_group, "[daemon] control_socket_group");
-    notify_.prepare(cfg_.instances);
+    notify_.prepare(cfg_);
+    checks_ = std::make_unique<ScriptChecks>(cfg_, notify_);
+    track_files_ = std::make_unique<TrackFiles>(cfg_);
+    track_files_->read_all(tracked_.file_value);
 
     // 2. Host prerequisites, each logged. First: no other xvrrpd runs with our files.
     pid_file_ = std::make_unique<PidFile>(cfg_.daemon.pid_file);
@@ -272,6 +268,11 @@ void Daemon::start_up() {
         watch(epoll_.get(), uplinks_[i]->port().events_epoll_fd(), kRing, i);
     if (metrics_) watch(epoll_.get(), metrics_->fd(), kMetrics);
     if (service_.watchdog_fd() >= 0) watch(epoll_.get(), service_.watchdog_fd(), kWatchdog);
+    if (!checks_->empty()) {
+        watch(epoll_.get(), checks_->timer_fd(), kScriptTimer);
+        watch(epoll_.get(), checks_->result_fd(), kScriptResult);
+    }
+    if (!track_files_->empty()) watch(epoll_.get(), track_files_->fd(), kTrackFiles);
 
     if (int prio = cfg_.daemon.sched_priority; prio > 0) {
         // After the advert threads exist: they have their own policy (advert_thread).
@@ -296,10 +297,11 @@ void Daemon::start_up() {
         // time taken before them all would have cut from the last ones' first
         // Master_Down_Interval (7 ms at 2 ms adverts).
         auto now = monotonic_now();
-        Tracking t = tracking(inst->config(), link_up_);
+        Tracking t = tracking(inst->config(), tracked_);
         inst->on_priority(static_cast<uint8_t>(t.priority), now);
-        inst->start(now, link_up_[inst->config().interface] && !t.fault);
+        inst->start(now, tracked_.link_up[inst->config().interface] && !t.fault);
     }
+    if (!checks_->empty()) checks_->start();
     info("", "running: " + std::to_string(instances_.size()) + " instance(s); control socket " +
                  cfg_.daemon.control_socket);
     report_to_service();  // every instance has its first state: READY=1
@@ -332,23 +334,30 @@ void Daemon::remove_leftover_vips() {
 }
 
 void Daemon::apply_tracking(Instance &inst, TimePoint now) {
-    Tracking t = tracking(inst.config(), link_up_);
+    Tracking t = tracking(inst.config(), tracked_);
     inst.on_priority(static_cast<uint8_t>(t.priority), now);
-    inst.on_link(link_up_[inst.config().interface] && !t.fault, now);
+    inst.on_link(tracked_.link_up[inst.config().interface] && !t.fault, now);
+}
+
+void Daemon::apply_tracking_all() {
+    if (stopping_) return;
+    auto now = monotonic_now();
+    for (auto &inst : instances_) apply_tracking(*inst, now);
 }
 
 void Daemon::on_links(const net::LinkChanges &changes, TimePoint now) {
-    std::map<std::string, bool> before = link_up_;
+    std::map<std::string, bool> before = tracked_.link_up;
     if (changes.overrun) {  // the kernel dropped messages: re-read everything we watch
-        for (auto &[name, up] : link_up_) {
+        for (auto &[name, up] : tracked_.link_up) {
             auto l = net::find_link(name);
             up = l && l->up_and_running();
         }
     }
     for (const auto &c : changes.changes)
-        if (link_up_.count(c.name)) link_up_[c.name] = !c.removed && c.up_and_running();
-    if (link_up_ == before) return;
-    for (const auto &[name, up] : link_up_)
+        if (tracked_.link_up.count(c.name))
+            tracked_.link_up[c.name] = !c.removed && c.up_and_running();
+    if (tracked_.link_up == before) return;
+    for (const auto &[name, up] : tracked_.link_up)
         if (before[name] != up) info("", name + (up ? ": link up" : ": link down"));
     for (auto &inst : instances_) apply_tracking(*inst, now);
 }
@@ -384,6 +393,7 @@ void Daemon::on_stop_signal(int signo) {
     if (!stopping_) {
         info("", name + ": releasing");
         stopping_ = true;
+        checks_->stop();
         service_.stopping();
         for (auto &inst : instances_) {
             try {
@@ -453,6 +463,15 @@ void Daemon::loop() {
                     break;
                 case kWatchdog:
                     service_.on_watchdog_timer();
+                    break;
+                case kScriptTimer:
+                    checks_->on_timer();
+                    break;
+                case kScriptResult:
+                    if (checks_->on_results(tracked_.script_ok)) apply_tracking_all();
+                    break;
+                case kTrackFiles:
+                    if (track_files_->on_event(tracked_.file_value)) apply_tracking_all();
                     break;
             }
         }

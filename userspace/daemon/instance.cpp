@@ -283,8 +283,7 @@ void Instance::on_link(bool up, TimePoint now) {
 
 void Instance::on_priority(uint8_t priority, TimePoint now) {
     if (priority == sm_.priority()) return;
-    apply(sm_.set_priority(priority, now), now,
-          "tracked interfaces: priority " + std::to_string(priority));
+    apply(sm_.set_priority(priority, now), now, "tracking: priority " + std::to_string(priority));
 }
 
 std::optional<TimePoint> Instance::next_wakeup() const {

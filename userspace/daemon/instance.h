@@ -88,7 +88,7 @@ class Instance {
     void stop_now(TimePoint now, const std::string &why);
     bool releasing() const { return sm_.releasing(); }
     void on_link(bool up, TimePoint now);
-    // A tracked interface changed: the effective priority is recomputed by the caller.
+    // What the priority tracks changed (tracking.h): the caller computed the new one.
     void on_priority(uint8_t priority, TimePoint now);
     // garp_budget: gratuitous ARP frames this instance may still send in this turn of the
     // loop (it takes whole rounds); what does not fit stays due.

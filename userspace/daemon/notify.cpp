@@ -37,10 +37,45 @@ std::string seconds(std::chrono::microseconds d) {
 
 }  // namespace
 
-void NotifyRunner::prepare(const std::vector<config::Instance> &instances) {
-    for (const auto &inst : instances)
+void NotifyRunner::prepare(const config::Config &cfg) {
+    for (const auto &inst : cfg.instances)
         if (!inst.notify.user.empty() && !users_.count(inst.notify.user))
             users_.emplace(inst.notify.user, find_user(inst.notify.user, "[instance.notify] user"));
+    for (const auto &s : cfg.scripts)
+        if (!s.user.empty() && !users_.count(s.user))
+            users_.emplace(s.user, find_user(s.user, "[[script]] user"));
+}
+
+// The user to run as (nullopt for "" : as the daemon); throws for one prepare() did not look
+// up, so that nothing runs as root by mistake.
+std::optional<User> NotifyRunner::user(const std::string &name, const char *what) {
+    if (name.empty()) return std::nullopt;
+    auto it = users_.find(name);
+    if (it == users_.end())
+        throw Error(std::string(what) + ": user " + name + " was not looked up");
+    return it->second;
+}
+
+void NotifyRunner::run_check(const config::Script &script,
+                             std::function<void(const HookOutcome &)> done) {
+    std::optional<User> as;
+    try {
+        as = user(script.user, "script");
+    } catch (const std::exception &e) {
+        HookOutcome o;
+        o.started = false;
+        o.error = e.what();
+        done(o);
+        return;
+    }
+    std::vector<std::string> env = {std::string("PATH=") + kHookPath,
+                                    "XVRRP_SCRIPT=" + script.name};
+    submit(Request{"script " + script.name,
+                   {},
+                   HookCommand{script.command, env, as},
+                   std::chrono::duration_cast<std::chrono::microseconds>(script.timeout),
+                   "timeout",
+                   std::move(done)});
 }
 
 void NotifyRunner::run(const config::Instance &inst, const std::string &state, int priority) {
@@ -50,15 +85,13 @@ void NotifyRunner::run(const config::Instance &inst, const std::string &state, i
                                            : state == "FAULT"  ? &n.fault
                                            : state == "STOP"   ? &n.stop
                                                                : nullptr;
-    std::optional<User> user;
-    if (!n.user.empty()) {
-        auto it = users_.find(n.user);
-        if (it == users_.end()) {  // prepare() not called for this instance: refuse, as root
-            warn(LogFields{inst.name, inst.name, inst.vrid, {}, {}},
-                 "notify: user " + n.user + " was not looked up; hooks not run");
-            return;
-        }
-        user = it->second;
+    std::optional<User> as;
+    try {
+        as = user(n.user, "notify");
+    } catch (const std::exception &e) {  // prepare() not called for this instance: refuse
+        warn(LogFields{inst.name, inst.name, inst.vrid, {}, {}},
+             std::string(e.what()) + "; hooks not run");
+        return;
     }
     // The hook's whole environment: nothing of the daemon's (credentials in its environment,
     // LD_PRELOAD, a PATH that points somewhere writable) is passed on.
@@ -71,8 +104,10 @@ void NotifyRunner::run(const config::Instance &inst, const std::string &state, i
     auto request = [&](std::vector<std::string> argv) {
         return Request{"notify " + argv[0],
                        {inst.name, inst.name, inst.vrid, {}, {}},
-                       HookCommand{std::move(argv), env, user},
-                       std::chrono::duration_cast<std::chrono::microseconds>(n.timeout)};
+                       HookCommand{std::move(argv), env, as},
+                       std::chrono::duration_cast<std::chrono::microseconds>(n.timeout),
+                       "notify.timeout",
+                       {}};
     };
     if (hook && !hook->empty()) submit(request(*hook));
     if (!n.any.empty()) {
@@ -179,9 +214,17 @@ void NotifyRunner::start(Request &r) {
         int fd = p.pidfd.get();
         watch(epoll_.get(), fd);
         running_[fd] =
-            Running{r.instance, r.label, std::move(p), Clock::now() + r.timeout, r.timeout};
+            Running{r.instance, r.label,       std::move(p),     Clock::now() + r.timeout,
+                    r.timeout,  r.timeout_key, std::move(r.done)};
     } catch (const std::exception &e) {
-        warn(r.instance, r.label + ": " + e.what());
+        if (r.done) {
+            HookOutcome o;
+            o.started = false;
+            o.error = e.what();
+            r.done(o);
+        } else {
+            warn(r.instance, r.label + ": " + e.what());
+        }
     }
 }
 
@@ -194,7 +237,13 @@ void NotifyRunner::collect(int pidfd) {
         info.si_pid == 0)
         return;  // not yet
     const Running &h = it->second;
-    if (h.killed) {
+    if (h.done) {
+        HookOutcome o;
+        o.timed_out = h.killed;
+        o.exited = info.si_code == CLD_EXITED;
+        o.status = info.si_status;
+        h.done(o);
+    } else if (h.killed) {
         // Logged when it was killed.
     } else if (info.si_code == CLD_EXITED && info.si_status != 0) {
         warn(h.instance, h.label + " exited with status " + std::to_string(info.si_status));
@@ -215,8 +264,9 @@ void NotifyRunner::kill_overdue() {
         kill(-h.process.pid, SIGKILL);
         syscall(SYS_pidfd_send_signal, fd, SIGKILL, nullptr, 0);
         h.killed = true;
-        warn(h.instance,
-             h.label + ": still running after " + seconds(h.timeout) + " (notify.timeout): killed");
+        if (!h.done)
+            warn(h.instance, h.label + ": still running after " + seconds(h.timeout) + " (" +
+                                 h.timeout_key + "): killed");
     }
 }
 

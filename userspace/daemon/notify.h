@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -27,6 +28,16 @@ namespace xvrrp::daemon {
 inline constexpr const char *kHookPath =
     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+// How a process run for its result (a [[script]] check) ended.
+struct HookOutcome {
+    bool started = true;     // false: it could not be started (`error` says why)
+    bool timed_out = false;  // still running at its time-out: killed
+    bool exited = false;     // it called exit (status) rather than being killed by a signal
+    int status = 0;          // exit status, or the signal that ended it
+    std::string error;
+    bool success() const { return started && !timed_out && exited && status == 0; }
+};
+
 class NotifyRunner {
   public:
     NotifyRunner() = default;
@@ -35,9 +46,9 @@ class NotifyRunner {
     NotifyRunner(const NotifyRunner &) = delete;
     NotifyRunner &operator=(const NotifyRunner &) = delete;
 
-    // Looks up every notify.user (start-up, before the host is changed); throws xvrrp::Error
-    // for a user this host does not have.
-    void prepare(const std::vector<config::Instance> &instances);
+    // Looks up every notify.user and [[script]] user (start-up, before the host is changed);
+    // throws xvrrp::Error for a user this host does not have.
+    void prepare(const config::Config &cfg);
     // Whether a hook switches to another user (the daemon then keeps CAP_SETUID, CAP_SETGID
     // and, to kill it at its time-out, CAP_KILL).
     bool switches_user() const { return !users_.empty(); }
@@ -45,6 +56,10 @@ class NotifyRunner {
     // Runs the hook for `state` ("MASTER", "BACKUP", "FAULT", "STOP") as configured, then the
     // `any` hook with keepalived's arguments appended: INSTANCE <name> <state> <priority>.
     void run(const config::Instance &inst, const std::string &state, int priority);
+    // Runs a [[script]] check once, as its user, killed at its timeout; `done` is called on the
+    // runner's thread when it has ended (or could not start). Nothing is logged here: the
+    // caller logs what the outcome changes.
+    void run_check(const config::Script &script, std::function<void(const HookOutcome &)> done);
     // Nothing to do: the hooks' own thread reaps them (through their pidfds). Kept for the
     // loop's SIGCHLD.
     void reap() {}
@@ -56,6 +71,8 @@ class NotifyRunner {
         LogFields instance;  // the instance's name and VRID, for the log
         HookCommand command;
         std::chrono::microseconds timeout;
+        std::string timeout_key;                        // "notify.timeout", "timeout"
+        std::function<void(const HookOutcome &)> done;  // set: a check, reported, not logged
     };
     struct Running {
         LogFields instance;
@@ -63,6 +80,8 @@ class NotifyRunner {
         HookProcess process;
         Clock::time_point deadline;
         std::chrono::microseconds timeout;
+        std::string timeout_key;
+        std::function<void(const HookOutcome &)> done;
         bool killed = false;
     };
 
@@ -73,6 +92,8 @@ class NotifyRunner {
     void collect(int pidfd);
     void kill_overdue();
     void arm_timer();
+
+    std::optional<User> user(const std::string &name, const char *what);
 
     std::map<std::string, User> users_;  // by name, from prepare()
 
