@@ -321,9 +321,15 @@ class InstanceConverter {
         const Statement &at = v_.auth_type ? *v_.auth_type : *v_.auth_pass;
         if (version == 3) {
             comment(at, "authentication: VRRPv3 has none (RFC 5798), keepalived ignores it too");
-        } else if (v_.auth_type && v_.auth_type->arg(1) != "PASS") {
+        } else if (!v_.auth_type) {
+            comment(at,
+                    "auth_pass without auth_type: keepalived sends no authentication, "
+                    "nor does xvrrp");
+        } else if (v_.auth_type->arg(1) != "PASS") {
             left_out(at, "xvrrp has simple-text authentication (PASS) only");
-        } else if (v_.auth_pass) {
+        } else if (!v_.auth_pass) {
+            left_out(at, "auth_type PASS without auth_pass");
+        } else {
             std::string pass = v_.auth_pass->arg(1);
             if (pass.size() > 8) {
                 comment(*v_.auth_pass, "keepalived sends the first 8 characters of auth_pass");

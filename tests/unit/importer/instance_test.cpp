@@ -175,11 +175,15 @@ TEST(ImportInstance, PassAuthenticationIsVersion2OnlyAndAhIsLeftOut) {
         instance_with("    authentication {\n        auth_type AH\n        auth_pass x\n    }\n"));
     EXPECT_EQ(warnings_of(ah), (Strings{"8: vrrp_instance VI_1: 'auth_type AH': xvrrp has "
                                         "simple-text authentication (PASS) only"}));
-    // keepalived sends the first 8 characters of a longer password.
-    EXPECT_EQ(instance_of(convert(instance_with(
-                              "    authentication {\n        auth_pass 0123456789\n    }\n")))
+    // keepalived sends the first 8 characters of a longer password, and none without a type.
+    EXPECT_EQ(instance_of(convert(instance_with("    authentication {\n        auth_type PASS\n"
+                                                "        auth_pass 0123456789\n    }\n")))
                   .auth_pass,
               "01234567");
+    ImportResult untyped =
+        convert(instance_with("    authentication {\n        auth_pass 0123\n    }\n"));
+    EXPECT_EQ(untyped.exit_code(), kImportComplete);
+    EXPECT_EQ(instance_of(untyped).auth_pass, "");
 }
 
 TEST(ImportInstance, NotifyCommandsSplitAsKeepalivedSplitsThem) {
