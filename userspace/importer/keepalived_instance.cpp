@@ -65,6 +65,7 @@ class InstanceConverter {
 
     void run() {
         v_.name = st_.arg(1);
+        if (v_.name.empty()) left_out(st_, "an instance needs a name; add name = \"...\"");
         v_.interface = c_.defaults.default_interface;
         for (const Statement &k : st_.block) keyword(k);
         write();
@@ -94,7 +95,11 @@ class InstanceConverter {
 
     void keyword(const Statement &k) {
         const std::string &kw = k.keyword();
-        if (kw == "state") {
+        if (!k.has_block &&
+            (kw == "virtual_ipaddress" || kw == "virtual_ipaddress_excluded" ||
+             kw == "unicast_peer" || kw.starts_with("track_") || kw == "authentication")) {
+            left_out(k, "keepalived expects a block in braces here");
+        } else if (kw == "state") {
             v_.master_state = k.arg(1) == "MASTER";
             comment(k, "keepalived 'state " + k.arg(1) +
                            "': xvrrp has no initial state; an instance starts as backup "

@@ -17,6 +17,9 @@ namespace {
 
 // keepalived gives up on deeper nesting too (a file that includes itself).
 constexpr int kMaxIncludeDepth = 8;
+// Globs that include each other can fan out far past any real configuration before the depth
+// stops them: the files read in all are bounded too.
+constexpr int kMaxFiles = 1000;
 
 enum class TokenKind { Word, Open, Close };
 
@@ -216,6 +219,7 @@ class Parser {
 
   private:
     std::vector<Line> lines_;
+    int files_read_ = 0;  // included files, across every level
 
     void error(const Location &where, std::string message) {
         result.errors.push_back({where, std::move(message)});
@@ -253,6 +257,11 @@ class Parser {
             for (size_t i = 0; i < g.gl_pathc; i++) {
                 std::string path = g.gl_pathv[i];
                 if (path.back() == '/') continue;  // a directory
+                if (++files_read_ > kMaxFiles) {
+                    error(line.where, "include '" + config::printable(pattern) + "': more than " +
+                                          std::to_string(kMaxFiles) + " files in all");
+                    break;
+                }
                 std::string why;
                 std::optional<std::string> text = read_file(path, &why);
                 if (!text) {

@@ -74,6 +74,16 @@ TEST(ImportFile, ValuesThatAreNotNumbersAreListedNotGuessed) {
     EXPECT_EQ(instance_of(r).vrid, 51);  // the earlier, valid line
 }
 
+TEST(ImportFile, ABlockKeywordWithoutItsBlockIsListedNotIgnored) {
+    ImportResult r =
+        convert(instance_with("    track_interface eth1\n    unicast_peer 192.0.2.2\n"));
+    EXPECT_EQ(warnings_of(r),
+              (Strings{"7: vrrp_instance VI_1: 'track_interface eth1': keepalived expects a block "
+                       "in braces here",
+                       "8: vrrp_instance VI_1: 'unicast_peer 192.0.2.2': keepalived expects a "
+                       "block in braces here"}));
+}
+
 TEST(ImportFile, NamesAndCommandsAreWrittenAsValidTomlStrings) {
     ImportResult r = convert(
         "vrrp_instance \"web \\\"one\\\"\" {\n interface eth0\n"
