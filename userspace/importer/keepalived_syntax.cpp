@@ -20,6 +20,9 @@ constexpr int kMaxIncludeDepth = 8;
 // Globs that include each other can fan out far past any real configuration before the depth
 // stops them: the files read in all are bounded too.
 constexpr int kMaxFiles = 1000;
+// keepalived's deepest blocks are 4 levels (virtual_server, real_server, a checker, url); a
+// limit keeps the tree's recursion (and its destruction) off the end of the stack.
+constexpr size_t kMaxBlockDepth = 32;
 
 enum class TokenKind { Word, Open, Close };
 
@@ -108,6 +111,33 @@ std::vector<Token> tokenize(const std::string &text) {
     return tokens;
 }
 
+// Whether `s` is well-formed UTF-8: TOML strings and comments must be, so a keepalived line
+// that is not cannot be carried into the output.
+bool valid_utf8(std::string_view s) {
+    auto at = [&](size_t i) { return i < s.size() ? static_cast<unsigned char>(s[i]) : 0u; };
+    auto cont = [&](size_t i, unsigned lo = 0x80, unsigned hi = 0xbf) {
+        return at(i) >= lo && at(i) <= hi;
+    };
+    for (size_t i = 0; i < s.size();) {
+        unsigned c = at(i);
+        if (c < 0x80) {
+            i += 1;
+        } else if (c >= 0xc2 && c <= 0xdf && cont(i + 1)) {
+            i += 2;
+        } else if (c >= 0xe0 && c <= 0xef &&
+                   cont(i + 1, c == 0xe0 ? 0xa0 : 0x80, c == 0xed ? 0x9f : 0xbf) && cont(i + 2)) {
+            i += 3;
+        } else if (c >= 0xf0 && c <= 0xf4 &&
+                   cont(i + 1, c == 0xf0 ? 0x90 : 0x80, c == 0xf4 ? 0x8f : 0xbf) && cont(i + 2) &&
+                   cont(i + 3)) {
+            i += 4;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
 std::string directory_of(const std::string &file) {
     size_t slash = file.rfind('/');
     if (slash == std::string::npos) return ".";
@@ -138,6 +168,10 @@ class Parser {
             }
             if (open_quote) {
                 error(line.where, "a quoted string is not closed on its line (add the closing \")");
+                continue;
+            }
+            if (!valid_utf8(stripped)) {
+                error(line.where, "the line is not UTF-8 text, which the TOML output must be");
                 continue;
             }
             line.text = std::move(stripped);
@@ -193,6 +227,11 @@ class Parser {
                         owner.words = {"{"};
                     }
                     owner.has_block = true;
+                    if (open.size() > kMaxBlockDepth) {
+                        error(line.where, "blocks nested more than " +
+                                              std::to_string(kMaxBlockDepth) + " deep");
+                        return;
+                    }
                     open.push_back(std::move(owner));
                 } else {
                     flush();
