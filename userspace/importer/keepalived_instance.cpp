@@ -67,6 +67,9 @@ class InstanceConverter {
         v_.name = st_.arg(1);
         if (v_.name.empty()) left_out(st_, "an instance needs a name; add name = \"...\"");
         v_.interface = c_.defaults.default_interface;
+        // First the interface, wherever it is in the block: addresses are read against it.
+        for (const Statement &k : st_.block)
+            if (k.keyword() == "interface") v_.interface = k.arg(1);
         for (const Statement &k : st_.block) keyword(k);
         write();
         c_.instances.push_back(std::move(sec_));
@@ -105,7 +108,7 @@ class InstanceConverter {
                            "': xvrrp has no initial state; an instance starts as backup "
                            "unless its priority is 255 (RFC 5798 6.4.1), as in keepalived 2");
         } else if (kw == "interface") {
-            v_.interface = k.arg(1);
+            // read first, by run()
         } else if (kw == "virtual_router_id") {
             set(v_.vrid, integer(k.arg(1), 1, 255), k, "the VRID must be 1-255");
         } else if (kw == "priority") {

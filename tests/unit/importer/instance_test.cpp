@@ -137,6 +137,14 @@ TEST(ImportInstance, ExcludedAddressesOfTheFamilyBecomeServiceIpsWithAWarning) {
     EXPECT_EQ(instance_of(r).virtual_ips.size(), 2u);
 }
 
+TEST(ImportInstance, TheInstancesOwnDeviceIsKnownWhereverInterfaceIsInTheBlock) {
+    ImportResult r = convert(
+        "vrrp_instance VI_1 {\n virtual_ipaddress {\n  192.0.2.1 dev eth7\n }\n"
+        " virtual_router_id 51\n interface eth7\n}\n");
+    EXPECT_EQ(r.exit_code(), kImportComplete) << r.toml;
+    EXPECT_EQ(instance_of(r).interface, "eth7");
+}
+
 TEST(ImportInstance, UnicastPeersConvertAndTheSourceIsAComment) {
     ImportResult r =
         convert(instance_with("    unicast_src_ip 192.0.2.11\n"
