@@ -185,7 +185,13 @@ class InstanceConverter {
             left_out(a, "not an IP address");
             return;
         }
-        if (slash == std::string::npos) text += ip->family == vrrp::Family::IPv4 ? "/32" : "/128";
+        const long full = ip->family == vrrp::Family::IPv4 ? 32 : 128;
+        if (slash == std::string::npos) {
+            text += "/" + std::to_string(full);
+        } else if (!integer(text.substr(slash + 1), 1, full)) {
+            left_out(a, "the prefix length must be 1-" + std::to_string(full));
+            return;
+        }
         if (!v_.family) v_.family = ip->family;
         if (ip->family != *v_.family) {
             left_out(a,

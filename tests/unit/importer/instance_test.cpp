@@ -106,13 +106,14 @@ TEST(ImportInstance, AddressOptionsOtherThanTheInstancesOwnDeviceAreLeftOut) {
     ImportResult r = convert(
         "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n virtual_ipaddress {\n"
         "  192.0.2.1/24 dev eth0\n  192.0.2.2 dev eth1 label eth1:vip\n  not-an-address\n"
-        " }\n}\n");
+        "  192.0.2.3/33\n }\n}\n");
     EXPECT_EQ(warnings_of(r),
               (Strings{"6: vrrp_instance VI_1: '192.0.2.2 dev eth1 label eth1:vip': the address "
                        "is converted, not 'dev eth1 label eth1:vip': xvrrp puts every service IP "
                        "on [daemon] vip_interface and answers ARP for it on the instance's "
                        "interface",
-                       "7: vrrp_instance VI_1: 'not-an-address': not an IP address"}));
+                       "7: vrrp_instance VI_1: 'not-an-address': not an IP address",
+                       "8: vrrp_instance VI_1: '192.0.2.3/33': the prefix length must be 1-32"}));
     EXPECT_EQ(instance_of(r).virtual_ips,
               (std::vector<config::VirtualIp>{{IpAddress::v4(192, 0, 2, 1), 24},
                                               {IpAddress::v4(192, 0, 2, 2), 32}}));
