@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 
 #include "config/diagnostics.h"
 #include "config/duration.h"
@@ -312,6 +314,10 @@ int run_import_keepalived(const std::string &path, FILE *out, FILE *err) {
     for (const Problem &e : r.errors) fprintf(err, "%s\n", format_error(e).c_str());
     if (!r.errors.empty()) return r.exit_code();
     fputs(r.toml.c_str(), out);
+    if (fflush(out) != 0 || ferror(out)) {
+        fprintf(err, "xvrrpd: import-keepalived: cannot write the output: %s\n", strerror(errno));
+        return kImportFailed;
+    }
     for (const Problem &w : r.left_out) fprintf(err, "%s\n", format_warning(w).c_str());
     if (!r.left_out.empty())
         fprintf(err,
