@@ -5,12 +5,14 @@
 #include <string>
 
 #include "daemon/daemon.h"
+#include "importer/keepalived.h"
 
 namespace {
 
 void usage(FILE *out) {
     fputs(
         "usage: xvrrpd --config PATH [--check] [--log-level LEVEL] [--log-format FORMAT]\n"
+        "       xvrrpd import-keepalived FILE\n"
         "  --config PATH        the TOML configuration (docs/configuration.md)\n"
         "  --check              verify the configuration and the host prerequisites, change\n"
         "                       nothing\n"
@@ -21,7 +23,11 @@ void usage(FILE *out) {
         "                       or json (one object per line)\n"
         "Runs in the foreground and logs to stderr. SIGTERM/SIGINT: release mastership\n"
         "(priority-0 advert), remove service IPs, detach XDP, exit 0.\n"
-        "Exit codes: 0 ok, 1 host or runtime failure, 2 bad configuration.\n",
+        "Exit codes: 0 ok, 1 host or runtime failure, 2 bad configuration.\n"
+        "import-keepalived FILE: print the xvrrpd TOML equivalent of a keepalived.conf (and\n"
+        "  what it includes) on stdout, and what cannot be converted on stderr; exit 0 all\n"
+        "  converted, 1 something left out, 2 FILE cannot be read or parsed\n"
+        "  (docs/migrating.md).\n",
         out);
 }
 
@@ -32,6 +38,14 @@ int main(int argc, char **argv) {
     // an EPIPE, never the daemon (SIGPIPE's default action ends the process, and systemd counts
     // that as a clean exit, which Restart=on-failure does not restart).
     signal(SIGPIPE, SIG_IGN);
+    // A command of its own, with its own arguments: nothing of the daemon runs.
+    if (argc >= 2 && !strcmp(argv[1], "import-keepalived")) {
+        if (argc != 3 || argv[2][0] == '-' || argv[2][0] == '\0') {
+            fputs("usage: xvrrpd import-keepalived FILE\n", stderr);
+            return 2;
+        }
+        return xvrrp::importer::run_import_keepalived(argv[2], stdout, stderr);
+    }
     std::string config;
     bool check = false;
     xvrrp::daemon::LogOptions log;
