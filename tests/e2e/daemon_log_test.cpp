@@ -114,13 +114,19 @@ TEST(Log, LogLevelWarningHidesInfoAndStateChangesAndTheCommandLineOverridesIt) {
     quiet.daemon_extra = "log_level = \"warning\"\n";
     lab.start_xvrrpd("s1", quiet);
     ASSERT_TRUE(lab.wait_state("s1", "MASTER")) << describe(lab);
-    lab.send_signal("s1", SIGHUP);  // a warning: reloading is not supported
-    EXPECT_TRUE(wait_until([&] { return lab.log("s1").find("SIGHUP") != std::string::npos; }))
+    // A reload that changes a [daemon] key: a warning (the key needs a restart).
+    quiet.daemon_extra += "release_hold = \"1s\"\n";
+    Lab::write_file(lab.config_path("s1"), lab.xvrrpd_config("s1", quiet));
+    lab.send_signal("s1", SIGHUP);
+    EXPECT_TRUE(wait_until([&] { return lab.log("s1").find("release_hold") != std::string::npos; }))
         << describe(lab);
     ASSERT_EQ(lab.stop("s1"), 0) << describe(lab);
     std::string log = lab.log("s1");
-    EXPECT_NE(log.find("xvrrpd: warning: SIGHUP: reloading is not supported"), std::string::npos)
+    EXPECT_NE(log.find("xvrrpd: warning: reload: [daemon] release_hold changed; it takes effect "
+                       "at the next restart"),
+              std::string::npos)
         << log;
+    EXPECT_EQ(log.find("reloaded: "), std::string::npos) << log;      // info
     EXPECT_EQ(log.find("running: "), std::string::npos) << log;       // info
     EXPECT_EQ(log.find("-> MASTER"), std::string::npos) << log;       // notice
     EXPECT_EQ(log.find("xvrrpd: [web] "), std::string::npos) << log;  // any of the instance's

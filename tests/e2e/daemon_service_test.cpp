@@ -8,6 +8,7 @@
 #include <sys/un.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <set>
 
@@ -238,8 +239,9 @@ std::set<std::string> allowed_syscalls(const std::vector<std::string> &items) {
 
 // The unit's SystemCallFilter= must let through everything xvrrpd does in the lab: start-up
 // (XDP, maps, dummy0, sysctls, capabilities, SCHED_FIFO), the election, the control socket, a
-// notify hook run as another user, a metrics scrape, SIGHUP, the release at SIGTERM. strace -f
-// follows the advert threads and the hooks (which run under the same filter).
+// notify hook run as another user, a tracked check and file, a metrics scrape, a reload
+// (SIGHUP), the release at SIGTERM. strace -f follows the advert threads, the hooks and the
+// checks (which run under the same filter).
 TEST(Service, EverySystemCallOfTheDaemonAndItsHooksIsInTheUnitsFilter) {
     std::string unit = Lab::read_file(kBuildDir + "/tests/e2e/systemd/xvrrpd.service");
     std::smatch m;
@@ -253,13 +255,17 @@ TEST(Service, EverySystemCallOfTheDaemonAndItsHooksIsInTheUnitsFilter) {
     Lab lab;
     XvrrpdOptions o = xvrrpd_options(150);
     o.daemon_extra = "sched_priority = 10\nmetrics_listen = \"127.0.0.1:9650\"\n";
-    o.extra =
-        "[instance.notify]\nuser = \"nobody\"\n"
-        "any = [\"/bin/sh\", \"-c\", \"ps ax >/dev/null; ip -o addr >/dev/null; echo $3\", "
-        "\"hook\"]\n";
+    o.extra = "track_file = [{ path = \"" + lab.dir("s1") +
+              "/weight\" }]\n"
+              "track_script = [{ name = \"chk\", weight = 10 }]\n"
+              "[instance.notify]\nuser = \"nobody\"\n"
+              "any = [\"/bin/sh\", \"-c\", \"ps ax >/dev/null; ip -o addr >/dev/null; echo $3\", "
+              "\"hook\"]\n"
+              "[[script]]\nname = \"chk\"\nscript = [\"/bin/true\"]\ninterval = \"100ms\"\n";
     // The lab's pins are on a bpffs mounted beforehand, as systemd mounts /sys/fs/bpf at boot
     // (the unit allows no mount): xvrrpd mounts nothing.
     Lab::write_file(lab.config_path("s1"), lab.xvrrpd_config("s1", o));
+    std::filesystem::create_directory(lab.dir("s1") + "/track");
     std::string trace = lab.dir("s1") + "/strace.txt";
     lab.start_xvrrpd_with("s1", lab.config_path("s1"), {},
                           {"/usr/bin/strace", "-f", "-qq", "-o", trace});
@@ -272,7 +278,8 @@ TEST(Service, EverySystemCallOfTheDaemonAndItsHooksIsInTheUnitsFilter) {
     pid_t pid = lab.pid_of("s1");
     ASSERT_GT(pid, 0);
     kill(pid, SIGHUP);
-    EXPECT_TRUE(wait_until([&] { return lab.log("s1").find("SIGHUP") != std::string::npos; }));
+    EXPECT_TRUE(wait_until([&] { return lab.log("s1").find("reloaded: ") != std::string::npos; }))
+        << lab.log("s1");
     kill(pid, SIGTERM);
     EXPECT_EQ(lab.wait_exit("s1"), 0) << describe(lab);  // strace exits with xvrrpd's code
 

@@ -209,6 +209,8 @@ struct Instance {
     // The advert's interval field: VRRPv3 centiseconds (1 in fast mode, the nearest legal
     // value), VRRPv2 seconds.
     uint16_t advert_interval_field() const;
+
+    bool operator==(const Instance &) const = default;
 };
 
 struct Config {

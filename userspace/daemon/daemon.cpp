@@ -63,8 +63,25 @@ TimePoint monotonic_now() {
     return TimePoint(int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec);
 }
 
-// Parses the file; prints every error as FILE:LINE:COL: error: ... Returns nullopt on error.
-std::optional<config::Config> read_config(const std::string &path) {
+// Prints `text` (FILE:LINE:COL: error: ... lines) on stderr, or logs each line as an error
+// when the daemon runs (a reload: the log is where an operator looks).
+void report_diagnostics(const std::string &text, bool log_them) {
+    if (!log_them) {
+        fputs(text.c_str(), stderr);
+        return;
+    }
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        if (end > start) error("", text.substr(start, end - start));
+        start = end + 1;
+    }
+}
+
+// Parses the file; prints (or logs) every error as FILE:LINE:COL: error: ... Returns nullopt on
+// error.
+std::optional<config::Config> read_config(const std::string &path, bool log_errors = false) {
     config::ConfigResult result;
     try {
         result = config::load_config(path);
@@ -73,11 +90,11 @@ std::optional<config::Config> read_config(const std::string &path) {
         // xvrrpd, still a refused file and not a crash.
         std::string what = std::string("cannot read the configuration: ") + e.what() +
                            " (a bug in xvrrpd; please report it with the file)";
-        fputs(config::format_diagnostics({{path, {}, what}}).c_str(), stderr);
+        report_diagnostics(config::format_diagnostics({{path, {}, what}}), log_errors);
         return std::nullopt;
     }
     if (!result.ok()) {
-        fputs(config::format_diagnostics(result.errors).c_str(), stderr);
+        report_diagnostics(config::format_diagnostics(result.errors), log_errors);
         return std::nullopt;
     }
     // Valid TOML and values, but beyond what this xvrrpd does yet: refuse, change nothing.
@@ -94,15 +111,57 @@ std::optional<config::Config> read_config(const std::string &path) {
                 "program answers ARP, not Neighbor Solicitation)");
     }
     if (!errors.empty()) {
-        fputs(config::format_diagnostics(errors).c_str(), stderr);
+        report_diagnostics(config::format_diagnostics(errors), log_errors);
         return std::nullopt;
     }
     return result.config;
 }
 
+// What a reload does with a running instance whose name is still in the file (reload()).
+enum class Change { None, InPlace, Recreate };
+
+// The keys a running instance takes without being recreated: its priority (an address owner
+// stays one), hooks, tracking and gratuitous ARP settings. The file position does not count.
+Change compare(const config::Instance &now, const config::Instance &next) {
+    config::Instance a = now, b = next;
+    a.source_line = b.source_line = 0;
+    if (a == b) return Change::None;
+    if ((a.priority == 255) != (b.priority == 255)) return Change::Recreate;
+    a.priority = b.priority;
+    a.notify = b.notify;
+    a.track_interfaces = b.track_interfaces;
+    a.track_scripts = b.track_scripts;
+    a.track_files = b.track_files;
+    a.garp_delay = b.garp_delay;
+    a.garp_count = b.garp_count;
+    a.garp_interval = b.garp_interval;
+    a.garp_refresh = b.garp_refresh;
+    return a == b ? Change::InPlace : Change::Recreate;
+}
+
+// The [daemon] keys that a reload cannot change (the running values stay until a restart).
+std::vector<std::string> daemon_keys_changed(const config::DaemonConfig &a,
+                                             const config::DaemonConfig &b) {
+    std::vector<std::string> keys;
+    auto check = [&](bool same, const char *key) {
+        if (!same) keys.push_back(key);
+    };
+    check(a.vip_interface == b.vip_interface, "vip_interface");
+    check(a.pin_dir == b.pin_dir, "pin_dir");
+    check(a.control_socket == b.control_socket, "control_socket");
+    check(a.pid_file == b.pid_file, "pid_file");
+    check(a.sched_priority == b.sched_priority, "sched_priority");
+    check(a.release_hold == b.release_hold, "release_hold");
+    check(a.cpu_latency == b.cpu_latency, "cpu_latency");
+    check(a.control_socket_group == b.control_socket_group, "control_socket_group");
+    check(a.metrics_listen == b.metrics_listen, "metrics_listen");
+    return keys;
+}
+
 class Daemon {
   public:
-    explicit Daemon(config::Config cfg) : cfg_(std::move(cfg)) {}
+    Daemon(config::Config cfg, std::string path, LogOptions log)
+        : cfg_(std::move(cfg)), path_(std::move(path)), log_options_(log) {}
     int run();
 
   private:
@@ -114,6 +173,9 @@ class Daemon {
     void on_links(const net::LinkChanges &changes, TimePoint now);
     void apply_tracking(Instance &inst, TimePoint now);
     void apply_tracking_all();
+    void reload();
+    std::unique_ptr<Instance> make_instance(const config::Instance &c);
+    void watch_tracking_inputs();
     void remove_leftover_vips();
     void arm_timer();
     void report_to_service();
@@ -121,6 +183,9 @@ class Daemon {
     std::string metrics();
 
     config::Config cfg_;
+    std::string path_;         // the file, read again by a reload
+    LogOptions log_options_;   // --log-level wins over the file's, at a reload too
+    bool reload_due_ = false;  // SIGHUP: reload() after this turn's events
     std::unique_ptr<PidFile> pid_file_;
     std::optional<net::VipInterface> vip_interface_;
     std::optional<net::AddressEditor> vip_addresses_;  // shared by the instances
@@ -244,13 +309,7 @@ void Daemon::start_up() {
     route_library_logs();
     for (size_t i = 0; i < links.size(); i++)
         uplinks_.push_back(std::make_unique<Uplink>(links[i], cfg_.daemon.pin_dir));
-    for (const auto &c : cfg_.instances) {
-        auto it = std::find_if(uplinks_.begin(), uplinks_.end(),
-                               [&](const auto &u) { return u->name() == c.interface; });
-        instances_.push_back(
-            std::make_unique<Instance>(c, **it, *vip_addresses_, cfg_.daemon.vip_interface,
-                                       cfg_.daemon.release_hold, notify_, takeover_netlink_.get()));
-    }
+    for (const auto &c : cfg_.instances) instances_.push_back(make_instance(c));
 
     // 4. The loop's sources.
     epoll_.reset(epoll_create1(EPOLL_CLOEXEC));
@@ -268,11 +327,7 @@ void Daemon::start_up() {
         watch(epoll_.get(), uplinks_[i]->port().events_epoll_fd(), kRing, i);
     if (metrics_) watch(epoll_.get(), metrics_->fd(), kMetrics);
     if (service_.watchdog_fd() >= 0) watch(epoll_.get(), service_.watchdog_fd(), kWatchdog);
-    if (!checks_->empty()) {
-        watch(epoll_.get(), checks_->timer_fd(), kScriptTimer);
-        watch(epoll_.get(), checks_->result_fd(), kScriptResult);
-    }
-    if (!track_files_->empty()) watch(epoll_.get(), track_files_->fd(), kTrackFiles);
+    watch_tracking_inputs();
 
     if (int prio = cfg_.daemon.sched_priority; prio > 0) {
         // After the advert threads exist: they have their own policy (advert_thread).
@@ -333,7 +388,23 @@ void Daemon::remove_leftover_vips() {
                      " service IP(s) an earlier run left there");
 }
 
+std::unique_ptr<Instance> Daemon::make_instance(const config::Instance &c) {
+    auto it = std::find_if(uplinks_.begin(), uplinks_.end(),
+                           [&](const auto &u) { return u->name() == c.interface; });
+    return std::make_unique<Instance>(c, **it, *vip_addresses_, cfg_.daemon.vip_interface,
+                                      cfg_.daemon.release_hold, notify_, takeover_netlink_.get());
+}
+
+void Daemon::watch_tracking_inputs() {
+    if (!checks_->empty()) {
+        watch(epoll_.get(), checks_->timer_fd(), kScriptTimer);
+        watch(epoll_.get(), checks_->result_fd(), kScriptResult);
+    }
+    if (!track_files_->empty()) watch(epoll_.get(), track_files_->fd(), kTrackFiles);
+}
+
 void Daemon::apply_tracking(Instance &inst, TimePoint now) {
+    if (inst.stopped()) return;  // a removed instance on its way out
     Tracking t = tracking(inst.config(), tracked_);
     inst.on_priority(static_cast<uint8_t>(t.priority), now);
     inst.on_link(tracked_.link_up[inst.config().interface] && !t.fault, now);
@@ -429,8 +500,7 @@ void Daemon::loop() {
                     signalfd_siginfo si;
                     while (read(signals_.get(), &si, sizeof si) == sizeof si) {
                         if (si.ssi_signo == SIGCHLD) notify_.reap();
-                        if (si.ssi_signo == SIGHUP)
-                            warn("", "SIGHUP: reloading is not supported; restart xvrrpd");
+                        if (si.ssi_signo == SIGHUP) reload_due_ = true;
                         if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
                             on_stop_signal(int(si.ssi_signo));
                     }
@@ -475,8 +545,180 @@ void Daemon::loop() {
                     break;
             }
         }
+        if (reload_due_) {
+            reload_due_ = false;
+            if (!stopping_) reload();
+        }
+        // Instances a reload removed, once their release hold is over.
+        instances_.erase(std::remove_if(instances_.begin(), instances_.end(),
+                                        [&](const auto &i) {
+                                            return !stopping_ && i->stopped() && !i->releasing();
+                                        }),
+                         instances_.end());
         report_to_service();
     }
+}
+
+// SIGHUP: the file again. On any error the running configuration stays, whole. Otherwise, by
+// instance name: an unchanged instance is not touched; one whose priority, hooks, tracking or
+// gratuitous ARP settings changed takes them in place (its state stays); one with any other
+// change is recreated (a master hands over and starts again as backup); one no longer in the
+// file is stopped as at SIGTERM (priority-0 advert, release hold); a new one starts as at
+// start-up. [daemon] keys other than log_level need a restart.
+void Daemon::reload() {
+    info("", "SIGHUP: reloading " + path_);
+    service_.reloading(true);
+    auto fresh = read_config(path_, /*log_errors=*/true);
+    if (!fresh) {
+        error("",
+              "reload: " + path_ + " has errors (above); still running the previous configuration");
+        service_.reloading(false);
+        return;
+    }
+    // 1. Everything that can refuse, before anything changes: new interfaces, users, the
+    //    directories of tracked files, a first hook or script that switches users.
+    std::map<std::string, net::LinkInfo> new_links;
+    std::unique_ptr<TrackFiles> files;
+    try {
+        for (const auto &c : fresh->instances) {
+            bool have = std::any_of(uplinks_.begin(), uplinks_.end(),
+                                    [&](const auto &u) { return u->name() == c.interface; });
+            if (!have && !new_links.count(c.interface))
+                new_links.emplace(c.interface, net::link_info(c.interface));
+            for (const auto &tr : c.track_interfaces)
+                if (!tracked_.link_up.count(tr.name)) {
+                    auto l = net::find_link(tr.name);
+                    tracked_.link_up[tr.name] = l && l->up_and_running();
+                }
+        }
+        bool switched = notify_.switches_user();
+        notify_.prepare(*fresh);
+        if (!switched && notify_.switches_user())
+            throw Error(
+                "a hook or script now runs as another user, which needs the capabilities xvrrpd "
+                "dropped at start-up (no user was configured then): restart xvrrpd");
+        files = std::make_unique<TrackFiles>(*fresh);
+    } catch (const std::exception &e) {
+        error("",
+              std::string("reload: ") + e.what() + "; still running the previous configuration");
+        service_.reloading(false);
+        return;
+    }
+    for (const auto &key : daemon_keys_changed(cfg_.daemon, fresh->daemon))
+        warn("", "reload: [daemon] " + key + " changed; it takes effect at the next restart");
+    const config::LogLevel file_level = fresh->daemon.log_level;
+    fresh->daemon = cfg_.daemon;  // the running values, except the log level
+    fresh->daemon.log_level = file_level;
+    if (!log_options_.level) set_log_level(file_level);  // --log-level wins, as at start-up
+
+    // 2. Instances that go: removed from the file, or recreated. A removed master holds its
+    //    service IPs until its successor advertises, unless a new instance needs its VRID now.
+    auto now = monotonic_now();
+    std::vector<std::string> kept, updated, added, recreated, removed;
+    std::vector<const config::Instance *> to_start;
+    auto find_new = [&](const std::string &name) -> const config::Instance * {
+        for (const auto &c : fresh->instances)
+            if (c.name == name) return &c;
+        return nullptr;
+    };
+    for (auto &inst : instances_) {
+        if (inst->stopped()) continue;  // removed by an earlier reload, still releasing
+        const config::Instance *next = find_new(inst->config().name);
+        Change change = next ? compare(inst->config(), *next) : Change::Recreate;
+        if (next && change == Change::None) {
+            kept.push_back(next->name);
+            continue;
+        }
+        if (next && change == Change::InPlace) {
+            inst->reconfigure(*next);
+            updated.push_back(next->name);
+            continue;
+        }
+        // Its (interface, VRID) taken again by the new file: it must leave the kernel now.
+        bool vrid_reused = std::any_of(
+            fresh->instances.begin(), fresh->instances.end(), [&](const config::Instance &c) {
+                return c.interface == inst->config().interface && c.vrid == inst->config().vrid;
+            });
+        try {
+            if (vrid_reused)
+                inst->stop_now(now, "reload");
+            else
+                inst->shutdown(now);
+        } catch (const std::exception &e) {
+            error(inst->log_fields(), std::string("reload: stop: ") + e.what());
+        }
+        (next ? recreated : removed).push_back(inst->config().name);
+    }
+    // Recreated and reused VRIDs leave the kernel before their successors bind them.
+    instances_.erase(std::remove_if(instances_.begin(), instances_.end(),
+                                    [](const auto &i) { return i->stopped() && !i->releasing(); }),
+                     instances_.end());
+
+    // 3. The tracking inputs of the new file (checks keep their state when unchanged).
+    std::map<std::string, bool> previous_ok = tracked_.script_ok;
+    for (auto it = previous_ok.begin(); it != previous_ok.end();) {
+        const config::Script *before = cfg_.script(it->first), *after = fresh->script(it->first);
+        it = before && after && *before == *after ? std::next(it) : previous_ok.erase(it);
+    }
+    if (!checks_->empty()) {
+        epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, checks_->timer_fd(), nullptr);
+        epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, checks_->result_fd(), nullptr);
+        checks_->stop();
+    }
+    if (!track_files_->empty()) epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, track_files_->fd(), nullptr);
+    cfg_ = std::move(*fresh);
+    checks_ = std::make_unique<ScriptChecks>(cfg_, notify_);
+    checks_->seed(previous_ok);
+    tracked_.script_ok = previous_ok;
+    track_files_ = std::move(files);
+    tracked_.file_value.clear();
+    track_files_->read_all(tracked_.file_value);
+    watch_tracking_inputs();
+
+    // 4. New uplinks, then the new and recreated instances, as at start-up.
+    for (const auto &[name, link] : new_links) {
+        try {
+            uplinks_.push_back(std::make_unique<Uplink>(link, cfg_.daemon.pin_dir));
+            watch(epoll_.get(), uplinks_.back()->port().events_epoll_fd(), kRing,
+                  uint32_t(uplinks_.size() - 1));
+            tracked_.link_up[name] = link.up_and_running();
+        } catch (const std::exception &e) {
+            error("", "reload: " + name + ": " + e.what());
+        }
+    }
+    for (const auto &c : cfg_.instances) {
+        bool running = std::any_of(instances_.begin(), instances_.end(), [&](const auto &i) {
+            return !i->stopped() && i->config().name == c.name;
+        });
+        if (running) continue;
+        bool has_uplink = std::any_of(uplinks_.begin(), uplinks_.end(),
+                                      [&](const auto &u) { return u->name() == c.interface; });
+        if (!has_uplink) continue;  // reported above
+        try {
+            instances_.push_back(make_instance(c));
+            auto at = monotonic_now();
+            Tracking t = tracking(c, tracked_);
+            instances_.back()->on_priority(static_cast<uint8_t>(t.priority), at);
+            instances_.back()->start(at, tracked_.link_up[c.interface] && !t.fault);
+            if (std::find(recreated.begin(), recreated.end(), c.name) == recreated.end())
+                added.push_back(c.name);
+        } catch (const std::exception &e) {
+            if (!instances_.empty() && instances_.back()->config().name == c.name)
+                instances_.pop_back();
+            error("", "reload: instance " + c.name + ": " + e.what());
+        }
+    }
+    if (!checks_->empty()) checks_->start();
+    apply_tracking_all();  // priorities and hooks changed in place, checks and files re-read
+
+    auto list = [](const std::vector<std::string> &names) {
+        std::string out;
+        for (const auto &n : names) out += (out.empty() ? "" : ", ") + n;
+        return out.empty() ? std::string("none") : out;
+    };
+    info("", "reloaded: unchanged " + list(kept) + "; updated " + list(updated) + "; added " +
+                 list(added) + "; recreated " + list(recreated) + "; removed " + list(removed));
+    service_.reloading(false);
 }
 
 // Clean exit: a priority-0 advert from every master (RFC 5798 6.4.3), service IPs removed,
@@ -557,7 +799,7 @@ int run_daemon(const std::string &config_path, const LogOptions &log_options) {
         return 2;
     }
     apply_log_options(*cfg, log_options);
-    Daemon d(std::move(*cfg));
+    Daemon d(std::move(*cfg), config_path, log_options);
     return d.run();
 }
 

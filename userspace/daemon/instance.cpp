@@ -190,6 +190,19 @@ void Instance::shutdown(TimePoint now) {
                                ms(sm_.release()->deadline - now));
 }
 
+void Instance::reconfigure(const config::Instance &cfg) {
+    cfg_.priority = cfg.priority;
+    cfg_.notify = cfg.notify;
+    cfg_.track_interfaces = cfg.track_interfaces;
+    cfg_.track_scripts = cfg.track_scripts;
+    cfg_.track_files = cfg.track_files;
+    cfg_.garp_delay = cfg.garp_delay;
+    cfg_.garp_count = cfg.garp_count;
+    cfg_.garp_interval = cfg.garp_interval;
+    cfg_.garp_refresh = cfg.garp_refresh;
+    cfg_.source_line = cfg.source_line;
+}
+
 void Instance::stop_now(TimePoint now, const std::string &why) {
     shutdown(now);
     if (!sm_.releasing()) return;

@@ -87,6 +87,11 @@ class Instance {
     void shutdown(TimePoint now);
     void stop_now(TimePoint now, const std::string &why);
     bool releasing() const { return sm_.releasing(); }
+    bool stopped() const { return stopped_; }  // shutdown() ran (a stop, or a reload removed it)
+    // A reload changed only what takes effect without a new binding (daemon.cpp compare()):
+    // the configured priority, hooks, tracking, gratuitous ARP settings. The caller then
+    // applies the tracking, which moves the effective priority.
+    void reconfigure(const config::Instance &cfg);
     void on_link(bool up, TimePoint now);
     // What the priority tracks changed (tracking.h): the caller computed the new one.
     void on_priority(uint8_t priority, TimePoint now);

@@ -1,5 +1,7 @@
 #include "daemon/service.h"
 
+#include <time.h>
+
 #include <sys/timerfd.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
@@ -90,6 +92,18 @@ void ServiceNotifier::stopping() {
     if (!enabled_ || stopping_) return;
     stopping_ = true;
     notify("STOPPING=1\nSTATUS=stopping: releasing " + status_);
+}
+
+void ServiceNotifier::reloading(bool started) {
+    if (!enabled_ || stopping_) return;
+    if (!started) {
+        notify("READY=1");
+        return;
+    }
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    uint64_t usec = uint64_t(ts.tv_sec) * 1'000'000 + uint64_t(ts.tv_nsec) / 1000;
+    notify("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(usec));
 }
 
 void ServiceNotifier::failed(const std::string &error) {

@@ -5,6 +5,9 @@
 //   STATUS=...   a one-line summary on every change, "2 instances: VI_1 MASTER, VI_2 BACKUP";
 //   WATCHDOG=1   from the event loop, every half WATCHDOG_USEC: a loop that no longer turns
 //                stops sending it, and systemd restarts the daemon (WatchdogSec=);
+//   RELOADING=1  with MONOTONIC_USEC= when a SIGHUP reload starts, READY=1 when it is over
+//                (Type=notify-reload's protocol; with Type=notify and ExecReload= sending
+//                SIGHUP, systemctl reload returns at once);
 //   STOPPING=1   on SIGTERM/SIGINT; STATUS=failed: ... when start-up fails.
 // Without NOTIFY_SOCKET in the environment (not started by systemd) every call does nothing.
 #pragma once
@@ -31,6 +34,8 @@ class ServiceNotifier {
     // turn of the loop: STATUS= when the summary changed; READY=1 the first time none is INIT.
     void update(const std::vector<std::pair<std::string, std::string_view>> &states);
     void stopping();
+    // A reload starts (true) or is over (false).
+    void reloading(bool started);
     // Start-up (or the loop) failed: the error `systemctl status` shows. (No ERRNO=: the
     // error text carries the cause, the number is not kept.)
     void failed(const std::string &error);

@@ -89,6 +89,11 @@ ScriptChecks::ScriptChecks(const config::Config &cfg, NotifyRunner &runner)
     if (!inbox_->event || !timer_) throw sys_error("set up the script checks");
 }
 
+void ScriptChecks::seed(const std::map<std::string, bool> &ok) {
+    for (auto &c : checks_)
+        if (auto it = ok.find(c.script->name); it != ok.end()) c.ok = it->second;
+}
+
 void ScriptChecks::start() {
     auto now = Clock::now();
     for (size_t i = 0; i < checks_.size(); i++) {
@@ -201,9 +206,12 @@ TrackFiles::TrackFiles(const config::Config &cfg) {
         std::string dir = directory_of(p);
         if (std::find(dirs.begin(), dirs.end(), dir) != dirs.end()) continue;
         dirs.push_back(dir);
-        int wd = inotify_add_watch(inotify_.get(), dir.c_str(),
-                                   IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE |
-                                       IN_DELETE | IN_MODIFY | IN_ONLYDIR);
+        // Not IN_MODIFY: every write() to any file of the directory (a log beside the tracked
+        // file) would wake the loop. A writer that closes the file, a rename over it, its
+        // creation and its removal are what change it.
+        int wd = inotify_add_watch(
+            inotify_.get(), dir.c_str(),
+            IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_ONLYDIR);
         if (wd < 0) throw sys_error("track_file: watch " + dir + " (it must be a directory)");
         dirs_[wd] = dir;
     }

@@ -45,6 +45,8 @@ class ScriptChecks {
     int timer_fd() const { return timer_.get(); }          // readable: a run is due
     int result_fd() const { return inbox_->event.get(); }  // readable: a run has ended
 
+    // Checks found in `ok` (a reload: the same script as before) start in that state.
+    void seed(const std::map<std::string, bool> &ok);
     void start();     // the first run of every check, at once
     void on_timer();  // starts the runs that are due
     // Takes the runs that ended. A check that changed between OK and FAILED is written to
@@ -75,8 +77,9 @@ class ScriptChecks {
     bool stopped_ = false;
 };
 
-// The tracked files, re-read when inotify reports a change in their directory (written,
-// replaced by a rename, removed).
+// The tracked files, re-read when inotify reports a change in their directory (written and
+// closed, replaced by a rename, created, removed). A writer that keeps the file open and
+// rewrites it in place is seen when it closes the file.
 class TrackFiles {
   public:
     explicit TrackFiles(const config::Config &cfg);

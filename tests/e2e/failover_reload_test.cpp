@@ -1,0 +1,157 @@
+// Reload (SIGHUP) without a flap: the file is read again; an error keeps the running
+// configuration whole; otherwise instances that did not change keep their state (a master keeps
+// answering and advertising throughout), changed priorities and hooks are applied in place, new
+// instances start and removed ones stop as at SIGTERM.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <regex>
+#include <thread>
+
+#include "e2e/lab_fixture.h"
+
+namespace xvrrp::e2e {
+namespace {
+
+const std::string kProbe = kBuildDir + "/bench/bench_outage_probe";
+const std::string kSecondVip = "192.0.2.101";
+
+// `"key":NUMBER` from the prober's one-line JSON; -1 when absent.
+double json_number(const std::string &json, const std::string &key) {
+    std::smatch m;
+    if (!std::regex_search(json, m, std::regex("\"" + key + "\":(-?[0-9.]+)"))) return -1;
+    return std::stod(m[1].str());
+}
+
+// A second instance, "api", VRID 52, holding kSecondVip.
+std::string api_instance(int priority) {
+    return "[[instance]]\n"
+           "name = \"api\"\n"
+           "interface = \"eth0\"\n"
+           "vrid = 52\n"
+           "priority = " +
+           std::to_string(priority) +
+           "\n"
+           "advert_interval = \"10ms\"\n"
+           "virtual_ips = [\"" +
+           kSecondVip + "/32\"]\n";
+}
+
+bool holds(const Lab &lab, const std::string &host, const std::string &ip) {
+    auto r = sh("ip -n " + lab.ns(host) + " -o -4 addr show dev dummy0");
+    return r.status == 0 && r.output.find(" " + ip + "/") != std::string::npos;
+}
+
+bool client_reaches(const Lab &lab, const std::string &ip) {
+    return wait_until([&] {
+        return sh("ip netns exec " + lab.ns("cl") + " ping -n -q -c 1 -W 1 " + ip).status == 0;
+    });
+}
+
+// Rewrites the host's file and sends SIGHUP; waits for the reload's log line (the n-th one).
+bool reload(Lab &lab, const std::string &host, const std::string &text, size_t n = 1,
+            const std::string &done = "reloaded:") {
+    Lab::write_file(lab.config_path(host), text);
+    lab.send_signal(host, SIGHUP);
+    return wait_until([&] {
+        std::string log = lab.log(host);
+        size_t count = 0;
+        for (size_t at = log.find(done); at != std::string::npos; at = log.find(done, at + 1))
+            count++;
+        return count >= n;
+    });
+}
+
+TEST(Reload, AddingAnInstanceAndAServiceIpCostsTheUnchangedVipNothing) {
+    ASSERT_EQ(access(kProbe.c_str(), X_OK), 0) << kProbe << " is not built";
+    Lab lab;
+    XvrrpdOptions s1 = xvrrpd_options(150);
+    ASSERT_TRUE(start_pair(lab, s1, xvrrpd_options(100)));
+    ASSERT_TRUE(lab.client_reaches_vip()) << describe(lab);
+    const uint64_t sent_before = lab.status("s1")->adverts_sent;
+
+    // An echo request to the unchanged service IP every 200 us for 3 s; s1 reloads 1 s in.
+    test::CommandResult probe;
+    std::thread prober([&] {
+        probe = sh("ip netns exec " + lab.ns("cl") + " " + kProbe + " " + kVip +
+                   " --interval-us 200 --duration 3 --json");
+    });
+    std::this_thread::sleep_for(1s);
+    s1.extra = api_instance(150);
+    bool reloaded = reload(lab, "s1", lab.xvrrpd_config("s1", s1));
+    prober.join();
+    std::cout << "client during the reload: " << probe.output;
+    RecordProperty("outage_probe", probe.output);
+    ASSERT_TRUE(reloaded) << lab.log("s1");
+
+    EXPECT_NE(lab.log("s1").find("reloaded: unchanged web; updated none; added api; recreated "
+                                 "none; removed none"),
+              std::string::npos)
+        << lab.log("s1");
+    // web never left MASTER, and kept advertising.
+    EXPECT_EQ(lab.state("s1"), "MASTER");
+    EXPECT_EQ(lab.log("s1").find("MASTER -> "), std::string::npos) << lab.log("s1");
+    EXPECT_GT(lab.status("s1")->adverts_sent, sent_before);
+    ASSERT_EQ(probe.status, 0) << probe.output;
+    EXPECT_GT(json_number(probe.output, "sent"), 1000) << probe.output;
+    EXPECT_EQ(json_number(probe.output, "lost"), 0)
+        << "the client lost echo replies from the unchanged service IP across the reload\n"
+        << probe.output << describe(lab);
+    // The new instance runs (s2 does not have it: s1 becomes its master).
+    EXPECT_TRUE(wait_until([&] { return holds(lab, "s1", kSecondVip); })) << lab.log("s1");
+    EXPECT_TRUE(client_reaches(lab, kSecondVip)) << describe(lab);
+}
+
+TEST(Reload, AFileWithAnErrorKeepsTheRunningConfiguration) {
+    Lab lab;
+    XvrrpdOptions s1 = xvrrpd_options(150);
+    ASSERT_TRUE(start_pair(lab, s1, xvrrpd_options(100)));
+    s1.extra = "garp_count = 999\n";
+    ASSERT_TRUE(reload(lab, "s1", lab.xvrrpd_config("s1", s1), 1,
+                       "still running the previous configuration"))
+        << lab.log("s1");
+    std::string log = lab.log("s1");
+    EXPECT_TRUE(std::regex_search(
+        log, std::regex("xvrrpd\\.toml:[0-9]+:[0-9]+: error: 'garp_count' must be 0..255")))
+        << log;
+    EXPECT_EQ(lab.state("s1"), "MASTER");
+    EXPECT_EQ(lab.status("s1")->priority, 150);
+    EXPECT_TRUE(lab.client_reaches_vip()) << describe(lab);
+}
+
+TEST(Reload, APriorityChangeIsAppliedInPlaceAndMovesTheVip) {
+    Lab lab;
+    XvrrpdOptions s1 = xvrrpd_options(150);
+    ASSERT_TRUE(start_pair(lab, s1, xvrrpd_options(100)));
+    s1.priority = 50;  // below s2's 100: s2 preempts
+    ASSERT_TRUE(reload(lab, "s1", lab.xvrrpd_config("s1", s1))) << lab.log("s1");
+    EXPECT_NE(lab.log("s1").find("reloaded: unchanged none; updated web;"), std::string::npos)
+        << lab.log("s1");
+    EXPECT_TRUE(lab.wait_states("BACKUP", "MASTER")) << describe(lab);
+    EXPECT_EQ(lab.status("s1")->priority, 50);
+    EXPECT_TRUE(lab.client_reaches_vip()) << describe(lab);
+}
+
+TEST(Reload, ARemovedInstanceStopsAndAChangedIntervalRecreatesItsInstance) {
+    Lab lab;
+    XvrrpdOptions s1 = xvrrpd_options(150);
+    s1.extra = api_instance(150);
+    ASSERT_TRUE(start_pair(lab, s1, xvrrpd_options(100)));
+    ASSERT_TRUE(wait_until([&] { return holds(lab, "s1", kSecondVip); })) << lab.log("s1");
+
+    s1.extra = "";
+    ASSERT_TRUE(reload(lab, "s1", lab.xvrrpd_config("s1", s1))) << lab.log("s1");
+    EXPECT_NE(lab.log("s1").find("removed api"), std::string::npos) << lab.log("s1");
+    EXPECT_TRUE(wait_until([&] { return !holds(lab, "s1", kSecondVip); })) << lab.log("s1");
+    EXPECT_EQ(lab.state("s1"), "MASTER");
+
+    s1.advert_interval = "20ms";
+    ASSERT_TRUE(reload(lab, "s1", lab.xvrrpd_config("s1", s1), 2)) << lab.log("s1");
+    EXPECT_NE(lab.log("s1").find("recreated web"), std::string::npos) << lab.log("s1");
+    // The recreated instance starts as backup, then takes the VIP back (priority 150).
+    EXPECT_TRUE(lab.wait_states("MASTER", "BACKUP")) << describe(lab);
+    EXPECT_TRUE(lab.client_reaches_vip()) << describe(lab);
+}
+
+}  // namespace
+}  // namespace xvrrp::e2e
