@@ -30,6 +30,8 @@ struct InstanceValues {
     std::optional<bool> preempt, accept, use_vmac;
     std::optional<vrrp::Family> family;
     std::vector<std::string> virtual_ips, unicast_peers, track_interface, track_script, track_file;
+    // The addresses of virtual_ips and unicast_peers, with the line of each, for duplicates.
+    std::vector<std::pair<vrrp::IpAddress, Location>> vip_addresses, peer_addresses;
     std::optional<Statement> auth_type, auth_pass;
     bool master_state = false;
     std::vector<std::pair<std::string, Notify>> notify;  // xvrrp key, hook
@@ -176,6 +178,21 @@ class InstanceConverter {
         }
     }
 
+    // keepalived ignores an address listed a second time, xvrrp refuses it: the line is listed
+    // (its options too) and the address kept once. False, and `ip` noted, the first time.
+    bool listed_already(const Statement &a, const vrrp::IpAddress &ip,
+                        std::vector<std::pair<vrrp::IpAddress, Location>> &seen) {
+        for (const auto &[other, where] : seen) {
+            if (other == ip) {
+                left_out(a, "the address is listed already (" + to_string(where) +
+                                "): xvrrp lists each address once");
+                return true;
+            }
+        }
+        seen.emplace_back(ip, a.where);
+        return false;
+    }
+
     // A virtual_ipaddress line: ADDR[/PREFIX] [dev IF] [brd ...] [scope ...] [label ...] ...
     void address(const Statement &a, bool excluded) {
         std::string text = a.keyword();
@@ -199,6 +216,7 @@ class InstanceConverter {
                      "instance (it may have the same vrid)");
             return;
         }
+        if (listed_already(a, *ip, v_.vip_addresses)) return;
         // "dev IF" naming the instance's own interface is what xvrrp does anyway (it answers
         // for the address there); every other option changes how the address is added.
         std::string options;
@@ -232,6 +250,7 @@ class InstanceConverter {
             left_out(p, "not an IP address");
             return;
         }
+        if (listed_already(p, *ip, v_.peer_addresses)) return;
         if (p.words.size() > 1)
             left_out(p, "xvrrp adverts keep TTL 255 and peers must be on the link", p.rest);
         v_.unicast_peers.push_back(p.keyword());
