@@ -237,7 +237,7 @@ void file_order(const std::vector<Statement> &sts, std::vector<std::string> &fil
 }
 
 // The statements of the files, converted.
-ImportResult convert(const SyntaxResult &syntax) {
+ImportResult convert(const SyntaxResult &syntax, const std::string &file) {
     ImportResult result;
     if (!syntax.ok()) {
         result.errors = syntax.errors;
@@ -264,6 +264,22 @@ ImportResult convert(const SyntaxResult &syntax) {
         }
     }
 
+    std::vector<std::string> files;
+    file_order(syntax.statements, files);
+    auto rank = [&](const Problem &p) {
+        return std::find(files.begin(), files.end(), p.where.file) - files.begin();
+    };
+    std::stable_sort(c.left_out.begin(), c.left_out.end(), [&](const Problem &a, const Problem &b) {
+        return std::pair(rank(a), a.where.line) < std::pair(rank(b), b.where.line);
+    });
+    result.left_out = std::move(c.left_out);
+    // xvrrpd refuses a configuration without an instance: no TOML, but still the list.
+    if (c.instances.empty()) {
+        result.errors.push_back(
+            {{file, 0}, "no vrrp_instance to convert: xvrrpd needs at least one [[instance]]"});
+        return result;
+    }
+
     std::string &out = result.toml;
     out =
         "# xvrrpd configuration converted from keepalived by `xvrrpd import-keepalived`.\n"
@@ -286,33 +302,26 @@ ImportResult convert(const SyntaxResult &syntax) {
         out += "\n";
         append(out, sec);
     }
-
-    std::vector<std::string> files;
-    file_order(syntax.statements, files);
-    auto rank = [&](const Problem &p) {
-        return std::find(files.begin(), files.end(), p.where.file) - files.begin();
-    };
-    std::stable_sort(c.left_out.begin(), c.left_out.end(), [&](const Problem &a, const Problem &b) {
-        return std::pair(rank(a), a.where.line) < std::pair(rank(b), b.where.line);
-    });
-    result.left_out = std::move(c.left_out);
     return result;
 }
 
 }  // namespace
 
 ImportResult import_keepalived(std::string_view text, const std::string &file) {
-    return convert(parse_keepalived(text, file));
+    return convert(parse_keepalived(text, file), file);
 }
 
 ImportResult import_keepalived_file(const std::string &path) {
-    return convert(parse_keepalived_file(path));
+    return convert(parse_keepalived_file(path), path);
 }
 
 int run_import_keepalived(const std::string &path, FILE *out, FILE *err) {
     ImportResult r = import_keepalived_file(path);
-    for (const Problem &e : r.errors) fprintf(err, "%s\n", format_error(e).c_str());
-    if (!r.errors.empty()) return r.exit_code();
+    if (!r.errors.empty()) {
+        for (const Problem &w : r.left_out) fprintf(err, "%s\n", format_warning(w).c_str());
+        for (const Problem &e : r.errors) fprintf(err, "%s\n", format_error(e).c_str());
+        return r.exit_code();
+    }
     fputs(r.toml.c_str(), out);
     if (fflush(out) != 0 || ferror(out)) {
         fprintf(err, "xvrrpd: import-keepalived: cannot write the output: %s\n", strerror(errno));

@@ -59,7 +59,8 @@ TEST(ImportScripts, ScriptUserFromGlobalDefsIsEachScriptsDefaultUser) {
     ImportResult r = convert(
         "global_defs {\n  script_user checker\n}\n"
         "vrrp_script a {\n  script /bin/a\n}\n"
-        "vrrp_script b {\n  script /bin/b\n  user root\n}\n");
+        "vrrp_script b {\n  script /bin/b\n  user root\n}\n" +
+        instance_with("    track_script {\n        a\n        b\n    }\n"));
     toml::table t = toml_of(r);
     EXPECT_EQ(t["script"][0]["user"].value_or(""), std::string("checker"));
     EXPECT_EQ(t["script"][1]["user"].value_or(""), std::string("root"));
