@@ -142,8 +142,17 @@ void convert_script(Conversion &c, const Statement &st) {
                             "a shell or PATH lookup; give the full path of a program");
             }
         } else if (kw == "interval" || kw == "timeout") {
+            // parse_config's ranges: a check at most every 100ms, a timeout of at least 10ms.
+            using namespace std::chrono_literals;
             auto d = seconds(k.arg(1));
-            d ? keys.push_back(kw + " = " + duration(*d)) : bad("not a number of seconds");
+            const Duration lo = kw == "interval" ? Duration(100ms) : Duration(10ms);
+            if (!d)
+                bad("not a number of seconds");
+            else if (*d < lo || *d > Duration(3600s))
+                bad(kw == "interval" ? "xvrrp runs a check every 0.1 to 3600 seconds"
+                                     : "xvrrp's script timeout is 0.01 to 3600 seconds");
+            else
+                keys.push_back(kw + " = " + duration(*d));
         } else if (kw == "weight") {
             auto w = integer(k.arg(1), -254, 254);
             if (!w) {
@@ -154,8 +163,8 @@ void convert_script(Conversion &c, const Statement &st) {
                 keys.push_back("weight = " + std::to_string(*w));
             }
         } else if (kw == "rise" || kw == "fall") {
-            auto n = integer(k.arg(1), 1, 1000000);
-            n ? keys.push_back(kw + " = " + std::to_string(*n)) : bad("not a positive count");
+            auto n = integer(k.arg(1), 1, 1000);
+            n ? keys.push_back(kw + " = " + std::to_string(*n)) : bad("not a count 1-1000");
         } else if (kw == "user") {
             user = k.arg(1);
             if (k.words.size() > 2)

@@ -92,6 +92,31 @@ TEST(ImportScripts, AScriptThatCannotBeConvertedTakesItsTrackingLinesWithIt) {
     expect_accepted(r);
 }
 
+// Values xvrrpd's configuration parser refuses are listed, the script left out with its
+// tracking: what is printed is accepted.
+TEST(ImportScripts, IntervalsTimeoutsAndCountsOutOfXvrrpsRangesLeaveTheScriptOut) {
+    ImportResult r = convert(
+        "vrrp_script fast {\n  script /bin/a\n  interval 0.05\n}\n"
+        "vrrp_script slow {\n  script /bin/b\n  interval 2\n  timeout 0.001\n  rise 5000\n}\n"
+        "vrrp_script ok {\n  script /bin/c\n  interval 0.1\n  timeout 3600\n  fall 1000\n}\n" +
+        instance_with("    track_script {\n        fast\n        slow\n        ok\n    }\n"));
+    EXPECT_EQ(warnings_of(r),
+              (Strings{"3: vrrp_script fast: 'interval 0.05': xvrrp runs a check every 0.1 to "
+                       "3600 seconds",
+                       "8: vrrp_script slow: 'timeout 0.001': xvrrp's script timeout is 0.01 to "
+                       "3600 seconds",
+                       "9: vrrp_script slow: 'rise 5000': not a count 1-1000",
+                       "24: vrrp_instance VI_1: 'fast': its vrrp_script (k.conf:1) is not "
+                       "converted",
+                       "25: vrrp_instance VI_1: 'slow': its vrrp_script (k.conf:5) is not "
+                       "converted"}));
+    EXPECT_NE(r.toml.find("name = \"ok\"\nscript = [\"/bin/c\"]\ninterval = \"100ms\"\n"
+                          "timeout = \"3600s\"\nfall = 1000\n"),
+              std::string::npos)
+        << r.toml;
+    expect_accepted(r);
+}
+
 TEST(ImportScripts, ATrackFileIsInlinedWithTheInstancesWeightElseTheFilesElseOne) {
     ImportResult r = convert(
         "vrrp_track_file web {\n  file /etc/xvrrp/web.weight\n}\n"
