@@ -1,4 +1,5 @@
 // keepalived's vrrp_instance -> one [[instance]] table.
+#include <algorithm>
 #include <optional>
 
 #include "config/diagnostics.h"
@@ -32,6 +33,8 @@ struct InstanceValues {
     std::vector<std::string> virtual_ips, unicast_peers, track_interface, track_script, track_file;
     // The addresses of virtual_ips and unicast_peers, with the line of each, for duplicates.
     std::vector<std::pair<vrrp::IpAddress, Location>> vip_addresses, peer_addresses;
+    std::vector<Statement> peers;  // the unicast_peer lines converted, for their family
+    std::vector<std::pair<std::string, Location>> tracked_scripts;
     std::optional<Statement> auth_type, auth_pass;
     bool master_state = false;
     std::vector<std::pair<std::string, Notify>> notify;  // xvrrp key, hook
@@ -73,6 +76,7 @@ class InstanceConverter {
         for (const Statement &k : st_.block)
             if (k.keyword() == "interface") v_.interface = k.arg(1);
         for (const Statement &k : st_.block) keyword(k);
+        peers_of_the_family();
         write();
         c_.instances.push_back(std::move(sec_));
     }
@@ -253,7 +257,20 @@ class InstanceConverter {
         if (listed_already(p, *ip, v_.peer_addresses)) return;
         if (p.words.size() > 1)
             left_out(p, "xvrrp adverts keep TTL 255 and peers must be on the link", p.rest);
-        v_.unicast_peers.push_back(p.keyword());
+        v_.peers.push_back(p);
+    }
+
+    // The peers of the family of the service IPs (known once the whole block is read).
+    void peers_of_the_family() {
+        for (const Statement &p : v_.peers) {
+            auto ip = vrrp::IpAddress::parse(p.keyword());
+            if (v_.family && ip->family != *v_.family)
+                left_out(p,
+                         "a peer of the other family than the instance's service IPs: put it in "
+                         "an instance of its family");
+            else
+                v_.unicast_peers.push_back(p.keyword());
+        }
     }
 
     // `NAME [weight N [reverse]]` -> { key = "NAME", weight = N }; false when left out.
@@ -287,10 +304,18 @@ class InstanceConverter {
             left_out(t, "there is no vrrp_script of that name");
         } else if (!it->second.converted) {
             left_out(t, "its vrrp_script (" + to_string(it->second.where) + ") is not converted");
+        } else if (auto seen = std::find_if(v_.tracked_scripts.begin(), v_.tracked_scripts.end(),
+                                            [&](const auto &n) { return n.first == t.keyword(); });
+                   seen != v_.tracked_scripts.end()) {
+            left_out(t, "the script is tracked already (" + to_string(seen->second) +
+                            "): xvrrp tracks a script once per instance");
         } else {
             // A weight here overrides the script's, whatever the script's is: always written.
             std::vector<std::string> entry;
-            if (track(t, entry, "name", 1000)) v_.track_script.push_back(entry.front());
+            if (track(t, entry, "name", 1000)) {
+                v_.track_script.push_back(entry.front());
+                v_.tracked_scripts.emplace_back(t.keyword(), t.where);
+            }
         }
     }
 

@@ -165,6 +165,18 @@ TEST(ImportInstance, AnAddressOrPeerListedTwiceIsKeptOnceAndTheSecondLineListed)
     EXPECT_EQ(instance_of(r).unicast_peers, (std::vector<IpAddress>{IpAddress::v4(192, 0, 2, 12)}));
 }
 
+// parse_config refuses a peer of the other family; the service IPs may come after the peers.
+TEST(ImportInstance, APeerOfTheOtherFamilyIsListed) {
+    ImportResult r = convert(
+        "vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n"
+        "    unicast_peer {\n        2001:db8::1\n        192.0.2.12\n    }\n"
+        "    virtual_ipaddress {\n        192.0.2.100\n    }\n}\n");
+    EXPECT_EQ(warnings_of(r),
+              (Strings{"5: vrrp_instance VI_1: '2001:db8::1': a peer of the other family than the "
+                       "instance's service IPs: put it in an instance of its family"}));
+    EXPECT_EQ(instance_of(r).unicast_peers, (std::vector<IpAddress>{IpAddress::v4(192, 0, 2, 12)}));
+}
+
 TEST(ImportInstance, UnicastPeersConvertAndTheSourceIsAComment) {
     ImportResult r =
         convert(instance_with("    unicast_src_ip 192.0.2.11\n"

@@ -117,6 +117,20 @@ TEST(ImportScripts, IntervalsTimeoutsAndCountsOutOfXvrrpsRangesLeaveTheScriptOut
     expect_accepted(r);
 }
 
+// parse_config refuses a script tracked twice by one instance: the second line is listed.
+TEST(ImportScripts, AScriptTrackedTwiceByAnInstanceIsListedTheSecondTime) {
+    ImportResult r = convert("vrrp_script a {\n  script /bin/a\n}\n" +
+                             instance_with("    track_script {\n        a weight 1 reverse\n"
+                                           "        a\n        a weight 2\n    }\n"));
+    EXPECT_EQ(
+        warnings_of(r),
+        (Strings{"11: vrrp_instance VI_1: 'a weight 1 reverse': xvrrp has no reversed weights",
+                 "13: vrrp_instance VI_1: 'a weight 2': the script is tracked already "
+                 "(k.conf:12): xvrrp tracks a script once per instance"}));
+    EXPECT_NE(r.toml.find("track_script = [{ name = \"a\" }]"), std::string::npos) << r.toml;
+    expect_accepted(r);
+}
+
 TEST(ImportScripts, ATrackFileIsInlinedWithTheInstancesWeightElseTheFilesElseOne) {
     ImportResult r = convert(
         "vrrp_track_file web {\n  file /etc/xvrrp/web.weight\n}\n"
