@@ -142,8 +142,17 @@ void convert_script(Conversion &c, const Statement &st) {
                             "a shell or PATH lookup; give the full path of a program");
             }
         } else if (kw == "interval" || kw == "timeout") {
+            // parse_config's ranges: a check at most every 100ms, a timeout of at least 10ms.
+            using namespace std::chrono_literals;
             auto d = seconds(k.arg(1));
-            d ? keys.push_back(kw + " = " + duration(*d)) : bad("not a number of seconds");
+            const Duration lo = kw == "interval" ? Duration(100ms) : Duration(10ms);
+            if (!d)
+                bad("not a number of seconds");
+            else if (*d < lo || *d > Duration(3600s))
+                bad(kw == "interval" ? "xvrrp runs a check every 0.1 to 3600 seconds"
+                                     : "xvrrp's script timeout is 0.01 to 3600 seconds");
+            else
+                keys.push_back(kw + " = " + duration(*d));
         } else if (kw == "weight") {
             auto w = integer(k.arg(1), -254, 254);
             if (!w) {
@@ -154,8 +163,8 @@ void convert_script(Conversion &c, const Statement &st) {
                 keys.push_back("weight = " + std::to_string(*w));
             }
         } else if (kw == "rise" || kw == "fall") {
-            auto n = integer(k.arg(1), 1, 1000000);
-            n ? keys.push_back(kw + " = " + std::to_string(*n)) : bad("not a positive count");
+            auto n = integer(k.arg(1), 1, 1000);
+            n ? keys.push_back(kw + " = " + std::to_string(*n)) : bad("not a count 1-1000");
         } else if (kw == "user") {
             user = k.arg(1);
             if (k.words.size() > 2)
@@ -237,7 +246,7 @@ void file_order(const std::vector<Statement> &sts, std::vector<std::string> &fil
 }
 
 // The statements of the files, converted.
-ImportResult convert(const SyntaxResult &syntax) {
+ImportResult convert(const SyntaxResult &syntax, const std::string &file) {
     ImportResult result;
     if (!syntax.ok()) {
         result.errors = syntax.errors;
@@ -264,6 +273,22 @@ ImportResult convert(const SyntaxResult &syntax) {
         }
     }
 
+    std::vector<std::string> files;
+    file_order(syntax.statements, files);
+    auto rank = [&](const Problem &p) {
+        return std::find(files.begin(), files.end(), p.where.file) - files.begin();
+    };
+    std::stable_sort(c.left_out.begin(), c.left_out.end(), [&](const Problem &a, const Problem &b) {
+        return std::pair(rank(a), a.where.line) < std::pair(rank(b), b.where.line);
+    });
+    result.left_out = std::move(c.left_out);
+    // xvrrpd refuses a configuration without an instance: no TOML, but still the list.
+    if (c.instances.empty()) {
+        result.errors.push_back(
+            {{file, 0}, "no vrrp_instance to convert: xvrrpd needs at least one [[instance]]"});
+        return result;
+    }
+
     std::string &out = result.toml;
     out =
         "# xvrrpd configuration converted from keepalived by `xvrrpd import-keepalived`.\n"
@@ -286,33 +311,26 @@ ImportResult convert(const SyntaxResult &syntax) {
         out += "\n";
         append(out, sec);
     }
-
-    std::vector<std::string> files;
-    file_order(syntax.statements, files);
-    auto rank = [&](const Problem &p) {
-        return std::find(files.begin(), files.end(), p.where.file) - files.begin();
-    };
-    std::stable_sort(c.left_out.begin(), c.left_out.end(), [&](const Problem &a, const Problem &b) {
-        return std::pair(rank(a), a.where.line) < std::pair(rank(b), b.where.line);
-    });
-    result.left_out = std::move(c.left_out);
     return result;
 }
 
 }  // namespace
 
 ImportResult import_keepalived(std::string_view text, const std::string &file) {
-    return convert(parse_keepalived(text, file));
+    return convert(parse_keepalived(text, file), file);
 }
 
 ImportResult import_keepalived_file(const std::string &path) {
-    return convert(parse_keepalived_file(path));
+    return convert(parse_keepalived_file(path), path);
 }
 
 int run_import_keepalived(const std::string &path, FILE *out, FILE *err) {
     ImportResult r = import_keepalived_file(path);
-    for (const Problem &e : r.errors) fprintf(err, "%s\n", format_error(e).c_str());
-    if (!r.errors.empty()) return r.exit_code();
+    if (!r.errors.empty()) {
+        for (const Problem &w : r.left_out) fprintf(err, "%s\n", format_warning(w).c_str());
+        for (const Problem &e : r.errors) fprintf(err, "%s\n", format_error(e).c_str());
+        return r.exit_code();
+    }
     fputs(r.toml.c_str(), out);
     if (fflush(out) != 0 || ferror(out)) {
         fprintf(err, "xvrrpd: import-keepalived: cannot write the output: %s\n", strerror(errno));

@@ -15,11 +15,13 @@ namespace xvrrp::importer {
 // The command's exit codes.
 inline constexpr int kImportComplete = 0;  // everything converted
 inline constexpr int kImportPartial = 1;   // something left out (listed); TOML still printed
-inline constexpr int kImportFailed = 2;    // the file cannot be read or parsed; no TOML
+inline constexpr int kImportFailed = 2;    // the file cannot be read or parsed, or it has no
+                                           // vrrp_instance (xvrrpd needs one); no TOML
 
 struct ImportResult {
     std::string toml;               // empty when errors is not
     std::vector<Problem> left_out;  // what was not converted, in the order of the files
+                                    // (also with the error of a file with no vrrp_instance)
     std::vector<Problem> errors;
 
     int exit_code() const {

@@ -1,4 +1,5 @@
 // keepalived's vrrp_instance -> one [[instance]] table.
+#include <algorithm>
 #include <optional>
 
 #include "config/diagnostics.h"
@@ -30,6 +31,10 @@ struct InstanceValues {
     std::optional<bool> preempt, accept, use_vmac;
     std::optional<vrrp::Family> family;
     std::vector<std::string> virtual_ips, unicast_peers, track_interface, track_script, track_file;
+    // The addresses of virtual_ips and unicast_peers, with the line of each, for duplicates.
+    std::vector<std::pair<vrrp::IpAddress, Location>> vip_addresses, peer_addresses;
+    std::vector<Statement> peers;  // the unicast_peer lines converted, for their family
+    std::vector<std::pair<std::string, Location>> tracked_scripts;
     std::optional<Statement> auth_type, auth_pass;
     bool master_state = false;
     std::vector<std::pair<std::string, Notify>> notify;  // xvrrp key, hook
@@ -71,6 +76,7 @@ class InstanceConverter {
         for (const Statement &k : st_.block)
             if (k.keyword() == "interface") v_.interface = k.arg(1);
         for (const Statement &k : st_.block) keyword(k);
+        peers_of_the_family();
         write();
         c_.instances.push_back(std::move(sec_));
     }
@@ -176,6 +182,21 @@ class InstanceConverter {
         }
     }
 
+    // keepalived ignores an address listed a second time, xvrrp refuses it: the line is listed
+    // (its options too) and the address kept once. False, and `ip` noted, the first time.
+    bool listed_already(const Statement &a, const vrrp::IpAddress &ip,
+                        std::vector<std::pair<vrrp::IpAddress, Location>> &seen) {
+        for (const auto &[other, where] : seen) {
+            if (other == ip) {
+                left_out(a, "the address is listed already (" + to_string(where) +
+                                "): xvrrp lists each address once");
+                return true;
+            }
+        }
+        seen.emplace_back(ip, a.where);
+        return false;
+    }
+
     // A virtual_ipaddress line: ADDR[/PREFIX] [dev IF] [brd ...] [scope ...] [label ...] ...
     void address(const Statement &a, bool excluded) {
         std::string text = a.keyword();
@@ -199,6 +220,7 @@ class InstanceConverter {
                      "instance (it may have the same vrid)");
             return;
         }
+        if (listed_already(a, *ip, v_.vip_addresses)) return;
         // "dev IF" naming the instance's own interface is what xvrrp does anyway (it answers
         // for the address there); every other option changes how the address is added.
         std::string options;
@@ -232,9 +254,23 @@ class InstanceConverter {
             left_out(p, "not an IP address");
             return;
         }
+        if (listed_already(p, *ip, v_.peer_addresses)) return;
         if (p.words.size() > 1)
             left_out(p, "xvrrp adverts keep TTL 255 and peers must be on the link", p.rest);
-        v_.unicast_peers.push_back(p.keyword());
+        v_.peers.push_back(p);
+    }
+
+    // The peers of the family of the service IPs (known once the whole block is read).
+    void peers_of_the_family() {
+        for (const Statement &p : v_.peers) {
+            auto ip = vrrp::IpAddress::parse(p.keyword());
+            if (v_.family && ip->family != *v_.family)
+                left_out(p,
+                         "a peer of the other family than the instance's service IPs: put it in "
+                         "an instance of its family");
+            else
+                v_.unicast_peers.push_back(p.keyword());
+        }
     }
 
     // `NAME [weight N [reverse]]` -> { key = "NAME", weight = N }; false when left out.
@@ -268,10 +304,18 @@ class InstanceConverter {
             left_out(t, "there is no vrrp_script of that name");
         } else if (!it->second.converted) {
             left_out(t, "its vrrp_script (" + to_string(it->second.where) + ") is not converted");
+        } else if (auto seen = std::find_if(v_.tracked_scripts.begin(), v_.tracked_scripts.end(),
+                                            [&](const auto &n) { return n.first == t.keyword(); });
+                   seen != v_.tracked_scripts.end()) {
+            left_out(t, "the script is tracked already (" + to_string(seen->second) +
+                            "): xvrrp tracks a script once per instance");
         } else {
             // A weight here overrides the script's, whatever the script's is: always written.
             std::vector<std::string> entry;
-            if (track(t, entry, "name", 1000)) v_.track_script.push_back(entry.front());
+            if (track(t, entry, "name", 1000)) {
+                v_.track_script.push_back(entry.front());
+                v_.tracked_scripts.emplace_back(t.keyword(), t.where);
+            }
         }
     }
 

@@ -57,10 +57,21 @@ TEST(ImportFile, AFileWithEverythingConvertedExitsZeroAndOneThatLeavesOutExitsOn
               "k.conf:7: error: a quoted string is not closed on its line (add the closing \")");
 }
 
-TEST(ImportFile, AnEmptyFileConvertsToAnEmptyConfiguration) {
-    ImportResult r = convert("! nothing here\n");
-    EXPECT_EQ(r.exit_code(), kImportComplete);
-    EXPECT_TRUE(toml_of(r).empty());
+// xvrrpd refuses a configuration without an instance: no TOML, an error, and the list.
+TEST(ImportFile, AFileWithNoVrrpInstanceIsAnErrorWithNoOutput) {
+    ImportResult empty = convert("! nothing here\n");
+    EXPECT_EQ(empty.exit_code(), kImportFailed);
+    EXPECT_TRUE(empty.toml.empty());
+    ASSERT_EQ(empty.errors.size(), 1u);
+    EXPECT_EQ(format_error(empty.errors[0]),
+              "k.conf: error: no vrrp_instance to convert: xvrrpd needs at least one [[instance]]");
+
+    ImportResult lvs = convert("virtual_server 192.0.2.1 80 {\n  lb_algo rr\n}\n");
+    EXPECT_EQ(lvs.exit_code(), kImportFailed);
+    EXPECT_TRUE(lvs.toml.empty());
+    EXPECT_EQ(warnings_of(lvs),
+              (std::vector<std::string>{"1: 'virtual_server 192.0.2.1 80 {...}': keepalived's load "
+                                        "balancer (LVS) is out of xvrrp's scope"}));
 }
 
 TEST(ImportFile, ValuesThatAreNotNumbersAreListedNotGuessed) {

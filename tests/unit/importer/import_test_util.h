@@ -41,20 +41,15 @@ inline toml::table toml_of(const ImportResult &r) {
 #endif
 }
 
-// Whether the TOML uses the keys a colleague's change adds to the configuration parser
-// ([[script]], track_script, track_file): parse_config in this branch refuses them.
-inline bool uses_script_keys(const toml::table &t) {
-    if (t.contains("script")) return true;
-    if (const toml::array *instances = t["instance"].as_array())
-        for (const toml::node &i : *instances)
-            if (i.as_table()->contains("track_script") || i.as_table()->contains("track_file"))
-                return true;
-    return false;
-}
-
 // The printed TOML through xvrrpd's own configuration parser.
 inline config::ConfigResult config_of(const ImportResult &r) {
     return config::parse_config(r.toml, "converted.toml");
+}
+
+// The printed TOML is a configuration xvrrpd accepts.
+inline void expect_accepted(const ImportResult &r) {
+    config::ConfigResult c = config_of(r);
+    EXPECT_TRUE(c.ok()) << config::format_diagnostics(c.errors) << r.toml;
 }
 
 // The single instance a keepalived text converts to, through parse_config; a test failure

@@ -146,6 +146,37 @@ TEST(ImportInstance, TheInstancesOwnDeviceIsKnownWhereverInterfaceIsInTheBlock) 
     EXPECT_EQ(instance_of(r).interface, "eth7");
 }
 
+// keepalived ignores an address listed twice (its sample keepalived.conf.vrrp lists one again
+// with a label); xvrrp refuses it, so the second line is listed and the address kept once.
+TEST(ImportInstance, AnAddressOrPeerListedTwiceIsKeptOnceAndTheSecondLineListed) {
+    ImportResult r =
+        convert(instance_with("    virtual_ipaddress {\n        192.0.2.100/24 label eth0:1\n"
+                              "        192.0.2.101\n    }\n"
+                              "    unicast_peer {\n        192.0.2.12\n        192.0.2.12\n"
+                              "    }\n"));
+    EXPECT_EQ(warnings_of(r),
+              (Strings{"8: vrrp_instance VI_1: '192.0.2.100/24 label eth0:1': the address is "
+                       "listed already (k.conf:5): xvrrp lists each address once",
+                       "13: vrrp_instance VI_1: '192.0.2.12': the address is listed already "
+                       "(k.conf:12): xvrrp lists each address once"}));
+    EXPECT_EQ(instance_of(r).virtual_ips,
+              (std::vector<config::VirtualIp>{{IpAddress::v4(192, 0, 2, 100), 32},
+                                              {IpAddress::v4(192, 0, 2, 101), 32}}));
+    EXPECT_EQ(instance_of(r).unicast_peers, (std::vector<IpAddress>{IpAddress::v4(192, 0, 2, 12)}));
+}
+
+// parse_config refuses a peer of the other family; the service IPs may come after the peers.
+TEST(ImportInstance, APeerOfTheOtherFamilyIsListed) {
+    ImportResult r = convert(
+        "vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n"
+        "    unicast_peer {\n        2001:db8::1\n        192.0.2.12\n    }\n"
+        "    virtual_ipaddress {\n        192.0.2.100\n    }\n}\n");
+    EXPECT_EQ(warnings_of(r),
+              (Strings{"5: vrrp_instance VI_1: '2001:db8::1': a peer of the other family than the "
+                       "instance's service IPs: put it in an instance of its family"}));
+    EXPECT_EQ(instance_of(r).unicast_peers, (std::vector<IpAddress>{IpAddress::v4(192, 0, 2, 12)}));
+}
+
 TEST(ImportInstance, UnicastPeersConvertAndTheSourceIsAComment) {
     ImportResult r =
         convert(instance_with("    unicast_src_ip 192.0.2.11\n"

@@ -1,9 +1,12 @@
-// keepalived's own sample configurations (tests/data/keepalived/, README.md there says where
-// they come from), converted by the real `xvrrpd import-keepalived`: its exit code, what it
-// lists as left out on stderr, and a TOML that parses.
+// keepalived's own sample configurations, as the Debian package installs them
+// (XVRRP_KEEPALIVED_SAMPLES, /usr/share/doc/keepalived/samples; scripts/deps makes sure they are
+// there), and ours (tests/data/keepalived/), converted by the real `xvrrpd import-keepalived`:
+// its exit code, what it lists as left out on stderr, and a TOML that xvrrpd's configuration
+// parser accepts.
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -23,12 +26,11 @@ struct ImportRun {
     Strings err;       // every stderr line
 };
 
-// `xvrrpd import-keepalived FILE` run in the samples directory, so that messages name FILE as
-// given.
-ImportRun import(const std::string &file) {
+// `xvrrpd import-keepalived FILE` run in `dir`, so that messages name FILE as given.
+ImportRun import(const std::string &file, const std::string &dir = XVRRP_KEEPALIVED_SAMPLES) {
     std::string err_path = ::testing::TempDir() + "import-stderr.txt";
-    std::string command = std::string("cd '") + XVRRP_KEEPALIVED_SAMPLES + "' && '" +
-                          XVRRPD_BINARY + "' import-keepalived '" + file + "' 2>'" + err_path + "'";
+    std::string command = "cd '" + dir + "' && '" + XVRRPD_BINARY + "' import-keepalived '" + file +
+                          "' 2>'" + err_path + "'";
     ImportRun run;
     FILE *p = popen(command.c_str(), "r");
     if (!p) return run;
@@ -48,73 +50,84 @@ ImportRun import(const std::string &file) {
     return run;
 }
 
-// The printed TOML must be TOML, and, unless it uses the keys of scripts and tracked files that
-// this branch's parse_config does not know yet, a configuration xvrrpd accepts (parse_config is
-// what `xvrrpd --check` runs before it looks at the host, whose interfaces these samples name).
-// When parse_config learns [[script]], track_script and track_file, drop `uses_script_keys`:
-// every sample must then pass it.
+// The printed TOML must be a configuration xvrrpd accepts: parse_config is what `xvrrpd --check`
+// runs before it looks at the host, whose interfaces these samples name.
 void expect_valid(const ImportRun &run, size_t instances) {
     ImportResult r;
     r.toml = run.out;
     toml::table t = toml_of(r);
     const toml::array *a = t["instance"].as_array();
     EXPECT_EQ(a ? a->size() : 0, instances);
-    if (uses_script_keys(t)) return;
     config::ConfigResult c = config_of(r);
     EXPECT_TRUE(c.ok()) << config::format_diagnostics(c.errors) << run.out;
 }
 
-TEST(KeepalivedSamples, VrrpLeavesOutEmailAndTheRouterId) {
+// keepalived's samples come with its package, not with xvrrp: a missing directory fails every
+// test that needs it, saying how to get it.
+class KeepalivedSamples : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        const std::string dir = XVRRP_KEEPALIVED_SAMPLES;
+        if (!std::filesystem::is_regular_file(dir + "/keepalived.conf.vrrp"))
+            GTEST_FAIL() << "keepalived's sample configurations are not in " << dir
+                         << ": run scripts/deps as root (it installs keepalived and, where dpkg "
+                            "leaves /usr/share/doc out, extracts them from its package), or "
+                            "configure with -DXVRRP_KEEPALIVED_SAMPLES=DIR";
+    }
+};
+
+TEST_F(KeepalivedSamples, VrrpLeavesOutEmailTheRouterIdAndALabel) {
     ImportRun run = import("keepalived.conf.vrrp");
     EXPECT_EQ(run.exit_code, kImportPartial);
-    EXPECT_EQ(run.left_out, (Strings{"4 notification_email {...}",
-                                     "7 notification_email_from "
-                                     "Alexandre.Cassen@firewall.loc",
-                                     "8 smtp_server 192.168.200.1", "9 smtp_connect_timeout 30",
-                                     "10 router_id LVS_DEVEL", "18 smtp_alert", "35 smtp_alert",
-                                     "49 smtp_alert", "66 smtp_alert"}));
+    EXPECT_EQ(run.left_out,
+              (Strings{"4 notification_email {...}",
+                       "7 notification_email_from "
+                       "Alexandre.Cassen@firewall.loc",
+                       "8 smtp_server 192.168.200.1", "9 smtp_connect_timeout 30",
+                       "10 router_id LVS_DEVEL", "17 smtp_alert", "32 192.168.200.18 label eth0:1",
+                       "38 smtp_alert", "52 smtp_alert", "69 smtp_alert"}));
     EXPECT_EQ(run.err.back(),
-              "xvrrpd: 9 keepalived settings not converted (listed above and as "
+              "xvrrpd: 10 keepalived settings not converted (listed above and as "
               "\"# NOT CONVERTED\" in the output)");
     expect_valid(run, 4);
     EXPECT_NE(run.out.find("auth_pass = \"1111\""), std::string::npos);
     EXPECT_NE(run.out.find("garp_delay = \"10s\""), std::string::npos);
 }
 
-TEST(KeepalivedSamples, LocalcheckLeavesOutScriptsWithoutAnAbsolutePathAndTheirTracking) {
+TEST_F(KeepalivedSamples, LocalcheckLeavesOutScriptsWithoutAnAbsolutePathAndTheirTracking) {
     ImportRun run = import("keepalived.conf.vrrp.localcheck");
     EXPECT_EQ(run.exit_code, kImportPartial);
     EXPECT_EQ(run.left_out,
-              (Strings{"4 script \"killall -0 sshd\"", "10 script \"killall -0 haproxy\"",
-                       "15 script </dev/tcp/127.0.0.1/80", "21 script </dev/tcp/127.0.0.1/443",
-                       "27 script </dev/tcp/127.0.0.1/25", "46 chk_sshd", "47 chk_haproxy weight 2",
-                       "48 chk_http_port", "49 chk_https_port", "50 chk_smtp_port",
-                       "68 chk_haproxy weight 2", "69 chk_http_port", "70 chk_https_port",
-                       "71 chk_smtp_port"}));
+              (Strings{"12 script \"killall -0 sshd\"", "20 script \"killall -0 haproxy\"",
+                       "25 script </dev/tcp/127.0.0.1/80", "31 script </dev/tcp/127.0.0.1/443",
+                       "37 script </dev/tcp/127.0.0.1/25", "56 chk_sshd", "57 chk_haproxy weight 2",
+                       "58 chk_http_port", "59 chk_https_port", "60 chk_smtp_port",
+                       "78 chk_haproxy weight 2", "79 chk_http_port", "80 chk_https_port",
+                       "81 chk_smtp_port"}));
     expect_valid(run, 9);
     EXPECT_NE(run.out.find("track_interface = [{ name = \"eth1\", weight = 2 }, { name = \"eth2\", "
                            "weight = -2 }, { name = \"eth3\" }]"),
               std::string::npos);
 }
 
-TEST(KeepalivedSamples, SyncLeavesOutBothSyncGroups) {
+TEST_F(KeepalivedSamples, SyncLeavesOutBothSyncGroups) {
     ImportRun run = import("keepalived.conf.vrrp.sync");
     EXPECT_EQ(run.exit_code, kImportPartial);
     EXPECT_EQ(run.left_out, (Strings{"3 vrrp_sync_group G1 {...}", "18 vrrp_sync_group G2 {...}"}));
     expect_valid(run, 9);
 }
 
-TEST(KeepalivedSamples, TrackInterfaceLeavesOutRoutesAndAddressesOnOtherDevices) {
+TEST_F(KeepalivedSamples, TrackInterfaceLeavesOutRoutesAndAddressesOnOtherDevices) {
     ImportRun run = import("keepalived.conf.track_interface");
     EXPECT_EQ(run.exit_code, kImportPartial);
-    EXPECT_EQ(run.left_out, (Strings{"4 router_id LVS_DEVEL", "7 static_route {...}",
+    EXPECT_EQ(run.left_out, (Strings{"4 router_id LVS_DEVEL", "7 static_routes {...}",
                                      "25 192.168.200.17 dev eth1", "26 192.168.200.18 dev eth2",
                                      "28 virtual_routes {...}"}));
     expect_valid(run, 1);
     EXPECT_NE(run.out.find("interface = \"eth0.1\""), std::string::npos);
 }
 
-TEST(KeepalivedSamples, ScriptsConvertsTheInstancesNotifyHooksNotTheSyncGroups) {
+TEST_F(KeepalivedSamples, ScriptsConvertsTheInstancesNotifyHooksNotTheSyncGroups) {
     ImportRun run = import("keepalived.conf.vrrp.scripts");
     EXPECT_EQ(run.exit_code, kImportPartial);
     EXPECT_EQ(run.left_out, (Strings{"6 vrrp_sync_group G1 {...}", "19 smtp_alert"}));
@@ -123,7 +136,7 @@ TEST(KeepalivedSamples, ScriptsConvertsTheInstancesNotifyHooksNotTheSyncGroups) 
               std::string::npos);
 }
 
-TEST(KeepalivedSamples, SampleLeavesOutTheVirtualServerAsOneWarning) {
+TEST_F(KeepalivedSamples, SampleLeavesOutTheVirtualServerAsOneWarning) {
     ImportRun run = import("keepalived.conf.sample");
     EXPECT_EQ(run.exit_code, kImportPartial);
     EXPECT_EQ(run.left_out,
@@ -136,9 +149,100 @@ TEST(KeepalivedSamples, SampleLeavesOutTheVirtualServerAsOneWarning) {
     EXPECT_NE(run.out.find("preempt = false"), std::string::npos);
 }
 
+// Only keepalived's load balancer, over IPv6: nothing xvrrpd could run, so no TOML.
+TEST_F(KeepalivedSamples, IPv6HasNoVrrpInstanceAndExitsTwoWithTheListButNoOutput) {
+    ImportRun run = import("keepalived.conf.IPv6");
+    EXPECT_EQ(run.exit_code, kImportFailed);
+    EXPECT_TRUE(run.out.empty()) << run.out;
+    EXPECT_EQ(run.left_out,
+              (Strings{"4 router_id LVS_DEVEL", "7 virtual_server_group IPv6_group {...}",
+                       "13 virtual_server ae00::1 80 {...}"}));
+    EXPECT_EQ(run.err.back(),
+              "keepalived.conf.IPv6: error: no vrrp_instance to convert: xvrrpd needs at least "
+              "one [[instance]]");
+}
+
+TEST_F(KeepalivedSamples, RoutesLeavesOutStaticAndVirtualRoutes) {
+    ImportRun run = import("keepalived.conf.vrrp.routes");
+    EXPECT_EQ(run.exit_code, kImportPartial);
+    EXPECT_EQ(run.left_out, (Strings{"4 router_id LVS_DEVEL", "7 static_routes {...}",
+                                     "22 192.168.200.17 dev eth1", "23 192.168.200.18 dev eth2",
+                                     "25 virtual_routes {...}"}));
+    expect_valid(run, 1);
+    EXPECT_NE(run.out.find("virtual_ips = [\"192.168.200.16/32\", \"192.168.200.17/32\", "
+                           "\"192.168.200.18/32\"]"),
+              std::string::npos)
+        << run.out;
+}
+
+TEST_F(KeepalivedSamples, RulesLeavesOutStaticAndVirtualRules) {
+    ImportRun run = import("keepalived.conf.vrrp.rules");
+    EXPECT_EQ(run.exit_code, kImportPartial);
+    EXPECT_EQ(run.left_out, (Strings{"6 router_id LVS_DEVEL", "9 static_rules {...}",
+                                     "21 192.168.200.17 dev eth1", "22 192.168.200.18 dev eth2",
+                                     "24 virtual_rules {...}"}));
+    expect_valid(run, 1);
+}
+
+TEST_F(KeepalivedSamples, StaticIpaddressLeavesOutTheStaticAddressesAndRoutes) {
+    ImportRun run = import("keepalived.conf.vrrp.static_ipaddress");
+    EXPECT_EQ(run.exit_code, kImportPartial);
+    EXPECT_EQ(run.left_out, (Strings{"4 router_id LVS_DEVEL", "7 static_ipaddress {...}",
+                                     "21 virtual_routes {...}"}));
+    expect_valid(run, 1);
+    EXPECT_NE(run.out.find("virtual_ips = [\"192.168.200.20/32\"]"), std::string::npos);
+}
+
+TEST_F(KeepalivedSamples, LvsSyncdLeavesOutTheSyncGroupAndTheLoadBalancer) {
+    ImportRun run = import("keepalived.conf.vrrp.lvs_syncd");
+    EXPECT_EQ(run.exit_code, kImportPartial);
+    EXPECT_EQ(run.left_out,
+              (Strings{"3 vrrp_sync_group VG1 {...}", "11 lvs_sync_daemon_interface eth1",
+                       "50 virtual_server 192.168.200.19 80 {...}"}));
+    expect_valid(run, 3);
+    EXPECT_NE(run.out.find("auth_pass = \"grr02\""), std::string::npos);
+}
+
+// Without `keepalived -i NAME`, keepalived skips the @NAME lines; so does the importer, which
+// leaves the script with no command, and its tracking.
+TEST_F(KeepalivedSamples, ConditionalConfSkipsTheConditionalLinesAndTheScriptWithoutOne) {
+    ImportRun run = import("keepalived.conf.conditional_conf");
+    EXPECT_EQ(run.exit_code, kImportPartial);
+    EXPECT_EQ(run.left_out, (Strings{"3 @high", "4 @low", "6 vrrp_script check_VI_0 {...}",
+                                     "7 @high", "8 @low", "19 @high", "20 @low", "25 check_VI_0"}));
+    expect_valid(run, 1);
+    EXPECT_NE(run.out.find("track_interface = [{ name = \"eth3\" }, { name = \"eth2\", weight = "
+                           "20 }]"),
+              std::string::npos)
+        << run.out;
+    EXPECT_EQ(run.out.find("[[script]]"), std::string::npos) << run.out;
+}
+
+// Every sample the package installs, load-balancer-only ones included: either no vrrp_instance
+// (exit code 2, no TOML) or a configuration xvrrpd accepts.
+TEST_F(KeepalivedSamples, EverySampleConvertsToAnAcceptedConfigurationOrNone) {
+    size_t files = 0, converted = 0;
+    for (const auto &entry : std::filesystem::directory_iterator(XVRRP_KEEPALIVED_SAMPLES)) {
+        if (!entry.path().filename().string().starts_with("keepalived.conf.")) continue;
+        files++;
+        ImportResult r = import_keepalived_file(entry.path().string());
+        SCOPED_TRACE(entry.path().string());
+        if (r.exit_code() == kImportFailed) {
+            EXPECT_TRUE(r.toml.empty());
+            ASSERT_EQ(r.errors.size(), 1u);
+            EXPECT_NE(r.errors[0].message.find("no vrrp_instance"), std::string::npos);
+            continue;
+        }
+        converted++;
+        expect_accepted(r);
+    }
+    EXPECT_GE(files, 12u);
+    EXPECT_GE(converted, 12u);
+}
+
 // Written for these tests: includes, scripts, a tracked file, unicast, every notify hook.
-TEST(KeepalivedSamples, AMigrationWithIncludesConvertsCompletely) {
-    ImportRun run = import("migration/keepalived.conf");
+TEST(KeepalivedImport, AMigrationWithIncludesConvertsCompletely) {
+    ImportRun run = import("migration/keepalived.conf", XVRRP_IMPORT_TEST_DATA);
     EXPECT_EQ(run.exit_code, kImportComplete) << run.out;
     EXPECT_TRUE(run.err.empty()) << run.err.front();
     expect_valid(run, 2);
@@ -183,16 +287,16 @@ TEST(KeepalivedSamples, AMigrationWithIncludesConvertsCompletely) {
         << run.out;
 }
 
-TEST(KeepalivedSamples, AFileThatCannotBeReadExitsTwoWithNoOutput) {
-    ImportRun run = import("no-such-keepalived.conf");
+TEST(KeepalivedImport, AFileThatCannotBeReadExitsTwoWithNoOutput) {
+    ImportRun run = import("no-such-keepalived.conf", XVRRP_IMPORT_TEST_DATA);
     EXPECT_EQ(run.exit_code, kImportFailed);
     EXPECT_TRUE(run.out.empty());
     EXPECT_EQ(run.err, (Strings{"no-such-keepalived.conf: error: cannot read the file: No such "
                                 "file or directory"}));
 }
 
-TEST(KeepalivedSamples, WrongArgumentsPrintTheUsageAndExitTwo) {
-    ImportRun run = import("");
+TEST(KeepalivedImport, WrongArgumentsPrintTheUsageAndExitTwo) {
+    ImportRun run = import("", XVRRP_IMPORT_TEST_DATA);
     EXPECT_EQ(run.exit_code, kImportFailed);
 }
 
