@@ -77,6 +77,14 @@ TEST(FailoverVlan, TaggedAndUntaggedInstancesOnOneTrunkEachAnswerInTheirOwnVlanO
     EXPECT_EQ(ask(lab, 0, kVip, "192.0.2.50"), std::set<std::string>{from("s1", 0)});
     EXPECT_EQ(ask(lab, 10, kVip, kClient10), std::set<std::string>{});
 
+    // The trunk's receive VLAN offload is off, and the log says xvrrpd turned it off.
+    for (const char *h : {"s1", "s2"}) {
+        EXPECT_NE(lab.exec(h, "ethtool -k eth0").output.find("rx-vlan-offload: off"),
+                  std::string::npos)
+            << h;
+        EXPECT_NE(lab.log(h).find("eth0: rx-vlan-offload turned off"), std::string::npos)
+            << lab.log(h);
+    }
     EXPECT_GT(lab.xdp_counter("s1", "arp_pass_other_vlan"), 0);
     EXPECT_GT(lab.xdp_counter("s1", "vlan_no_instance"), 0);
     EXPECT_GT(lab.xdp_counter("s2", "vrrp_valid"), 0);

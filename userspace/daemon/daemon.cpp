@@ -36,6 +36,7 @@
 #include "net/link.h"
 #include "net/link_monitor.h"
 #include "net/sysctl.h"
+#include "net/vlan_offload.h"
 #include "net/vip_interface.h"
 #include "tx/advertiser.h"
 
@@ -64,6 +65,15 @@ std::vector<std::pair<std::string, std::string>> uplink_sysctls(const config::Co
         if (inst.vlan) want("net.ipv4.conf." + inst.interface + ".arp_ignore", "1");
     }
     return wanted;
+}
+
+// The interfaces that carry an instance in a VLAN (trunks): XDP must see their tags.
+std::vector<std::string> trunks(const config::Config &cfg) {
+    std::vector<std::string> names;
+    for (const auto &inst : cfg.instances)
+        if (inst.vlan && std::find(names.begin(), names.end(), inst.interface) == names.end())
+            names.push_back(inst.interface);
+    return names;
 }
 
 TimePoint monotonic_now() {
@@ -247,6 +257,13 @@ void Daemon::start_up() {
         auto s = net::ensure_sysctl(name, value);
         info("", s.text);
         if (s.changed) sysctls_changed_.push_back(s);
+    }
+    for (const auto &name : trunks(cfg_)) {
+        auto o = net::disable_rx_vlan_offload(name);
+        if (o.changed)
+            warn("", o.text);
+        else
+            info("", o.text);
     }
     if (auto warning = tx::lock_process_memory(); !warning.empty()) warn("", warning);
     if (cfg_.daemon.cpu_latency) {
@@ -589,6 +606,9 @@ int run_check(const std::string &config_path, const LogOptions &log_options) {
         for (const auto &[name, value] : uplink_sysctls(*cfg))
             report(true, "sysctl: " + net::check_sysctl(name, value).text);
     });
+    for (const auto &name : trunks(*cfg))
+        checking("vlan_offload " + name,
+                 [&] { report(true, "vlan_offload: " + net::check_rx_vlan_offload(name).text); });
     if (cfg->daemon.cpu_latency) {
         checking("cpu_latency", [&] {
             bool can = access("/dev/cpu_dma_latency", W_OK) == 0;
