@@ -67,6 +67,9 @@ TEST(FailoverVlan, TaggedAndUntaggedInstancesOnOneTrunkEachAnswerInTheirOwnVlanO
         << "\n"
         << describe(lab);
 
+    EXPECT_EQ(field(lab, "s1", "v10", "vlan"), "10");
+    EXPECT_EQ(field(lab, "s1", "web", "vlan"), "0");
+
     // VLAN 10: answered by the master, in VLAN 10.
     EXPECT_EQ(ask(lab, 10, kVip10, kClient10), std::set<std::string>{from("s1", 10)});
     // The same service IP untagged or in VLAN 20: nobody (the XDP program leaves those to the

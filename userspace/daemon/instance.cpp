@@ -594,6 +594,7 @@ InstanceStatus Instance::status(TimePoint now) const {
     InstanceStatus s;
     s.name = cfg_.name;
     s.interface = cfg_.interface;
+    s.vlan = cfg_.vlan;
     s.vrid = cfg_.vrid;
     s.state = std::string(vrrp::to_string(sm_.state()));
     s.priority = sm_.priority();
