@@ -115,6 +115,8 @@ void configure(Kernel &k, const Scenario &sc) {
         if (c.allowlist) inst.flags |= XVRRP_INST_ALLOWLIST;
         if (c.pass_adverts) inst.flags |= XVRRP_INST_PASS_ADVERTS;
         inst.version = c.version;
+        inst.vlan = c.vlan;
+        if (c.vlan) k.tables->set_vlan_in_use(c.vlan, true);
         inst.priority = c.priority;
         inst.fixed_interval_ns = c.fixed_interval_ns;
         inst.advert_interval_ns = c.advert_interval_ns;
@@ -156,6 +158,7 @@ void configure(Kernel &k, const Scenario &sc) {
         xvrrp_vip vip{};
         std::copy(v.mac.begin(), v.mac.end(), vip.mac);
         vip.vrid = v.vrid;
+        vip.vlan = v.vlan;
         if (v.no_accept) vip.flags = XVRRP_VIP_NO_ACCEPT, no_accept++;
         k.tables->set_vip(v.addr, vip);
     }

@@ -166,7 +166,11 @@ Bytes FrameGenerator::ethernet(Rng &rng, const Mac &dst, const Mac &src, uint16_
     for (int i = 0; i < tags; i++) {
         uint32_t t = rng.below(10);
         put16(b, t < 6 ? 0x8100 : t < 9 ? 0x88a8 : 0x9100);
-        put16(b, uint16_t(rng.below(4096)));
+        // Mostly the VLANs the scenario's instances are in (and a priority tag, VLAN 0), with
+        // the priority bits set at random.
+        static const std::vector<uint16_t> vlans = {0, 10, 20, 30};
+        uint16_t vid = rng.percent(70) ? rng.pick(vlans) : uint16_t(rng.below(4096));
+        put16(b, uint16_t(rng.below(8) << 13 | vid));
     }
     put16(b, type);
     if (tags) kind += ", " + std::to_string(tags) + " VLAN tag" + (tags > 1 ? "s" : "");

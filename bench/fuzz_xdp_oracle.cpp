@@ -13,7 +13,9 @@ namespace {
 constexpr uint64_t kCentisecond = 10'000'000ull;
 constexpr uint16_t kEtherArp = 0x0806, kEtherIpv4 = 0x0800;
 constexpr uint8_t kProtoVrrp = 112;
-constexpr size_t kArpEthIpv4Size = 28;  // RFC 826 with 6-byte hardware, 4-byte protocol addresses
+constexpr size_t kArpEthIpv4Size = 28;
+constexpr uint32_t kNoVlan = 0xffff;  // two tags, or an 802.1ad one: no instance's VLAN  // RFC 826
+                                      // with 6-byte hardware, 4-byte protocol addresses
 
 uint16_t be16(const Bytes &f, size_t at) {
     return uint16_t(f[at] << 8 | f[at + 1]);
@@ -84,6 +86,13 @@ const VipConfig *Scenario::vip(uint32_t addr) const {
     return nullptr;
 }
 
+bool Scenario::vlan_in_use(uint32_t vlan) const {
+    if (vlan == 0) return true;
+    for (const auto &v : vrids)
+        if (v.vlan == vlan) return true;
+    return false;
+}
+
 const RxModel *Oracle::model(uint8_t vrid) const {
     auto it = rx_.find(vrid);
     return it == rx_.end() ? nullptr : &it->second;
@@ -105,22 +114,31 @@ std::vector<Expectation> Oracle::judge(const Bytes &f, Window now) const {
     // Ethernet, then at most two 802.1Q / 802.1ad tags; a third is not looked into.
     size_t type_at = 12;
     uint16_t type = be16(f, type_at);
+    uint32_t vlan = 0;  // IEEE 802.1Q: VLAN id 0 is a priority tag only, the frame untagged
     for (int tags = 0; type == 0x8100 || type == 0x88a8; tags++) {
         if (tags == 2)
             return {
                 pass(e, f, "three or more VLAN tags: not parsed, passed", {{"vlan_too_deep", 1}})};
         if (f.size() < type_at + 6) return {pass(e, f, "VLAN tag cut short: passed")};
+        vlan = tags == 0 && type == 0x8100 ? be16(f, type_at + 2) & 0x0fff : kNoVlan;
         type_at += 4;
         type = be16(f, type_at);
     }
     size_t l3 = type_at + 2;
-    if (type == kEtherArp) return {judge_arp(f, l3, e)};
-    if (type == kEtherIpv4) return judge_ipv4(f, l3, e, now);
+    const bool other_network = !sc_.vlan_in_use(vlan);
+    const std::string in_vlan = vlan == kNoVlan ? "two tags or 802.1ad" : fmt("VLAN %u", vlan);
+    if (type == kEtherArp) {
+        if (other_network)
+            return {pass(e, f, "ARP in " + in_vlan + ", no instance's: passed untouched",
+                         {{"vlan_no_instance", 1}})};
+        return {judge_arp(f, l3, vlan, e)};
+    }
+    if (type == kEtherIpv4) return judge_ipv4(f, l3, vlan, e, now);
     return {pass(e, f, fmt("EtherType 0x%04x: not ARP or IPv4, passed", type))};
 }
 
 // RFC 826 and docs/design.md: a request for a service IP is answered by us or by nobody.
-Expectation Oracle::judge_arp(const Bytes &f, size_t a, Expectation e) const {
+Expectation Oracle::judge_arp(const Bytes &f, size_t a, uint32_t vlan, Expectation e) const {
     const CounterMap malformed = {{"arp_drop_malformed", 1}};
     if (f.size() < a + kArpEthIpv4Size) return drop(e, "ARP cut short: dropped", malformed);
     uint16_t htype = be16(f, a), ptype = be16(f, a + 2), op = be16(f, a + 6);
@@ -139,6 +157,9 @@ Expectation Oracle::judge_arp(const Bytes &f, size_t a, Expectation e) const {
         return pass(e, f, "ARP request for " + ip_text(tpa) + ", not a service IP: passed",
                     {{"arp_pass", 1}});
     e.why = "ARP request for service IP " + ip_text(tpa) + fmt(" (VRID %u): ", vip->vrid);
+    if (vip->vlan != vlan)
+        return pass(e, f, fmt("its instance is in VLAN %u, the frame not: passed", vip->vlan),
+                    {{"arp_pass_other_vlan", 1}});
     // Broadcast, group-addressed and to the service IP's MAC: all delivered to this host's
     // stack, which would answer for a service IP on the host. Only a frame unicast to another
     // host's MAC is not ours.
@@ -178,19 +199,22 @@ Expectation Oracle::judge_arp(const Bytes &f, size_t a, Expectation e) const {
     return e;
 }
 
-std::vector<Expectation> Oracle::judge_ipv4(const Bytes &f, size_t ip, Expectation e,
+std::vector<Expectation> Oracle::judge_ipv4(const Bytes &f, size_t ip, uint32_t vlan, Expectation e,
                                             Window now) const {
     if (f.size() < ip + 20) return {pass(e, f, "IPv4 header cut short: passed")};
     if (f[ip + 9] != kProtoVrrp) {
-        // RFC 5798 6.4.3 (docs/configuration.md, accept): the destination is all that counts.
+        // RFC 5798 6.4.3 (docs/configuration.md, accept): the destination, in the VIP's VLAN.
         const VipConfig *vip = sc_.vip(addr_at(f, ip + 16));
-        if (vip && vip->no_accept)
+        if (vip && vip->no_accept && vip->vlan == vlan)
             return {drop(e,
                          fmt("IPv4 protocol %u to a VIP of VRID %u, accept mode off: dropped",
                              f[ip + 9], vip->vrid),
                          {{"ipv4_drop_no_accept", 1}})};
         return {pass(e, f, fmt("IPv4 protocol %u: passed", f[ip + 9]))};
     }
+    if (!sc_.vlan_in_use(vlan))
+        return {pass(e, f, fmt("VRRP in VLAN %u, no instance's: passed untouched", vlan),
+                     {{"vlan_no_instance", 1}})};
     // What ip_rcv() would check before any VRRP socket saw the packet (RFC 791).
     const CounterMap bad_ip = {{"vrrp_drop_ip_malformed", 1}};
     size_t ihl = (f[ip] & 0xf) * 4u, tot = be16(f, ip + 2);
@@ -215,6 +239,10 @@ std::vector<Expectation> Oracle::judge_ipv4(const Bytes &f, size_t ip, Expectati
     if (!c)
         return {pass(e, f, fmt("VRID %u not configured here: passed", f[v + 1]),
                      {{"vrrp_other_vrid", 1}})};
+    if (c->vlan != vlan)
+        return {pass(e, f,
+                     fmt("VRID %u runs in VLAN %u, not this frame's: passed", c->vrid, c->vlan),
+                     {{"vrrp_other_vlan", 1}})};
     return judge_advert(f, ip, ihl, *c, e, now);
 }
 

@@ -49,6 +49,8 @@ struct VridConfig {
     // use_vmac (XVRRP_INST_VMAC): ARP answered with 00-00-5E-00-01-{vrid}; frames to it pass
     // untouched (the tc program, not XDP, hands them to the stack).
     bool vmac = false;
+    // The 802.1Q VLAN the instance belongs to (0: untagged); its VIPs belong to it too.
+    uint16_t vlan = 0;
 };
 
 struct VipConfig {
@@ -56,6 +58,7 @@ struct VipConfig {
     uint8_t vrid;
     Mac mac;
     bool no_accept = false;  // XVRRP_VIP_NO_ACCEPT: its VRID has accept mode off
+    uint16_t vlan = 0;       // its instance's VLAN
 };
 
 // Everything the frames are about: our MAC, the VRIDs, the service IPs.
@@ -65,6 +68,8 @@ struct Scenario {
     std::vector<VipConfig> vips;
     const VridConfig *vrid(uint8_t id) const;
     const VipConfig *vip(uint32_t addr) const;
+    // Does an instance belong to this VLAN? (Untagged, 0: always looked at.)
+    bool vlan_in_use(uint32_t vlan) const;
 };
 Scenario default_scenario();
 
@@ -143,8 +148,10 @@ class Oracle {
     void commit(const Expectation &e, uint64_t event_ts);
 
   private:
-    Expectation judge_arp(const Bytes &f, size_t off, Expectation e) const;
-    std::vector<Expectation> judge_ipv4(const Bytes &f, size_t off, Expectation e,
+    // vlan: the frame's (docs/design.md, VLANs): 0 untagged, the id of a single 802.1Q tag,
+    // kNoVlan for anything else.
+    Expectation judge_arp(const Bytes &f, size_t off, uint32_t vlan, Expectation e) const;
+    std::vector<Expectation> judge_ipv4(const Bytes &f, size_t off, uint32_t vlan, Expectation e,
                                         Window now) const;
     std::vector<Expectation> judge_advert(const Bytes &f, size_t ip, size_t ihl,
                                           const VridConfig &c, Expectation e, Window now) const;

@@ -1,7 +1,7 @@
 // The VRIDs the fuzzer configures: each role the controller gives a VRID, VRRPv2 and v3, fast
 // mode, an allow-list, accept mode off, a VRRPv2 password, unicast peers, the virtual MAC, and
-// the kernel's own takeover. Leases a day ahead or long past, timers armed for a day: no verdict
-// depends on when a frame runs.
+// the kernel's own takeover, instances in VLANs 10 and 20 beside untagged ones. Leases a day ahead
+// or long past, timers armed for a day: no verdict depends on when a frame runs.
 #include "fuzz_xdp_oracle.h"
 
 namespace xvrrp::fuzz {
@@ -15,7 +15,7 @@ Scenario default_scenario() {
     auto add = [&](VridConfig c, std::initializer_list<const char *> vips) {
         // With the virtual MAC, ARP for the VIPs is answered with it (RFC 5798 7.3).
         const Mac answer = c.vmac ? Mac{0x00, 0x00, 0x5e, 0x00, 0x01, c.vrid} : mac;
-        for (const char *v : vips) sc.vips.push_back({ip(v), c.vrid, answer, !c.accept});
+        for (const char *v : vips) sc.vips.push_back({ip(v), c.vrid, answer, !c.accept, c.vlan});
         sc.vrids.push_back(std::move(c));
     };
     add({.vrid = 10,
@@ -25,12 +25,13 @@ Scenario default_scenario() {
          .vmac = true},
         {"192.0.2.10", "192.0.2.11"});
     add({.vrid = 20,
-         .name = "master in fast mode",
+         .name = "master in fast mode, in VLAN 10",
          .priority = 200,
          .role = M | P,
          .fixed_interval_ns = 500'000,
          .advert_interval_ns = 500'000,
-         .lease_fresh = true},
+         .lease_fresh = true,
+         .vlan = 10},
         {"192.0.2.20"});
     add({.vrid = 30,
          .name = "backup with the virtual MAC and accept mode off",
@@ -49,12 +50,13 @@ Scenario default_scenario() {
     add({.vrid = 50, .name = "releasing", .role = R | P, .lease_fresh = true},
         {"192.0.2.50", "192.0.2.51"});
     add({.vrid = 60,
-         .name = "backup with an allow-list",
+         .name = "backup with an allow-list, in VLAN 20",
          .priority = 50,
          .role = A,
          .allowlist = true,
          .watching = true,
-         .allowed_srcs = {ip("192.0.2.61"), ip("192.0.2.62")}},
+         .allowed_srcs = {ip("192.0.2.61"), ip("192.0.2.62")},
+         .vlan = 20},
         {"192.0.2.60"});
     add({.vrid = 70,
          .name = "VRRPv2 master",

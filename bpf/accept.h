@@ -17,7 +17,8 @@
 
 #include "maps.h"
 
-static __always_inline int handle_ipv4_to_vip(const struct iphdr *iph)
+/* vlan: the frame's (vlan.h); only a packet in the VIP's own VLAN is addressed to the VIP. */
+static __always_inline int handle_ipv4_to_vip(const struct iphdr *iph, __u32 vlan)
 {
     struct xvrrp_vip_key key = {.addr = iph->daddr};
     struct xvrrp_meta *m;
@@ -28,7 +29,7 @@ static __always_inline int handle_ipv4_to_vip(const struct iphdr *iph)
     if (!m || !m->no_accept_vips)
         return XDP_PASS;
     vip = bpf_map_lookup_elem(&vips, &key);
-    if (!vip || !(vip->flags & XVRRP_VIP_NO_ACCEPT))
+    if (!vip || !(vip->flags & XVRRP_VIP_NO_ACCEPT) || vip->vlan != vlan)
         return XDP_PASS;
     count(ipv4_drop_no_accept);
     return XDP_DROP;

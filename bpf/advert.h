@@ -195,7 +195,8 @@ truncated:
 }
 
 /* IPv4 protocol 112. Everything that is ours and invalid is counted by reason and dropped. */
-static __always_inline int handle_vrrp(struct hdr_cursor *nh, void *data_end)
+/* vlan: the frame's (vlan.h). */
+static __always_inline int handle_vrrp(struct hdr_cursor *nh, void *data_end, __u32 vlan)
 {
     struct xvrrp_vrid_key key = {};
     struct xvrrp_instance *inst;
@@ -237,6 +238,11 @@ static __always_inline int handle_vrrp(struct hdr_cursor *nh, void *data_end)
     inst = bpf_map_lookup_elem(&instances, &key);
     if (!inst) {
         count(vrrp_other_vrid);
+        return XDP_PASS;
+    }
+    /* The VRID runs here in another VLAN: this advert is another network's election. */
+    if (inst->vlan != vlan) {
+        count(vrrp_other_vlan);
         return XDP_PASS;
     }
 

@@ -73,7 +73,9 @@ static __always_inline void arp_make_reply(struct ethhdr *eth, struct arp_eth_ip
     arp->spa = vip_addr;
 }
 
-static __always_inline int handle_arp(struct hdr_cursor *nh, void *data_end, struct ethhdr *eth)
+/* vlan: the frame's (vlan.h); the reply keeps the frame's tags, rewritten in place. */
+static __always_inline int handle_arp(struct hdr_cursor *nh, void *data_end, struct ethhdr *eth,
+                                      __u32 vlan)
 {
     struct arp_eth_ipv4 *arp = parse_arp(nh, data_end);
     struct xvrrp_vip_key key;
@@ -96,6 +98,11 @@ static __always_inline int handle_arp(struct hdr_cursor *nh, void *data_end, str
     vip = bpf_map_lookup_elem(&vips, &key);
     if (!vip) {
         count(arp_pass);
+        return XDP_PASS;
+    }
+    /* The service IP of an instance in another VLAN: that network is not ours to answer. */
+    if (vip->vlan != vlan) {
+        count(arp_pass_other_vlan);
         return XDP_PASS;
     }
     /* Unicast to another host's MAC (we see it in promiscuous mode, or as a bridge port): not

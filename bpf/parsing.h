@@ -56,17 +56,23 @@ static __always_inline int proto_is_vlan(__u16 h_proto)
     return h_proto == bpf_htons(ETH_P_8021Q) || h_proto == bpf_htons(ETH_P_8021AD);
 }
 
+/* The VLAN of a frame with two tags, or an 802.1ad tag: no instance belongs to it (vlan.h). */
+#define FRAME_VLAN_NONE 0xffffu
+
 /*
  * Ethernet plus up to XVRRP_MAX_VLAN_DEPTH 802.1Q/802.1ad tags. Returns the inner EtherType
  * in network byte order, or -1 if the frame is shorter than its headers, or -2 if it carries
- * more tags than we parse.
+ * more tags than we parse. *vlan: the frame's VLAN (vlan.h): 0 untagged (or priority-tagged),
+ * the VLAN id of a single 802.1Q tag, FRAME_VLAN_NONE otherwise.
  */
-static __always_inline int parse_ethhdr(struct hdr_cursor *nh, void *data_end, struct ethhdr **ethp)
+static __always_inline int parse_ethhdr(struct hdr_cursor *nh, void *data_end, struct ethhdr **ethp,
+                                        __u32 *vlan)
 {
     struct ethhdr *eth = nh->pos;
     struct vlan_hdr *vlh;
     __u16 h_proto;
 
+    *vlan = 0;
     if ((void *)(eth + 1) > data_end)
         return -1;
     nh->pos = eth + 1;
@@ -80,6 +86,10 @@ static __always_inline int parse_ethhdr(struct hdr_cursor *nh, void *data_end, s
         vlh = nh->pos;
         if ((void *)(vlh + 1) > data_end)
             return -1;
+        if (i == 0 && h_proto == bpf_htons(ETH_P_8021Q))
+            *vlan = bpf_ntohs(vlh->h_vlan_TCI) & 0x0fff;
+        else
+            *vlan = FRAME_VLAN_NONE;
         h_proto = vlh->h_vlan_encapsulated_proto;
         nh->pos = vlh + 1;
     }

@@ -2,6 +2,7 @@
 /*
  * xvrrp's XDP program, attached to each uplink that runs a VRRP instance.
  *
+ *   tagged ARP/VRRP of a VLAN without an instance here -> vlan.h: passed untouched
  *   ARP request for a service IP  -> arp.h: answered in place (XDP_TX) or dropped
  *   IPv4 protocol 112 (VRRP)      -> advert.h: validated, recorded, timer re-armed, consumed
  *   other IPv4 to a service IP    -> accept.h: dropped if its instance has accept mode off
@@ -19,6 +20,7 @@
 
 #include "parsing.h"
 #include "maps.h"
+#include "vlan.h"
 #include "arp.h"
 #include "advert.h"
 #include "accept.h"
@@ -32,21 +34,32 @@ static __always_inline int xvrrp_process(struct xdp_md *ctx)
     struct hdr_cursor nh = {.pos = data};
     struct ethhdr *eth;
     struct iphdr *iph;
+    __u32 vlan;
     int proto;
 
-    proto = parse_ethhdr(&nh, data_end, &eth);
-    if (proto == bpf_htons(ETH_P_ARP))
-        return handle_arp(&nh, data_end, eth);
+    proto = parse_ethhdr(&nh, data_end, &eth, &vlan);
+    if (proto == bpf_htons(ETH_P_ARP)) {
+        if (!vlan_has_instance(vlan))
+            goto other_vlan;
+        return handle_arp(&nh, data_end, eth, vlan);
+    }
     if (proto == bpf_htons(ETH_P_IP)) {
         iph = nh.pos;
-        if ((void *)(iph + 1) <= data_end && iph->protocol == XVRRP_IPPROTO_VRRP)
-            return handle_vrrp(&nh, data_end);
+        if ((void *)(iph + 1) <= data_end && iph->protocol == XVRRP_IPPROTO_VRRP) {
+            if (!vlan_has_instance(vlan))
+                goto other_vlan;
+            return handle_vrrp(&nh, data_end, vlan);
+        }
         if ((void *)(iph + 1) <= data_end)
-            return handle_ipv4_to_vip(iph);
+            return handle_ipv4_to_vip(iph, vlan);
         return XDP_PASS;
     }
     if (proto == -2)
         count(vlan_too_deep);
+    return XDP_PASS;
+other_vlan:
+    /* Not ours to look into: another network shares the trunk (vlan.h). */
+    count(vlan_no_instance);
     return XDP_PASS;
 }
 

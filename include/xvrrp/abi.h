@@ -50,7 +50,7 @@
 #endif
 
 /* Bump when any struct below changes layout: the controller refuses pins of another version. */
-#define XVRRP_SCHEMA_VERSION 6
+#define XVRRP_SCHEMA_VERSION 7
 
 /* Per interface (one copy of the program and its maps per uplink). Sized for every VRID in use
  * with 16 service IPs and 16 allowed advert sources each; the configuration is checked against
@@ -61,6 +61,9 @@
 #define XVRRP_MAX_ALLOWED_SRCS 4096
 #define XVRRP_LEASE_SLOTS 256 /* indexed by VRID, slot 0 unused */
 #define XVRRP_RINGBUF_BYTES (256 * 1024)
+/* 802.1Q VLAN ids an instance may belong to: 1..4094; 0 = untagged (the default). */
+#define XVRRP_VLAN_MAX 4094
+#define XVRRP_VLAN_IDS 4096
 
 #define XVRRP_IPPROTO_VRRP 112
 #define XVRRP_VRRP_TTL 255
@@ -121,7 +124,9 @@ struct xvrrp_instance {
     __u32 role;    /* enum xvrrp_role_flags: written in place by xvrrp_control */
     __u8 version;  /* accepted VRRP version: 2 or 3 */
     __u8 priority; /* our own priority, 1..255 (acceptance and Skew_Time); xvrrp_control */
-    __u8 pad[2];
+    /* The 802.1Q VLAN the instance belongs to (0: untagged): adverts count only when their
+     * frame carries exactly this VLAN (bpf/vlan.h); others go to the kernel untouched. */
+    __u16 vlan;
     __be32 unicast_addr; /* XVRRP_INST_UNICAST: the destination adverts must have */
     /* Fast mode (interval below 10 ms, xvrrp peers only): the fixed Master_Adver_Interval.
      * 0 = standard mode: learn it from each advert's interval field (RFC 5798 6.4.2). */
@@ -161,6 +166,8 @@ struct xvrrp_vip {
     __u8 mac[6]; /* answered as the VIP's hardware address (interface MAC or virtual MAC) */
     __u8 vrid;
     __u8 flags; /* enum xvrrp_vip_flags */
+    __u16 vlan; /* its instance's VLAN (0: untagged): ARP in any other VLAN is not ours */
+    __u8 pad[2];
 };
 
 /* ---- controller-written: advert source allow-list ------------------------------------- */
@@ -198,6 +205,10 @@ struct xvrrp_meta {
     __u32 schema_version; /* XVRRP_SCHEMA_VERSION of the controller that created the pins */
     /* VIPs with XVRRP_VIP_NO_ACCEPT. While 0, IPv4 packets pass without a vips lookup. */
     __u32 no_accept_vips;
+    /* Bit v (byte v / 8, bit v % 8) set: an instance of this interface belongs to VLAN v.
+     * Tagged ARP and VRRP of any other VLAN go to the kernel untouched, unparsed (vlan.h);
+     * untagged frames are always looked at. */
+    __u8 vlans[XVRRP_VLAN_IDS / 8];
 };
 
 /* ---- BPF-written: per-VRID receive state and the VRID's timer ------------------------- */
@@ -329,7 +340,9 @@ struct xvrrp_control {
     X(arp_drop_malformed, "ARP truncated or not Ethernet/IPv4 (htype 1 or 6, ptype, hlen, plen)") \
     X(arp_pass, "ARP not asking for a VIP (or a reply): passed to the kernel")                    \
     X(arp_pass_other_host, "ARP request for a VIP unicast to another host's MAC: passed")         \
+    X(arp_pass_other_vlan, "ARP request for a VIP of an instance in another VLAN: passed")        \
     X(vlan_too_deep, "more than two VLAN tags: passed unparsed")                                  \
+    X(vlan_no_instance, "tagged ARP or VRRP of a VLAN no instance here belongs to: passed")       \
     X(ipv4_drop_no_accept, "IPv4 packet to a VIP with accept mode off (RFC 5798 6.4.3): dropped") \
     X(vmac_to_host, "frame to our virtual MAC (tc ingress): made the interface's, for the stack") \
     X(vrrp_valid, "valid VRRP advert")                                                            \
@@ -338,6 +351,7 @@ struct xvrrp_control {
     X(vrrp_prio_zero, "valid advert with priority 0 (master resigning)")                          \
     X(vrrp_while_master, "valid advert received while this server is master")                     \
     X(vrrp_other_vrid, "VRRP for a VRID not configured here: passed to the kernel")               \
+    X(vrrp_other_vlan, "VRRP for a VRID whose instance is in another VLAN: passed")               \
     X(vrrp_drop_ip_malformed, "protocol 112, bad IPv4 header (IHL, length, checksum): dropped")   \
     X(vrrp_drop_fragment, "VRRP in an IP fragment: dropped")                                      \
     X(vrrp_drop_truncated, "VRRP header or addresses beyond the frame: dropped")                  \
@@ -408,7 +422,8 @@ struct xvrrp_event {
 static_assert(sizeof(xvrrp_vrid_key) == 4);
 static_assert(sizeof(xvrrp_instance) == 72);
 static_assert(sizeof(xvrrp_vip_key) == 4);
-static_assert(sizeof(xvrrp_vip) == 8);
+static_assert(sizeof(xvrrp_vip) == 12);
+static_assert(sizeof(xvrrp_meta) == 8 + XVRRP_VLAN_IDS / 8);
 static_assert(sizeof(xvrrp_src_key) == 8);
 static_assert(sizeof(xvrrp_lease) == 24);
 static_assert(sizeof(xvrrp_rx_state) == 16 + 24 + 17 * 8 + 8 * XVRRP_GAP_BUCKETS);
@@ -416,7 +431,6 @@ static_assert(sizeof(xvrrp_cpu_watch) == 16 + 8 + 7 * 8);
 static_assert(offsetof(xvrrp_rx_state, flags) == 16);
 static_assert(sizeof(xvrrp_control) == 40);
 static_assert(sizeof(xvrrp_event) == 48);
-static_assert(sizeof(xvrrp_meta) == 8);
 static_assert(sizeof(xvrrp_counters) % 8 == 0);
 #endif
 

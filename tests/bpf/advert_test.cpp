@@ -113,10 +113,7 @@ TEST_F(Advert, AdvertIsPassedToTheStackWhenConfiguredSoTcpdumpSeesIt) {
     EXPECT_EQ(counter_delta()["vrrp_valid"], 1u);
 }
 
-TEST_F(Advert, AdvertBehindVlanTagIsAccepted) {
-    EXPECT_EQ(run(advert_frame({}, {}, {{0x8100, 10}})).action, XDP_DROP);
-    EXPECT_EQ(counter_delta()["vrrp_valid"], 1u);
-}
+// Tagged adverts: vlan_test.cpp.
 
 TEST_F(Advert, AdvertWithIpOptionsIsAccepted) {
     Ipv4Fields i;

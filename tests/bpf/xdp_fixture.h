@@ -134,6 +134,7 @@ class XdpTest : public ::testing::Test {
             std::copy(kAuthPassword.begin(), kAuthPassword.end(), inst.auth_pass);
         }
         inst.version = version;
+        inst.vlan = vlan_;
         inst.priority = kOwnPriority;
         inst.fixed_interval_ns = fixed_interval_ns;
         inst.advert_interval_ns = fixed_interval_ns ? fixed_interval_ns : timing.advert_interval_ns;
@@ -167,6 +168,7 @@ class XdpTest : public ::testing::Test {
         std::copy(mac.begin(), mac.end(), vip.mac);
         vip.vrid = vrid;
         vip.flags = flags;
+        vip.vlan = vlan_;
         tables_->set_vip(ip(addr), vip);
     }
 
@@ -176,6 +178,14 @@ class XdpTest : public ::testing::Test {
         set_instance(kMaster | kPreempt);
     }
 
+    // Instances and VIPs configured from now on belong to this 802.1Q VLAN (0: untagged), as
+    // the controller's binding writes them; the VLAN is marked in use in meta.
+    void use_vlan(uint16_t vlan) {
+        vlan_ = vlan;
+        if (vlan) tables_->set_vlan_in_use(vlan, true);
+    }
+
+    uint16_t vlan_ = 0;
     std::unique_ptr<dataplane::Dataplane> dp_;
     std::unique_ptr<dataplane::ControlTables> tables_;
     std::unique_ptr<dataplane::StateReader> state_;

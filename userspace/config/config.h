@@ -163,6 +163,9 @@ struct AdvertThread {
 struct Instance {
     std::string name;
     std::string interface;
+    // The 802.1Q VLAN on `interface` (a trunk) the instance belongs to; 0: untagged. Its
+    // adverts and gratuitous ARP are sent tagged, and only frames of this VLAN are its own.
+    uint16_t vlan = 0;
     uint8_t vrid = 0;
     uint8_t priority = 100;  // 255: address owner (RFC 5798 5.2.4)
     uint8_t version = 3;

@@ -1,5 +1,7 @@
 #include "config/instance.h"
 
+#include <xvrrp/abi.h>
+
 #include <algorithm>
 #include <charconv>
 
@@ -15,6 +17,7 @@ namespace {
 
 const std::vector<std::string_view> kInstanceKeys = {"name",
                                                      "interface",
+                                                     "vlan",
                                                      "vrid",
                                                      "priority",
                                                      "version",
@@ -435,6 +438,8 @@ ParsedInstance parse_instance(const toml::table &table, Diagnostics &diag) {
         inst.vrid = static_cast<uint8_t>(*v);
         p.vrid_pos = pos_of(r.node("vrid")->source());
     }
+    if (auto v = r.integer("vlan", 0, XVRRP_VLAN_MAX, "0-4094 (0: untagged)"))
+        inst.vlan = static_cast<uint16_t>(*v);
     if (auto v = r.integer("priority", 1, 255, "1-255 (255: address owner)"))
         inst.priority = static_cast<uint8_t>(*v);
     if (auto v = r.integer("version", 2, 3, "2 or 3")) inst.version = static_cast<uint8_t>(*v);
@@ -443,6 +448,10 @@ ParsedInstance parse_instance(const toml::table &table, Diagnostics &diag) {
     set(r.boolean("accept"), inst.accept);
     set(r.boolean("use_vmac"), inst.use_vmac);
     set(r.boolean("pass_adverts"), inst.pass_adverts);
+    if (inst.use_vmac && inst.vlan != 0)
+        diag.error(*r.node("use_vmac"),
+                   "'use_vmac' with 'vlan' is not supported yet (the program that hands frames "
+                   "to the virtual MAC to the stack does not look at VLANs); remove one of them");
 
     read_virtual_ips(r, p);
     bool family_known = !inst.virtual_ips.empty();
@@ -454,6 +463,11 @@ ParsedInstance parse_instance(const toml::table &table, Diagnostics &diag) {
         r.diag().error(*r.node("allowed_sources"),
                        "'allowed_sources' with 'unicast_peers': the peers are the allow-list "
                        "(adverts from anyone else are dropped); remove 'allowed_sources'");
+    if (!inst.unicast_peers.empty() && inst.vlan != 0)
+        r.diag().error(*r.node("unicast_peers"),
+                       "'unicast_peers' with 'vlan' is not supported yet (peers' MACs are "
+                       "resolved on the interface itself, which is the untagged network); "
+                       "remove one of them");
     if (inst.version == 2 && family == Family::IPv6)
         diag.error(*r.node("version"),
                    "VRRPv2 is IPv4 only (RFC 3768); use version = 3 for "

@@ -137,6 +137,10 @@ void read_daemon(const toml::node &n, DaemonConfig &daemon, Diagnostics &diag) {
     read_log_level(r, daemon.log_level);
 }
 
+std::string vlan_name(uint16_t vlan) {
+    return vlan ? "VLAN " + std::to_string(vlan) : std::string("untagged");
+}
+
 // Checks that need all instances; each error points at the second occurrence and names the
 // first by instance and line.
 void check_across_instances(const std::vector<ParsedInstance> &parsed, Diagnostics &diag) {
@@ -183,7 +187,14 @@ void check_across_instances(const std::vector<ParsedInstance> &parsed, Diagnosti
         if (inst.vrid != 0 && !inst.interface.empty() && !inst.virtual_ips.empty()) {
             auto [it, fresh] =
                 vrids.emplace(std::tuple(inst.interface, inst.family(), inst.vrid), &p);
-            if (!fresh)
+            if (!fresh && it->second->instance.vlan != inst.vlan)
+                diag.error(p.vrid_pos,
+                           "VRID " + std::to_string(inst.vrid) + " is already used on " +
+                               inst.interface + " (" + vlan_name(it->second->instance.vlan) +
+                               ") by " + first(it->second) +
+                               "; xvrrp keeps one kernel state per VRID and interface, so a VRID "
+                               "serves one VLAN of a trunk: give this one another VRID");
+            else if (!fresh)
                 diag.error(p.vrid_pos, "VRID " + std::to_string(inst.vrid) +
                                            " is already used on " + inst.interface + " for " +
                                            family_name(inst.family()) + " by " + first(it->second) +

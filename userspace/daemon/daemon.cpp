@@ -37,23 +37,43 @@
 #include "net/link.h"
 #include "net/link_monitor.h"
 #include "net/sysctl.h"
+#include "net/vlan_offload.h"
 #include "net/vip_interface.h"
 #include "tx/advertiser.h"
 
 namespace xvrrp::daemon {
 namespace {
 
+// Per-interface sysctls the configuration needs, as (name, value).
+//
 // With the virtual MAC, the kernel's own ARP requests on the uplink must not give the service
 // IP as their sender: the master resolving a client to answer it would otherwise teach the
 // client the interface's MAC for the service IP, undoing the virtual MAC. arp_announce = 2
 // makes them carry the interface's own address (as keepalived and LVS setups configure).
-std::vector<std::string> vmac_sysctls(const config::Config &cfg) {
-    std::vector<std::string> names;
+//
+// With an instance in a VLAN, the XDP program leaves ARP for its service IPs in every other
+// network of the trunk to the kernel (bpf/vlan.h), which would answer it for an address held
+// on vip_interface (arp_ignore 0: any local address). arp_ignore = 1 answers only for
+// addresses of the receiving interface, so a service IP is answered in its own VLAN only.
+std::vector<std::pair<std::string, std::string>> uplink_sysctls(const config::Config &cfg) {
+    std::vector<std::pair<std::string, std::string>> wanted;
+    auto want = [&](const std::string &name, const std::string &value) {
+        if (std::find(wanted.begin(), wanted.end(), std::pair(name, value)) == wanted.end())
+            wanted.emplace_back(name, value);
+    };
     for (const auto &inst : cfg.instances) {
-        std::string name = "net.ipv4.conf." + inst.interface + ".arp_announce";
-        if (inst.use_vmac && std::find(names.begin(), names.end(), name) == names.end())
-            names.push_back(name);
+        if (inst.use_vmac) want("net.ipv4.conf." + inst.interface + ".arp_announce", "2");
+        if (inst.vlan) want("net.ipv4.conf." + inst.interface + ".arp_ignore", "1");
     }
+    return wanted;
+}
+
+// The interfaces that carry an instance in a VLAN (trunks): XDP must see their tags.
+std::vector<std::string> trunks(const config::Config &cfg) {
+    std::vector<std::string> names;
+    for (const auto &inst : cfg.instances)
+        if (inst.vlan && std::find(names.begin(), names.end(), inst.interface) == names.end())
+            names.push_back(inst.interface);
     return names;
 }
 
@@ -294,10 +314,17 @@ void Daemon::start_up() {
         info("", s.text);
         if (s.changed) sysctls_changed_.push_back(s);
     }
-    for (const auto &name : vmac_sysctls(cfg_)) {
-        auto s = net::ensure_sysctl(name, "2");
+    for (const auto &[name, value] : uplink_sysctls(cfg_)) {
+        auto s = net::ensure_sysctl(name, value);
         info("", s.text);
         if (s.changed) sysctls_changed_.push_back(s);
+    }
+    for (const auto &name : trunks(cfg_)) {
+        auto o = net::disable_rx_vlan_offload(name);
+        if (o.changed)
+            warn("", o.text);
+        else
+            info("", o.text);
     }
     if (auto warning = tx::lock_process_memory(); !warning.empty()) warn("", warning);
     if (cfg_.daemon.cpu_latency) {
@@ -837,9 +864,12 @@ int run_check(const std::string &config_path, const LogOptions &log_options) {
     });
     checking("sysctl", [&] {
         for (const auto &s : net::check_nonlocal_bind()) report(true, "sysctl: " + s.text);
-        for (const auto &name : vmac_sysctls(*cfg))
-            report(true, "sysctl: " + net::check_sysctl(name, "2").text);
+        for (const auto &[name, value] : uplink_sysctls(*cfg))
+            report(true, "sysctl: " + net::check_sysctl(name, value).text);
     });
+    for (const auto &name : trunks(*cfg))
+        checking("vlan_offload " + name,
+                 [&] { report(true, "vlan_offload: " + net::check_rx_vlan_offload(name).text); });
     if (cfg->daemon.cpu_latency) {
         checking("cpu_latency", [&] {
             bool can = access("/dev/cpu_dma_latency", W_OK) == 0;

@@ -76,6 +76,7 @@ dataplane::VridConfig binding_config(const config::Instance &c, const vrrp::MacA
                                      const vrrp::IpAddress &self) {
     dataplane::VridConfig b;
     b.vrid = c.vrid;
+    b.vlan = c.vlan;
     b.version = c.version;
     b.advert_interval = c.advert_interval;
     b.fast_mode = c.fast_mode();
@@ -474,7 +475,9 @@ std::vector<uint8_t> Instance::advert_frame(uint8_t priority, const vrrp::IpAddr
     if (!frame)
         throw Error(cfg_.name +
                     ": cannot encode advert: " + std::string(vrrp::to_string(frame.error())));
-    return *frame;
+    std::vector<uint8_t> bytes = *frame;
+    vrrp::add_vlan_tag(bytes, cfg_.vlan);  // on a trunk: in the instance's VLAN
+    return bytes;
 }
 
 void Instance::send_advert(uint8_t priority) {
@@ -508,6 +511,7 @@ std::vector<std::vector<uint8_t>> Instance::garp_frames() const {
         frames.push_back(v.address.family == vrrp::Family::IPv4
                              ? vrrp::build_gratuitous_arp(mac(), v.address)
                              : vrrp::build_unsolicited_na(mac(), v.address));
+    for (auto &f : frames) vrrp::add_vlan_tag(f, cfg_.vlan);
     return frames;
 }
 
@@ -602,6 +606,7 @@ InstanceStatus Instance::status(TimePoint now) const {
     InstanceStatus s;
     s.name = cfg_.name;
     s.interface = cfg_.interface;
+    s.vlan = cfg_.vlan;
     s.vrid = cfg_.vrid;
     s.state = std::string(vrrp::to_string(sm_.state()));
     s.priority = sm_.priority();

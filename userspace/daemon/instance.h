@@ -46,6 +46,7 @@ using vrrp::TimePoint;
 struct InstanceStatus {
     std::string name, interface, state, tx_path, xdp_mode;
     int vrid = 0, priority = 0, master_priority = 0;
+    int vlan = 0;  // the instance's 802.1Q VLAN on `interface`, 0 untagged
     std::optional<std::string> master;
     uint64_t adverts_sent = 0, adverts_received = 0;
     uint64_t advert_late_wakeups = 0;         // an advert thread woke more than a period late

@@ -71,8 +71,9 @@ std::string status_json(const std::vector<InstanceStatus> &instances) {
             vips += (k ? "," : "") + json_string(s.virtual_ips[k]);
         vips += "]";
         j += std::string(i ? "," : "") + "{\"name\":" + json_string(s.name) +
-             ",\"interface\":" + json_string(s.interface) + ",\"vrid\":" + std::to_string(s.vrid) +
-             ",\"state\":" + json_string(s.state) + ",\"priority\":" + std::to_string(s.priority) +
+             ",\"interface\":" + json_string(s.interface) + ",\"vlan\":" + std::to_string(s.vlan) +
+             ",\"vrid\":" + std::to_string(s.vrid) + ",\"state\":" + json_string(s.state) +
+             ",\"priority\":" + std::to_string(s.priority) +
              ",\"master\":" + (s.master ? json_string(*s.master) : "null") +
              ",\"master_priority\":" + std::to_string(s.master_priority) +
              ",\"adverts_sent\":" + std::to_string(s.adverts_sent) +

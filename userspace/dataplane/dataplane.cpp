@@ -76,7 +76,8 @@ void Dataplane::load() {
 void Dataplane::mark_loaded() {
     loaded_ = true;
     uint32_t key = 0;
-    xvrrp_meta meta{XVRRP_SCHEMA_VERSION, 0};
+    xvrrp_meta meta{};
+    meta.schema_version = XVRRP_SCHEMA_VERSION;
     bpf_map_update_elem(bpf_map__fd(skel_->maps.meta), &key, &meta, BPF_ANY);
 }
 

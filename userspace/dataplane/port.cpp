@@ -21,7 +21,7 @@ Port::Port(const std::string &ifname, const std::string &pin_dir)
       control_(dp_.control_prog_fd()),
       events_(maps_.events, [this](const xvrrp_event &ev) { on_event(ev); }) {
     stale_ = tables_.clear();
-    tables_.set_no_accept_vips(0);
+    tables_.reset_meta();
     for (unsigned vrid = 0; vrid < XVRRP_LEASE_SLOTS; vrid++) leases_.reset(uint8_t(vrid));
 }
 
@@ -30,6 +30,14 @@ Port::~Port() = default;
 void Port::add_no_accept_vips(int delta) {
     no_accept_vips_ = uint32_t(int(no_accept_vips_) + delta);
     tables_.set_no_accept_vips(no_accept_vips_);
+}
+
+void Port::add_vlan_binding(uint16_t vlan, int delta) {
+    if (vlan == 0) return;  // untagged frames are always looked at
+    int &n = vlan_bindings_[vlan];
+    n += delta;
+    tables_.set_vlan_in_use(vlan, n > 0);
+    if (n <= 0) vlan_bindings_.erase(vlan);
 }
 
 int Port::poll_events(int max) {

@@ -62,6 +62,8 @@ class Port {
     void on_event(const xvrrp_event &ev);
     // A binding's VIPs that refuse traffic (accept mode off) come or go: meta keeps the sum.
     void add_no_accept_vips(int delta);
+    // A binding of this VLAN comes (+1) or goes (-1): meta.vlans marks VLANs with one.
+    void add_vlan_binding(uint16_t vlan, int delta);
     void detach_vmac_delivery();
 
     Dataplane dp_;
@@ -75,6 +77,7 @@ class Port {
     size_t stale_ = 0;
     std::map<uint8_t, VridBinding *> bindings_;
     uint32_t no_accept_vips_ = 0;
+    std::map<uint16_t, int> vlan_bindings_;  // 802.1Q VLAN -> bindings in it (not 0: untagged)
     bool tc_attached_ = false, tc_qdisc_created_ = false;
 };
 

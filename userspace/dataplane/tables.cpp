@@ -53,10 +53,45 @@ void ControlTables::remove_vip(uint32_t addr_be) {
     remove(fds_.vips, &key, "vips");
 }
 
-void ControlTables::set_no_accept_vips(uint32_t count) {
+namespace {
+
+// meta is one element that the controller alone writes, from one thread: read, change, write.
+xvrrp_meta read_meta(int fd) {
     uint32_t key = 0;
-    xvrrp_meta meta{XVRRP_SCHEMA_VERSION, count};
-    update(fds_.meta, &key, &meta, "meta");
+    xvrrp_meta meta{};
+    if (bpf_map_lookup_elem(fd, &key, &meta)) throw sys_error("read map meta");
+    meta.schema_version = XVRRP_SCHEMA_VERSION;
+    return meta;
+}
+
+void write_meta(int fd, const xvrrp_meta &meta) {
+    uint32_t key = 0;
+    update(fd, &key, &meta, "meta");
+}
+
+}  // namespace
+
+void ControlTables::set_no_accept_vips(uint32_t count) {
+    xvrrp_meta meta = read_meta(fds_.meta);
+    meta.no_accept_vips = count;
+    write_meta(fds_.meta, meta);
+}
+
+void ControlTables::set_vlan_in_use(uint16_t vlan, bool in_use) {
+    if (vlan >= XVRRP_VLAN_IDS) throw Error("VLAN " + std::to_string(vlan) + " out of range");
+    xvrrp_meta meta = read_meta(fds_.meta);
+    const uint8_t bit = uint8_t(1u << (vlan % 8));
+    if (in_use)
+        meta.vlans[vlan / 8] |= bit;
+    else
+        meta.vlans[vlan / 8] &= uint8_t(~bit);
+    write_meta(fds_.meta, meta);
+}
+
+void ControlTables::reset_meta() {
+    xvrrp_meta meta{};
+    meta.schema_version = XVRRP_SCHEMA_VERSION;
+    write_meta(fds_.meta, meta);
 }
 
 void ControlTables::allow_source(uint8_t vrid, uint32_t addr_be) {

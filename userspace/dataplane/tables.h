@@ -31,6 +31,11 @@ class ControlTables {
     // How many VIPs carry XVRRP_VIP_NO_ACCEPT (accept.h): while 0 the program skips their
     // lookup for other IPv4 packets.
     void set_no_accept_vips(uint32_t count);
+    // Whether an instance belongs to this 802.1Q VLAN (1..4094): tagged ARP and VRRP of a VLAN
+    // without one pass unparsed (bpf/vlan.h). Untagged frames are always looked at.
+    void set_vlan_in_use(uint16_t vlan, bool in_use);
+    // meta as a new port starts: this schema, no VIP refusing traffic, no VLAN in use.
+    void reset_meta();
 
     void allow_source(uint8_t vrid, uint32_t addr_be);
     void disallow_source(uint8_t vrid, uint32_t addr_be);

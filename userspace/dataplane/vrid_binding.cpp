@@ -63,6 +63,7 @@ VridBinding::VridBinding(Port &port, VridConfig config, ReportHandler on_report)
     xvrrp_vip vip{};
     std::memcpy(vip.mac, cfg_.answer_mac.data(), 6);
     vip.vrid = cfg_.vrid;
+    vip.vlan = cfg_.vlan;
     if (!cfg_.accept) vip.flags |= XVRRP_VIP_NO_ACCEPT;
     for (const auto &v : cfg_.virtual_ips)
         if (v.family == vrrp::Family::IPv4) port_.tables_.set_vip(v.to_be32(), vip);
@@ -70,6 +71,7 @@ VridBinding::VridBinding(Port &port, VridConfig config, ReportHandler on_report)
     for (const auto &src : cfg_.allowed_sources)
         port_.tables_.allow_source(cfg_.vrid, src.to_be32());
     port_.leases_.reset(cfg_.vrid);
+    port_.add_vlan_binding(cfg_.vlan, +1);
     if (cfg_.vmac_host_mac) port_.attach_vmac_delivery();
     // Creates rx_state (the adverts' record) before anything can be heard for the VRID.
     set_role(VridRole{});
@@ -87,6 +89,7 @@ VridBinding::~VridBinding() {
         for (const auto &src : cfg_.allowed_sources)
             port_.tables_.disallow_source(cfg_.vrid, src.to_be32());
         port_.leases_.reset(cfg_.vrid);
+        port_.add_vlan_binding(cfg_.vlan, -1);
     } catch (const std::exception &) {
         // The maps outlive us when pinned; the next run clears them at start-up.
     }
@@ -115,6 +118,7 @@ void VridBinding::write_instance() {
         std::memcpy(e.auth_pass, cfg_.v2_auth_pass->data(), sizeof e.auth_pass);
     }
     e.version = cfg_.version;
+    e.vlan = cfg_.vlan;
     e.priority = role_.priority;
     e.fixed_interval_ns = cfg_.fast_mode ? ns(cfg_.advert_interval) : 0;
     e.advert_interval_ns = ns(cfg_.advert_interval);

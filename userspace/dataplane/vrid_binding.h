@@ -64,6 +64,9 @@ struct VridRole {
 struct VridConfig {
     uint8_t vrid = 0;
     uint8_t version = 3;
+    // The 802.1Q VLAN of the instance (0: untagged): only frames of this VLAN are its ARP and
+    // adverts (bpf/vlan.h). The port's maps are keyed by VRID: one VLAN per VRID per port.
+    uint16_t vlan = 0;
     Duration advert_interval{};
     bool fast_mode = false;  // the fixed Master_Adver_Interval is advert_interval
     Duration lease{};        // how long ARP stays answered after the last advert sent

@@ -47,6 +47,12 @@ void append_ethernet_header(std::vector<uint8_t> &frame, const MacAddress &desti
     append16(frame, ether_type);
 }
 
+void add_vlan_tag(std::vector<uint8_t> &frame, uint16_t vlan) {
+    if (vlan == 0 || frame.size() < 12) return;
+    const uint8_t tag[4] = {0x81, 0x00, uint8_t((vlan >> 8) & 0x0f), uint8_t(vlan & 0xff)};
+    frame.insert(frame.begin() + 12, tag, tag + 4);
+}
+
 Result<std::vector<uint8_t>, EncodeError> build_advert_frame(const Advert &advert,
                                                              const AdvertFrameOptions &options) {
     auto packet = encode_ip_packet(advert, options.ip, options.v2_simple_text_key);

@@ -32,6 +32,10 @@ MacAddress virtual_mac(Family family, uint8_t vrid);
 void append_ethernet_header(std::vector<uint8_t> &frame, const MacAddress &destination,
                             const MacAddress &source, uint16_t ether_type);
 
+// Inserts an IEEE 802.1Q tag (TPID 0x8100, priority 0, the VLAN id) after the MAC addresses of
+// an Ethernet frame, for an instance on a trunk (config `vlan`). 0 leaves the frame untagged.
+void add_vlan_tag(std::vector<uint8_t> &frame, uint16_t vlan);
+
 struct AdvertFrameOptions {
     // The interface's MAC, or virtual_mac(...) when the instance uses the virtual MAC.
     MacAddress source_mac{};

@@ -13,6 +13,22 @@ std::vector<uint8_t> bytes(std::initializer_list<int> list) {
     return v;
 }
 
+TEST(Frames, AVlanTagGoesAfterTheMacsWithPriorityZero_Ieee802_1Q) {
+    auto frame = build_gratuitous_arp(kIfMac, IpAddress::v4(192, 0, 2, 100));
+    auto tagged = frame;
+    add_vlan_tag(tagged, 4094);
+    ASSERT_EQ(tagged.size(), frame.size() + 4);
+    EXPECT_EQ(std::vector<uint8_t>(tagged.begin(), tagged.begin() + 12),
+              std::vector<uint8_t>(frame.begin(), frame.begin() + 12));
+    EXPECT_EQ(std::vector<uint8_t>(tagged.begin() + 12, tagged.begin() + 16),
+              bytes({0x81, 0x00, 0x0f, 0xfe}));
+    EXPECT_EQ(std::vector<uint8_t>(tagged.begin() + 16, tagged.end()),
+              std::vector<uint8_t>(frame.begin() + 12, frame.end()));
+    auto untagged = frame;
+    add_vlan_tag(untagged, 0);
+    EXPECT_EQ(untagged, frame);
+}
+
 TEST(Frames, VirtualMacIsIanaPrefixPlusVrid_Rfc5798_7_3) {
     EXPECT_EQ(virtual_mac(Family::IPv4, 51), (MacAddress{0x00, 0x00, 0x5e, 0x00, 0x01, 51}));
     EXPECT_EQ(virtual_mac(Family::IPv6, 7), (MacAddress{0x00, 0x00, 0x5e, 0x00, 0x02, 7}));
