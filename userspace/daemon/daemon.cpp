@@ -625,6 +625,16 @@ void Daemon::reload() {
                 "a hook or script now runs as another user, which needs the capabilities xvrrpd "
                 "dropped at start-up (no user was configured then): restart xvrrpd");
         files = std::make_unique<TrackFiles>(*fresh);
+        // What the new file needs of the uplinks (the virtual MAC's arp_announce, a trunk's
+        // arp_ignore and tag offload), set as at start-up; a reload undoes none of them.
+        for (const auto &[name, value] : uplink_sysctls(*fresh)) {
+            auto st = net::ensure_sysctl(name, value);
+            if (st.changed) info("", "reload: " + st.text);
+        }
+        for (const auto &name : trunks(*fresh)) {
+            auto o = net::disable_rx_vlan_offload(name);
+            if (o.changed) warn("", "reload: " + o.text);
+        }
     } catch (const std::exception &e) {
         error("",
               std::string("reload: ") + e.what() + "; still running the previous configuration");

@@ -4,6 +4,7 @@
 // its exit code, what it lists as left out on stderr, and a TOML that xvrrpd's configuration
 // parser accepts.
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -28,7 +29,9 @@ struct ImportRun {
 
 // `xvrrpd import-keepalived FILE` run in `dir`, so that messages name FILE as given.
 ImportRun import(const std::string &file, const std::string &dir = XVRRP_KEEPALIVED_SAMPLES) {
-    std::string err_path = ::testing::TempDir() + "import-stderr.txt";
+    // Per process: ctest -j runs tests of this file side by side.
+    std::string err_path =
+        ::testing::TempDir() + "import-stderr-" + std::to_string(getpid()) + ".txt";
     std::string command = "cd '" + dir + "' && '" + XVRRPD_BINARY + "' import-keepalived '" + file +
                           "' 2>'" + err_path + "'";
     ImportRun run;
@@ -47,6 +50,7 @@ ImportRun import(const std::string &file, const std::string &dir = XVRRP_KEEPALI
         if (std::regex_match(line, m, warning))
             run.left_out.push_back(m[1].str() + " " + m[2].str());
     }
+    std::remove(err_path.c_str());
     return run;
 }
 
