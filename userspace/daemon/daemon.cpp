@@ -23,6 +23,7 @@
 #include "daemon/accounts.h"
 #include "daemon/control.h"
 #include "daemon/cpu_latency.h"
+#include "daemon/events.h"
 #include "daemon/instance.h"
 #include "daemon/log.h"
 #include "daemon/metrics.h"
@@ -112,6 +113,7 @@ class Daemon {
     bool releasing() const;
     void release();
     void on_links(const net::LinkChanges &changes, TimePoint now);
+    Tracking tracking_of(const Instance &inst) const;
     void apply_tracking(Instance &inst, TimePoint now);
     void apply_tracking_all();
     void remove_leftover_vips();
@@ -119,6 +121,11 @@ class Daemon {
     void report_to_service();
     std::vector<InstanceStatus> status();
     std::string metrics();
+    // The control socket's requests beyond status (status_format.h).
+    std::optional<InstanceStatus> set_priority(std::string_view name, int priority,
+                                               std::string &error);
+    std::string events(bool follow);
+    void publish_events();
 
     config::Config cfg_;
     std::unique_ptr<PidFile> pid_file_;
@@ -128,6 +135,10 @@ class Daemon {
     std::vector<std::unique_ptr<Uplink>> uplinks_;
     std::vector<std::unique_ptr<Instance>> instances_;
     TrackedState tracked_;  // links, checks and files the priorities follow
+    // Base priorities xvrrpctl set-priority gave, by instance name: tracking starts from them
+    // instead of the configured priority (tracking_of()), until xvrrpd restarts.
+    std::map<std::string, int, std::less<>> runtime_priority_;
+    EventFeed events_;  // what events --follow subscribers have been told
     std::vector<net::SysctlState> sysctls_changed_;   // undone if start-up fails
     std::unique_ptr<CpuLatencyRequest> cpu_latency_;  // [daemon] cpu_latency, while running
     NotifyRunner notify_;
@@ -257,8 +268,14 @@ void Daemon::start_up() {
     signals_.reset(signalfd(-1, &handled_signals(), SFD_NONBLOCK | SFD_CLOEXEC));
     timer_.reset(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
     links_ = std::make_unique<net::LinkMonitor>();
-    control_ = std::make_unique<ControlSocket>(cfg_.daemon.control_socket, control_group,
-                                               [this] { return status(); });
+    ControlApi api;
+    api.status = [this] { return status(); };
+    api.set_priority = [this](std::string_view name, int priority, std::string &error) {
+        return set_priority(name, priority, error);
+    };
+    api.events = [this](bool follow) { return events(follow); };
+    control_ =
+        std::make_unique<ControlSocket>(cfg_.daemon.control_socket, control_group, std::move(api));
     if (!epoll_ || !signals_ || !timer_) throw sys_error("set up the event loop");
     watch(epoll_.get(), signals_.get(), kSignal);
     watch(epoll_.get(), timer_.get(), kTimer);
@@ -297,7 +314,7 @@ void Daemon::start_up() {
         // time taken before them all would have cut from the last ones' first
         // Master_Down_Interval (7 ms at 2 ms adverts).
         auto now = monotonic_now();
-        Tracking t = tracking(inst->config(), tracked_);
+        Tracking t = tracking_of(*inst);
         inst->on_priority(static_cast<uint8_t>(t.priority), now);
         inst->start(now, tracked_.link_up[inst->config().interface] && !t.fault);
     }
@@ -333,8 +350,14 @@ void Daemon::remove_leftover_vips() {
                      " service IP(s) an earlier run left there");
 }
 
+Tracking Daemon::tracking_of(const Instance &inst) const {
+    auto it = runtime_priority_.find(inst.config().name);
+    return tracking(inst.config(), tracked_,
+                    it == runtime_priority_.end() ? std::nullopt : std::optional<int>(it->second));
+}
+
 void Daemon::apply_tracking(Instance &inst, TimePoint now) {
-    Tracking t = tracking(inst.config(), tracked_);
+    Tracking t = tracking_of(inst);
     inst.on_priority(static_cast<uint8_t>(t.priority), now);
     inst.on_link(tracked_.link_up[inst.config().interface] && !t.fault, now);
 }
@@ -476,6 +499,7 @@ void Daemon::loop() {
             }
         }
         report_to_service();
+        publish_events();
     }
 }
 
@@ -503,10 +527,20 @@ void Daemon::release() {
     pid_file_.reset();
 }
 
+// Each instance's status, with its runtime base priority and its interface's XDP counters
+// (read once per uplink).
 std::vector<InstanceStatus> Daemon::status() {
+    std::map<std::string, std::vector<std::pair<std::string_view, uint64_t>>> counters;
+    for (auto &u : uplinks_) counters[u->name()] = u->port().counters();
     std::vector<InstanceStatus> out;
     auto now = monotonic_now();
-    for (auto &inst : instances_) out.push_back(inst->status(now));
+    for (auto &inst : instances_) {
+        out.push_back(inst->status(now));
+        auto &s = out.back();
+        if (auto it = runtime_priority_.find(s.name); it != runtime_priority_.end())
+            s.runtime_priority = it->second;
+        s.xdp_counters = counters[s.interface];
+    }
     return out;
 }
 
@@ -514,6 +548,59 @@ std::string Daemon::metrics() {
     std::vector<UplinkCounters> uplinks;
     for (auto &u : uplinks_) uplinks.push_back({u->name(), u->port().counters()});
     return render_metrics(status(), uplinks);
+}
+
+std::optional<InstanceStatus> Daemon::set_priority(std::string_view name, int priority,
+                                                   std::string &error) {
+    auto it = std::find_if(instances_.begin(), instances_.end(),
+                           [&](const auto &i) { return i->config().name == name; });
+    if (it == instances_.end()) {
+        std::string names;
+        for (const auto &i : instances_) names += (names.empty() ? "" : ", ") + i->config().name;
+        error =
+            "no instance '" + config::printable(std::string(name)) + "' (there are: " + names + ")";
+        return std::nullopt;
+    }
+    Instance &inst = **it;
+    if (inst.config().priority == 255) {
+        error = "'" + inst.config().name +
+                "' is the address owner (priority 255, RFC 5798 5.2.4): its priority does not "
+                "change; give it a priority below 255 in the configuration instead";
+        return std::nullopt;
+    }
+    if (stopping_) {
+        error = "xvrrpd is stopping";
+        return std::nullopt;
+    }
+    runtime_priority_[inst.config().name] = priority;
+    info(inst.log_fields(), "set-priority: base priority " + std::to_string(priority) +
+                                " until xvrrpd restarts (configured " +
+                                std::to_string(inst.config().priority) + ")");
+    apply_tracking(inst, monotonic_now());
+    for (auto &s : status())
+        if (s.name == inst.config().name) return s;
+    return std::nullopt;  // not reached: the instance is there
+}
+
+double unix_now() {
+    timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+}
+
+// A subscriber's first lines come after the changes the others have not been told yet, so
+// that each sees every change once, after the state it started from.
+std::string Daemon::events(bool follow) {
+    if (!follow) return EventFeed::current(status(), unix_now());
+    publish_events();
+    return events_.snapshot(status(), unix_now());
+}
+
+// After each turn of the loop (and at least every ControlSocket::kEventPoll while someone
+// follows): what changed since the last time, to the subscribers.
+void Daemon::publish_events() {
+    if (!control_ || !control_->has_subscribers()) return;
+    control_->publish(events_.changes(status(), unix_now()));
 }
 
 int Daemon::run() {
