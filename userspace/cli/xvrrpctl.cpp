@@ -15,6 +15,7 @@ namespace {
 constexpr const char *kDefaultSocket = "/run/xvrrp/xvrrpd.sock";
 
 enum Exit { kOk = 0, kRefused = 1, kUsage = 2, kUnreachable = 3 };
+constexpr int kAttempts = 3;  // connections per request, when the daemon closes one unanswered
 
 // Prints the daemon's answer: an "error: ..." goes to stderr and makes exit code 1.
 int print_answer(const std::string &answer) {
@@ -115,16 +116,19 @@ int main(int argc, char **argv) {
         return kUsage;
     }
 
-    xvrrp::cli::ControlClient client(socket_path);
-    if (!client.connect()) {
-        fprintf(stderr, "xvrrpctl: %s\n", client.error().c_str());
-        return kUnreachable;
+    // A daemon with kMaxClients connections open closes the oldest for a new one (control.h):
+    // a connection closed before its answer is tried again. Every request is idempotent.
+    for (int attempt = 1;; attempt++) {
+        xvrrp::cli::ControlClient client(socket_path);
+        if (!client.connect()) {
+            fprintf(stderr, "xvrrpctl: %s\n", client.error().c_str());
+            return kUnreachable;
+        }
+        if (follow) return follow_events(client, request);
+        if (auto answer = client.ask(request)) return print_answer(*answer);
+        if (attempt == kAttempts) {
+            fprintf(stderr, "xvrrpctl: %s (%d attempts)\n", client.error().c_str(), kAttempts);
+            return kUnreachable;
+        }
     }
-    if (follow) return follow_events(client, request);
-    auto answer = client.ask(request);
-    if (!answer) {
-        fprintf(stderr, "xvrrpctl: %s\n", client.error().c_str());
-        return kUnreachable;
-    }
-    return print_answer(*answer);
 }
