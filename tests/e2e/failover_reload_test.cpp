@@ -153,5 +153,39 @@ TEST(Reload, ARemovedInstanceStopsAndAChangedIntervalRecreatesItsInstance) {
     EXPECT_TRUE(lab.client_reaches_vip()) << describe(lab);
 }
 
+TEST(Reload, XvrrpctlReloadSaysWhatItDidAndExitsOneWhenTheFileIsRefused) {
+    Lab lab;
+    XvrrpdOptions s1 = xvrrpd_options(150);
+    ASSERT_TRUE(start_pair(lab, s1, xvrrpd_options(100)));
+
+    s1.extra = api_instance(150);
+    Lab::write_file(lab.config_path("s1"), lab.xvrrpd_config("s1", s1));
+    auto done = lab.ctl("s1", "reload");
+    EXPECT_EQ(done.status, 0) << done.output;
+    EXPECT_EQ(done.output,
+              "reloaded: unchanged web; updated none; added api; recreated none; removed none\n");
+    EXPECT_TRUE(wait_until([&] { return holds(lab, "s1", kSecondVip); })) << lab.log("s1");
+
+    // The same file again: nothing to do.
+    done = lab.ctl("s1", "reload");
+    EXPECT_EQ(done.output,
+              "reloaded: unchanged web, api; updated none; added none; recreated none; removed "
+              "none\n");
+
+    s1.extra += "bogus_key = 1\n";
+    Lab::write_file(lab.config_path("s1"), lab.xvrrpd_config("s1", s1));
+    auto refused = lab.ctl("s1", "reload");
+    EXPECT_EQ(refused.status, 1) << refused.output;
+    EXPECT_NE(refused.output.find("has errors (logged); still running the previous configuration"),
+              std::string::npos)
+        << refused.output;
+    EXPECT_TRUE(
+        std::regex_search(lab.log("s1"), std::regex("xvrrpd\\.toml:[0-9]+:1: error: unknown key "
+                                                    "'bogus_key'")))
+        << lab.log("s1");
+    EXPECT_TRUE(holds(lab, "s1", kSecondVip));
+    EXPECT_EQ(lab.state("s1"), "MASTER");
+}
+
 }  // namespace
 }  // namespace xvrrp::e2e

@@ -100,6 +100,14 @@ check_completions() {
     got=$(complete_words "$dir/xvrrpctl" xvrrpctl status --)
     [ "$got" = "--json --socket " ] && ok "xvrrpctl status --<TAB>: $got" ||
         fail "xvrrpctl status --<TAB> offered '$got'"
+    got=$(complete_words "$dir/xvrrpctl" xvrrpctl set-)
+    [ "$got" = "set-priority " ] && ok "xvrrpctl set-<TAB>: $got" ||
+        fail "xvrrpctl set-<TAB> offered '$got'"
+    got=$(complete_words "$dir/xvrrpctl" xvrrpctl rel)
+    [ "$got" = "reload " ] && ok "xvrrpctl rel<TAB>: $got" || fail "xvrrpctl rel<TAB> offered '$got'"
+    got=$(complete_words "$dir/xvrrpctl" xvrrpctl events --)
+    [ "$got" = "--follow --json --socket " ] && ok "xvrrpctl events --<TAB>: $got" ||
+        fail "xvrrpctl events --<TAB> offered '$got'"
 }
 
 # The unit at UNIT starts SBIN/xvrrpd with /etc/xvrrp/xvrrpd.toml.

@@ -42,10 +42,10 @@ std::vector<gid_t> peer_groups(int fd) {
 
 }  // namespace
 
-ControlSocket::ControlSocket(const std::string &path, std::optional<Group> group, StatusFn status)
+ControlSocket::ControlSocket(const std::string &path, std::optional<Group> group, ControlApi api)
     : path_(path, group ? std::optional<gid_t>(group->gid) : std::nullopt, kBacklog),
       group_(std::move(group)),
-      status_(std::move(status)),
+      api_(std::move(api)),
       epoll_(epoll_create1(EPOLL_CLOEXEC)),
       timer_(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) {
     if (!epoll_ || !timer_) throw sys_error("control socket " + path);
@@ -73,6 +73,8 @@ void ControlSocket::on_ready() {
             [[maybe_unused]] auto r = read(timer_.get(), &expirations, sizeof expirations);
             close_expired();
             flush_logs(false);
+            // The loop publishes after this turn (daemon.cpp): the next poll is one later.
+            if (Clock::now() >= next_poll_) next_poll_ = Clock::now() + kEventPoll;
         } else {
             on_client(fd, events[i].events);
         }
@@ -89,12 +91,13 @@ void ControlSocket::accept_some() {
             refuse(std::move(fd), who);
             continue;
         }
-        if (clients_.size() >= kMaxClients) {
+        if (clients_.size() - subscribers_ >= kMaxClients) {
             // The oldest is the one most likely to be holding a slot without using it.
-            auto oldest = std::min_element(clients_.begin(), clients_.end(), [](auto &a, auto &b) {
-                return a.second.serial < b.second.serial;
-            });
-            close_client(oldest->first);
+            // Subscribers have their own limit (kMaxSubscribers).
+            std::optional<int> oldest;
+            for (auto &[cfd, c] : clients_)
+                if (!c.subscriber && (!oldest || c.serial < clients_[*oldest].serial)) oldest = cfd;
+            close_client(*oldest);
             if (evictions_.admit(Clock::now()))
                 warn("", "control socket: " + std::to_string(kMaxClients) +
                              " connections open; closed the oldest for a new one" +
@@ -141,6 +144,16 @@ void ControlSocket::on_client(int fd, uint32_t events) {
     auto it = clients_.find(fd);
     if (it == clients_.end()) return;  // closed earlier in this turn
     Client &c = it->second;
+    if (c.subscriber) {
+        // It only listens: a hang-up closes it, anything it says is ignored.
+        if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+            close_client(fd);
+            return;
+        }
+        if (events & EPOLLIN) discard_input(c);
+        if (events & EPOLLOUT) send_answer(c);
+        return;
+    }
     if (!c.answering) {
         if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) read_request(c);
     } else if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) {
@@ -162,16 +175,62 @@ void ControlSocket::read_request(Client &c) {
         c.answer = "error: request longer than " + std::to_string(kMaxRequest) +
                    " bytes (try: status, status --json)\n";
     } else if (eol != std::string::npos || n == 0) {  // a line, or the last bytes before EOF
-        c.answer = answer_request(c.request.substr(0, eol), status_);
+        std::string_view line(c.request.data(), std::min(eol, c.request.size()));
+        ControlAnswer a = answer_request(line, api_);
+        c.answer = std::move(a.text);
+        if (a.subscribe && subscribers_ >= kMaxSubscribers) {
+            c.answer = "error: " + std::to_string(kMaxSubscribers) +
+                       " clients already follow the events (the most xvrrpd serves)\n";
+        } else if (a.subscribe) {
+            c.subscriber = true;
+            c.deadline = Clock::time_point::max();
+            if (subscribers_++ == 0) next_poll_ = Clock::now() + kEventPoll;
+        }
     } else {
         return;  // the rest of the line is still coming
     }
     c.answering = true;
+    watch_client(c);
+    send_answer(c);
+}
+
+void ControlSocket::watch_client(const Client &c) {
     epoll_event ev{};
-    ev.events = EPOLLOUT;
+    ev.events = c.subscriber ? EPOLLIN | EPOLLRDHUP : 0;
+    if (c.sent < c.answer.size()) ev.events |= EPOLLOUT;
     ev.data.fd = c.fd.get();
     epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, c.fd.get(), &ev);
-    send_answer(c);
+}
+
+void ControlSocket::discard_input(Client &c) {
+    char buf[512];
+    ssize_t n = recv(c.fd.get(), buf, sizeof buf, MSG_DONTWAIT);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) close_client(c.fd.get());
+}
+
+void ControlSocket::publish(const std::string &lines) {
+    if (lines.empty()) return;
+    std::vector<int> slow, flush;
+    for (auto &[fd, c] : clients_) {
+        if (!c.subscriber) continue;
+        // Sent bytes go; what is left is what the reader has not taken yet.
+        c.answer.erase(0, c.sent);
+        c.sent = 0;
+        if (c.answer.size() + lines.size() > kMaxPending) {
+            slow.push_back(fd);
+            continue;
+        }
+        if (c.answer.empty()) flush.push_back(fd);  // otherwise EPOLLOUT is on and takes it
+        c.answer += lines;
+    }
+    for (int fd : flush) send_answer(clients_.at(fd));  // may close it: not while iterating
+    for (int fd : slow) {
+        close_client(fd);
+        if (slow_subscribers_.admit(Clock::now()))
+            warn("", "control socket: closed an events subscriber that fell " +
+                         std::to_string(kMaxPending / 1024) + " KiB behind" +
+                         slow_subscribers_.take_held_back());
+    }
 }
 
 void ControlSocket::send_answer(Client &c) {
@@ -179,14 +238,28 @@ void ControlSocket::send_answer(Client &c) {
         // MSG_NOSIGNAL: a client that hung up gives EPIPE here, not a SIGPIPE.
         ssize_t n = send(c.fd.get(), c.answer.data() + c.sent, c.answer.size() - c.sent,
                          MSG_DONTWAIT | MSG_NOSIGNAL);
-        if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;  // EPOLLOUT brings us back
-        if (n <= 0) break;                                         // the client is gone
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) {  // EPOLLOUT brings us back
+            if (c.subscriber) watch_client(c);
+            return;
+        }
+        if (n <= 0) {  // the client is gone
+            close_client(c.fd.get());
+            return;
+        }
         c.sent += static_cast<size_t>(n);
     }
-    close_client(c.fd.get());
+    if (!c.subscriber) {
+        close_client(c.fd.get());
+        return;
+    }
+    c.answer.clear();  // all sent; a subscriber stays for what comes
+    c.sent = 0;
+    watch_client(c);
 }
 
 void ControlSocket::close_client(int fd) {
+    auto it = clients_.find(fd);
+    if (it != clients_.end() && it->second.subscriber) subscribers_--;
     epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
     clients_.erase(fd);  // closes it
 }
@@ -216,6 +289,11 @@ void ControlSocket::flush_logs(bool force) {
                      " more connection(s)" + window);
         refusals_ = {now + kLogWindow, 0};
     }
+    if (slow_subscribers_.held_back && (force || slow_subscribers_.next <= now)) {
+        warn("", "control socket: closed " + std::to_string(slow_subscribers_.held_back) +
+                     " more slow events subscriber(s)" + window);
+        slow_subscribers_ = {now + kLogWindow, 0};
+    }
     if (evictions_.held_back && (force || evictions_.next <= now)) {
         warn("", "control socket: closed " + std::to_string(evictions_.held_back) +
                      " more old connection(s) for new ones" + window);
@@ -228,9 +306,12 @@ void ControlSocket::arm_timer() {
     auto consider = [&](Clock::time_point t) {
         if (!next || t < *next) next = t;
     };
-    for (auto &[fd, c] : clients_) consider(c.deadline);
+    for (auto &[fd, c] : clients_)
+        if (!c.subscriber) consider(c.deadline);
+    if (subscribers_) consider(next_poll_);
     if (refusals_.held_back) consider(refusals_.next);
     if (evictions_.held_back) consider(evictions_.next);
+    if (slow_subscribers_.held_back) consider(slow_subscribers_.next);
     arm_timerfd_once(timer_.get(), next);
 }
 

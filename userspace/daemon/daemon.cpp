@@ -23,6 +23,7 @@
 #include "daemon/accounts.h"
 #include "daemon/control.h"
 #include "daemon/cpu_latency.h"
+#include "daemon/events.h"
 #include "daemon/instance.h"
 #include "daemon/log.h"
 #include "daemon/metrics.h"
@@ -191,9 +192,12 @@ class Daemon {
     bool releasing() const;
     void release();
     void on_links(const net::LinkChanges &changes, TimePoint now);
+    Tracking tracking_of(const Instance &inst) const;
     void apply_tracking(Instance &inst, TimePoint now);
     void apply_tracking_all();
-    void reload();
+    // The file again (SIGHUP, xvrrpctl reload); the control socket's answer: the summary line,
+    // or "error: ..." when the running configuration stays.
+    std::string reload(const std::string &why);
     std::unique_ptr<Instance> make_instance(const config::Instance &c);
     void watch_tracking_inputs();
     void remove_leftover_vips();
@@ -201,6 +205,11 @@ class Daemon {
     void report_to_service();
     std::vector<InstanceStatus> status();
     std::string metrics();
+    // The control socket's requests beyond status (status_format.h).
+    std::optional<InstanceStatus> set_priority(std::string_view name, int priority,
+                                               std::string &error);
+    std::string events(bool follow);
+    void publish_events();
 
     config::Config cfg_;
     std::string path_;         // the file, read again by a reload
@@ -213,6 +222,11 @@ class Daemon {
     std::vector<std::unique_ptr<Uplink>> uplinks_;
     std::vector<std::unique_ptr<Instance>> instances_;
     TrackedState tracked_;  // links, checks and files the priorities follow
+    // Base priorities xvrrpctl set-priority gave, by instance name: tracking starts from them
+    // instead of the configured priority (tracking_of()), until xvrrpd restarts (a reload
+    // keeps them, except for the instances it recreates or removes).
+    std::map<std::string, int, std::less<>> runtime_priority_;
+    EventFeed events_;  // what events --follow subscribers have been told
     std::vector<net::SysctlState> sysctls_changed_;   // undone if start-up fails
     std::unique_ptr<CpuLatencyRequest> cpu_latency_;  // [daemon] cpu_latency, while running
     NotifyRunner notify_;
@@ -343,8 +357,15 @@ void Daemon::start_up() {
     signals_.reset(signalfd(-1, &handled_signals(), SFD_NONBLOCK | SFD_CLOEXEC));
     timer_.reset(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
     links_ = std::make_unique<net::LinkMonitor>();
-    control_ = std::make_unique<ControlSocket>(cfg_.daemon.control_socket, control_group,
-                                               [this] { return status(); });
+    ControlApi api;
+    api.status = [this] { return status(); };
+    api.set_priority = [this](std::string_view name, int priority, std::string &error) {
+        return set_priority(name, priority, error);
+    };
+    api.events = [this](bool follow) { return events(follow); };
+    api.reload = [this] { return reload("xvrrpctl reload"); };
+    control_ =
+        std::make_unique<ControlSocket>(cfg_.daemon.control_socket, control_group, std::move(api));
     if (!epoll_ || !signals_ || !timer_) throw sys_error("set up the event loop");
     watch(epoll_.get(), signals_.get(), kSignal);
     watch(epoll_.get(), timer_.get(), kTimer);
@@ -379,7 +400,7 @@ void Daemon::start_up() {
         // time taken before them all would have cut from the last ones' first
         // Master_Down_Interval (7 ms at 2 ms adverts).
         auto now = monotonic_now();
-        Tracking t = tracking(inst->config(), tracked_);
+        Tracking t = tracking_of(*inst);
         inst->on_priority(static_cast<uint8_t>(t.priority), now);
         inst->start(now, tracked_.link_up[inst->config().interface] && !t.fault);
     }
@@ -415,6 +436,12 @@ void Daemon::remove_leftover_vips() {
                      " service IP(s) an earlier run left there");
 }
 
+Tracking Daemon::tracking_of(const Instance &inst) const {
+    auto it = runtime_priority_.find(inst.config().name);
+    return tracking(inst.config(), tracked_,
+                    it == runtime_priority_.end() ? std::nullopt : std::optional<int>(it->second));
+}
+
 std::unique_ptr<Instance> Daemon::make_instance(const config::Instance &c) {
     auto it = std::find_if(uplinks_.begin(), uplinks_.end(),
                            [&](const auto &u) { return u->name() == c.interface; });
@@ -432,7 +459,7 @@ void Daemon::watch_tracking_inputs() {
 
 void Daemon::apply_tracking(Instance &inst, TimePoint now) {
     if (inst.stopped()) return;  // a removed instance on its way out
-    Tracking t = tracking(inst.config(), tracked_);
+    Tracking t = tracking_of(inst);
     inst.on_priority(static_cast<uint8_t>(t.priority), now);
     inst.on_link(tracked_.link_up[inst.config().interface] && !t.fault, now);
 }
@@ -574,7 +601,7 @@ void Daemon::loop() {
         }
         if (reload_due_) {
             reload_due_ = false;
-            if (!stopping_) reload();
+            if (!stopping_) reload("SIGHUP");
         }
         // Instances a reload removed, once their release hold is over.
         instances_.erase(std::remove_if(instances_.begin(), instances_.end(),
@@ -583,6 +610,7 @@ void Daemon::loop() {
                                         }),
                          instances_.end());
         report_to_service();
+        publish_events();
     }
 }
 
@@ -592,15 +620,17 @@ void Daemon::loop() {
 // change is recreated (a master hands over and starts again as backup); one no longer in the
 // file is stopped as at SIGTERM (priority-0 advert, release hold); a new one starts as at
 // start-up. [daemon] keys other than log_level need a restart.
-void Daemon::reload() {
-    info("", "SIGHUP: reloading " + path_);
+std::string Daemon::reload(const std::string &why) {
+    if (stopping_) return "error: xvrrpd is stopping\n";
+    info("", why + ": reloading " + path_);
     service_.reloading(true);
     auto fresh = read_config(path_, /*log_errors=*/true);
     if (!fresh) {
-        error("",
-              "reload: " + path_ + " has errors (above); still running the previous configuration");
+        std::string line =
+            "reload: " + path_ + " has errors (logged); still running the previous configuration";
+        error("", line);
         service_.reloading(false);
-        return;
+        return "error: " + line + "\n";
     }
     // 1. Everything that can refuse, before anything changes: new interfaces, users, the
     //    directories of tracked files, a first hook or script that switches users.
@@ -636,10 +666,11 @@ void Daemon::reload() {
             if (o.changed) warn("", "reload: " + o.text);
         }
     } catch (const std::exception &e) {
-        error("",
-              std::string("reload: ") + e.what() + "; still running the previous configuration");
+        std::string line =
+            std::string("reload: ") + e.what() + "; still running the previous configuration";
+        error("", line);
         service_.reloading(false);
-        return;
+        return "error: " + line + "\n";
     }
     for (const auto &key : daemon_keys_changed(cfg_.daemon, fresh->daemon))
         warn("", "reload: [daemon] " + key + " changed; it takes effect at the next restart");
@@ -685,6 +716,7 @@ void Daemon::reload() {
             error(inst->log_fields(), std::string("reload: stop: ") + e.what());
         }
         (next ? recreated : removed).push_back(inst->config().name);
+        runtime_priority_.erase(inst->config().name);  // set-priority was for the old one
     }
     // Recreated and reused VRIDs leave the kernel before their successors bind them.
     instances_.erase(std::remove_if(instances_.begin(), instances_.end(),
@@ -753,9 +785,12 @@ void Daemon::reload() {
         for (const auto &n : names) out += (out.empty() ? "" : ", ") + n;
         return out.empty() ? std::string("none") : out;
     };
-    info("", "reloaded: unchanged " + list(kept) + "; updated " + list(updated) + "; added " +
-                 list(added) + "; recreated " + list(recreated) + "; removed " + list(removed));
+    std::string summary = "reloaded: unchanged " + list(kept) + "; updated " + list(updated) +
+                          "; added " + list(added) + "; recreated " + list(recreated) +
+                          "; removed " + list(removed);
+    info("", summary);
     service_.reloading(false);
+    return summary + "\n";
 }
 
 // Clean exit: a priority-0 advert from every master (RFC 5798 6.4.3), service IPs removed,
@@ -782,10 +817,20 @@ void Daemon::release() {
     pid_file_.reset();
 }
 
+// Each instance's status, with its runtime base priority and its interface's XDP counters
+// (read once per uplink).
 std::vector<InstanceStatus> Daemon::status() {
+    std::map<std::string, std::vector<std::pair<std::string_view, uint64_t>>> counters;
+    for (auto &u : uplinks_) counters[u->name()] = u->port().counters();
     std::vector<InstanceStatus> out;
     auto now = monotonic_now();
-    for (auto &inst : instances_) out.push_back(inst->status(now));
+    for (auto &inst : instances_) {
+        out.push_back(inst->status(now));
+        auto &s = out.back();
+        if (auto it = runtime_priority_.find(s.name); it != runtime_priority_.end())
+            s.runtime_priority = it->second;
+        s.xdp_counters = counters[s.interface];
+    }
     return out;
 }
 
@@ -793,6 +838,59 @@ std::string Daemon::metrics() {
     std::vector<UplinkCounters> uplinks;
     for (auto &u : uplinks_) uplinks.push_back({u->name(), u->port().counters()});
     return render_metrics(status(), uplinks);
+}
+
+std::optional<InstanceStatus> Daemon::set_priority(std::string_view name, int priority,
+                                                   std::string &error) {
+    auto it = std::find_if(instances_.begin(), instances_.end(),
+                           [&](const auto &i) { return i->config().name == name; });
+    if (it == instances_.end()) {
+        std::string names;
+        for (const auto &i : instances_) names += (names.empty() ? "" : ", ") + i->config().name;
+        error =
+            "no instance '" + config::printable(std::string(name)) + "' (there are: " + names + ")";
+        return std::nullopt;
+    }
+    Instance &inst = **it;
+    if (inst.config().priority == 255) {
+        error = "'" + inst.config().name +
+                "' is the address owner (priority 255, RFC 5798 5.2.4): its priority does not "
+                "change; give it a priority below 255 in the configuration instead";
+        return std::nullopt;
+    }
+    if (stopping_) {
+        error = "xvrrpd is stopping";
+        return std::nullopt;
+    }
+    runtime_priority_[inst.config().name] = priority;
+    info(inst.log_fields(), "set-priority: base priority " + std::to_string(priority) +
+                                " until xvrrpd restarts (configured " +
+                                std::to_string(inst.config().priority) + ")");
+    apply_tracking(inst, monotonic_now());
+    for (auto &s : status())
+        if (s.name == inst.config().name) return s;
+    return std::nullopt;  // not reached: the instance is there
+}
+
+double unix_now() {
+    timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+}
+
+// A subscriber's first lines come after the changes the others have not been told yet, so
+// that each sees every change once, after the state it started from.
+std::string Daemon::events(bool follow) {
+    if (!follow) return EventFeed::current(status(), unix_now());
+    publish_events();
+    return events_.snapshot(status(), unix_now());
+}
+
+// After each turn of the loop (and at least every ControlSocket::kEventPoll while someone
+// follows): what changed since the last time, to the subscribers.
+void Daemon::publish_events() {
+    if (!control_ || !control_->has_subscribers()) return;
+    control_->publish(events_.changes(status(), unix_now()));
 }
 
 int Daemon::run() {

@@ -610,6 +610,7 @@ InstanceStatus Instance::status(TimePoint now) const {
     s.vrid = cfg_.vrid;
     s.state = std::string(vrrp::to_string(sm_.state()));
     s.priority = sm_.priority();
+    s.configured_priority = cfg_.priority;
     if (auto m = sm_.master_address()) s.master = m->to_string();
     s.master_priority = sm_.master_priority();
     auto sent = advertiser_->stats();  // cumulative over every run of the thread

@@ -26,6 +26,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "config/config.h"
@@ -46,7 +48,9 @@ using vrrp::TimePoint;
 struct InstanceStatus {
     std::string name, interface, state, tx_path, xdp_mode;
     int vrid = 0, priority = 0, master_priority = 0;
-    int vlan = 0;  // the instance's 802.1Q VLAN on `interface`, 0 untagged
+    int vlan = 0;                         // the instance's 802.1Q VLAN on `interface`, 0 untagged
+    int configured_priority = 0;          // [[instance]] priority
+    std::optional<int> runtime_priority;  // xvrrpctl set-priority's base, until restart (Daemon)
     std::optional<std::string> master;
     uint64_t adverts_sent = 0, adverts_received = 0;
     uint64_t advert_late_wakeups = 0;         // an advert thread woke more than a period late
@@ -63,6 +67,8 @@ struct InstanceStatus {
     ElectionStats election;
     tx::LatenessHistogram advert_lateness;  // the advert threads' wake-ups
     uint64_t lease_renewals = 0;            // by the advert threads: one per advert sent
+    // The XDP counters of the instance's interface, shared with the instances on it (Daemon).
+    std::vector<std::pair<std::string_view, uint64_t>> xdp_counters;
 };
 
 class Instance {

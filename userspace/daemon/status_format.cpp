@@ -13,7 +13,8 @@ std::string fixed(double v, int digits) {
     return buf;
 }
 
-std::string histogram(const std::vector<uint32_t> &h) {
+template <class Counts>
+std::string histogram(const Counts &h) {
     std::string out = "[";
     for (size_t i = 0; i < h.size(); i++) out += (i ? "," : "") + std::to_string(h[i]);
     return out + "]";
@@ -49,6 +50,33 @@ std::string kernel_json(const dataplane::ReceiveStats &k) {
            ",\"answering\":" + (k.answering ? "true" : "false") +
            ",\"advert_gap_log2_us\":" + histogram(k.gap_hist) +
            ",\"timer_lateness_log2_us\":" + histogram(k.late_hist) + "}";
+}
+
+// Takeovers (entries into MASTER) by cause, every cause present.
+std::string takeovers_json(const ElectionStats &e) {
+    std::string out = "{";
+    for (size_t i = 0; i < kTakeoverCauses.size(); i++) {
+        auto it = e.takeovers.find(kTakeoverCauses[i]);
+        out += std::string(i ? "," : "") + json_string(kTakeoverCauses[i]) + ":" +
+               std::to_string(it == e.takeovers.end() ? 0 : it->second);
+    }
+    return out + "}";
+}
+
+// The XDP counters of the instance's interface (shared by every instance on it), by the
+// names include/xvrrp/abi.h gives them.
+std::string xdp_json(const InstanceStatus &s) {
+    std::string out = "{\"interface\":" + json_string(s.interface) + ",\"counters\":{";
+    for (size_t i = 0; i < s.xdp_counters.size(); i++)
+        out += std::string(i ? "," : "") + json_string(s.xdp_counters[i].first) + ":" +
+               std::to_string(s.xdp_counters[i].second);
+    return out + "}}";
+}
+
+uint64_t xdp_counter(const InstanceStatus &s, std::string_view name) {
+    for (const auto &[n, v] : s.xdp_counters)
+        if (n == name) return v;
+    return 0;
 }
 
 // The request as the error message repeats it: control characters (a terminal's escape
@@ -89,7 +117,13 @@ std::string status_json(const std::vector<InstanceStatus> &instances) {
              ",\"advert_lanes\":" + lanes_json(s.advert_lanes) +
              ",\"takeovers_by_advert_thread\":" + std::to_string(s.takeovers_by_advert_thread) +
              ",\"became_master\":" + std::to_string(s.became_master) +
-             ",\"kernel\":" + kernel_json(s.kernel) + "}";
+             ",\"kernel\":" + kernel_json(s.kernel) +
+             ",\"configured_priority\":" + std::to_string(s.configured_priority) +
+             ",\"runtime_priority\":" +
+             (s.runtime_priority ? std::to_string(*s.runtime_priority) : "null") +
+             ",\"advert_lateness_log2_us\":" + histogram(s.advert_lateness.counts) +
+             ",\"lease_renewals\":" + std::to_string(s.lease_renewals) +
+             ",\"takeovers\":" + takeovers_json(s.election) + ",\"xdp\":" + xdp_json(s) + "}";
     }
     return j + "]}\n";
 }
@@ -111,15 +145,95 @@ std::string status_text(const std::vector<InstanceStatus> &instances) {
                  s.xdp_mode.c_str());
         t += line;
     }
+    // The second table: what the timers and the XDP program counted (status --json has every
+    // counter). BASE: the configured priority, with "*" when set-priority replaced it.
+    t += "\n";
+    snprintf(line, sizeof line, "%-12s %5s %9s %8s %8s %8s %8s %9s %9s %10s %9s %8s\n", "INSTANCE",
+             "BASE", "LATE-EXP", "STALL-GR", "RESCUED", "EXPIRED", "LEASE-EX", "ADV-LATE",
+             "ADV-MAX", "ARP-REPLY", "VRRP-OK", "EV-DROP");
+    t += line;
+    for (const auto &s : instances) {
+        std::string base = s.runtime_priority ? std::to_string(*s.runtime_priority) + "*"
+                                              : std::to_string(s.configured_priority);
+        std::string adv_max = fixed(s.advert_max_lateness_ms, 2) + "ms";
+        snprintf(
+            line, sizeof line,
+            "%-12s %5s %9llu %8llu %8llu %8llu %8llu %9llu %9s %10llu %9llu %8llu\n",
+            s.name.c_str(), base.c_str(), (unsigned long long)s.kernel.late_expiries,
+            (unsigned long long)s.kernel.stall_graces, (unsigned long long)s.kernel.grace_rescued,
+            (unsigned long long)s.kernel.grace_expired, (unsigned long long)s.kernel.lease_expiries,
+            (unsigned long long)s.advert_late_wakeups, adv_max.c_str(),
+            (unsigned long long)xdp_counter(s, "arp_reply"),
+            (unsigned long long)xdp_counter(s, "vrrp_valid"),
+            (unsigned long long)xdp_counter(s, "event_dropped"));
+        t += line;
+    }
     return t;
 }
 
-std::string answer_request(std::string_view request, const StatusFn &status) {
+std::optional<int> parse_priority(std::string_view text) {
+    if (text.empty() || text.size() > 3) return std::nullopt;
+    int n = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return std::nullopt;
+        n = n * 10 + (c - '0');
+    }
+    if (n < 1 || n > 254) return std::nullopt;
+    return n;
+}
+
+namespace {
+
+constexpr std::string_view kRequests =
+    "status, status --json, set-priority NAME N [--json], events, events --follow, reload";
+
+std::vector<std::string_view> words(std::string_view s) {
+    std::vector<std::string_view> out;
+    while (!s.empty()) {
+        size_t sp = s.find(' ');
+        out.push_back(s.substr(0, sp));
+        if (sp == std::string_view::npos) break;
+        s.remove_prefix(sp + 1);
+    }
+    return out;
+}
+
+std::string set_priority_answer(const std::vector<std::string_view> &w, const ControlApi &api) {
+    bool json = w.size() == 4 && w[3] == "--json";
+    if (w.size() != 3 && !json)
+        return "error: set-priority takes an instance and a priority: set-priority NAME N "
+               "[--json]\n";
+    auto priority = parse_priority(w[2]);
+    if (!priority)
+        return "error: priority '" + printable(w[2]) + "' is not a number from 1 to 254\n";
+    std::string error;
+    auto s = api.set_priority(w[1], *priority, error);
+    if (!s) return "error: " + error + "\n";
+    if (json)
+        return "{\"instance\":" + json_string(s->name) +
+               ",\"runtime_priority\":" + std::to_string(*priority) +
+               ",\"configured_priority\":" + std::to_string(s->configured_priority) +
+               ",\"priority\":" + std::to_string(s->priority) +
+               ",\"state\":" + json_string(s->state) + "}\n";
+    return s->name + ": base priority " + std::to_string(*priority) + " until xvrrpd restarts" +
+           " (configured " + std::to_string(s->configured_priority) + "); priority now " +
+           std::to_string(s->priority) + " with tracking; state " + s->state + "\n";
+}
+
+}  // namespace
+
+ControlAnswer answer_request(std::string_view request, const ControlApi &api) {
     while (!request.empty() && (request.back() == '\n' || request.back() == '\r'))
         request.remove_suffix(1);
-    if (request == "status") return status_text(status());
-    if (request == "status --json") return status_json(status());
-    return "error: unknown request '" + printable(request) + "' (try: status, status --json)\n";
+    auto w = words(request);
+    if (request == "status") return {status_text(api.status())};
+    if (request == "status --json") return {status_json(api.status())};
+    if (!w.empty() && w[0] == "set-priority") return {set_priority_answer(w, api)};
+    if (request == "events") return {api.events(false)};
+    if (request == "events --follow") return {api.events(true), true};
+    if (request == "reload" && api.reload) return {api.reload()};
+    return {"error: unknown request '" + printable(request) + "' (try: " + std::string(kRequests) +
+            ")\n"};
 }
 
 }  // namespace xvrrp::daemon

@@ -39,9 +39,10 @@ std::string directory_of(const std::string &path) {
 
 }  // namespace
 
-Tracking tracking(const config::Instance &inst, const TrackedState &state) {
+Tracking tracking(const config::Instance &inst, const TrackedState &state,
+                  std::optional<int> runtime_base) {
     Tracking t;
-    long long prio = inst.priority;
+    long long prio = runtime_base.value_or(inst.priority);
     auto apply = [&](int weight, bool good) {
         if (weight == 0 && !good) t.fault = true;
         if (weight > 0 && good) prio += weight;

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,10 +29,13 @@ struct Tracking {
     int priority = 0;  // 1..254 (255 for the address owner, whom nothing moves down from 255)
 };
 
-// The priority and FAULT `inst` has under `state`: its priority plus the weights that apply,
-// clamped to 1..254; FAULT for a weight-0 link that is down or check that failed, a weight-0
-// file that holds a number other than 0, or a file whose weight x number is -254 or less.
-Tracking tracking(const config::Instance &inst, const TrackedState &state);
+// The priority and FAULT `inst` has under `state`: its base priority plus the weights that
+// apply, clamped to 1..254; FAULT for a weight-0 link that is down or check that failed, a
+// weight-0 file that holds a number other than 0, or a file whose weight x number is -254 or
+// less. The base is the configured priority, or `runtime_base` when set (xvrrpctl set-priority,
+// never for the address owner).
+Tracking tracking(const config::Instance &inst, const TrackedState &state,
+                  std::optional<int> runtime_base = std::nullopt);
 
 // The [[script]] checks the instances track, each run every interval by the notify runner's
 // thread (the loop never waits for one, nor starts one: starting a process blocks its caller

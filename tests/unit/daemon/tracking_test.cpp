@@ -35,6 +35,20 @@ TEST(Tracking, ScriptWeightsFollowKeepalived) {
     EXPECT_TRUE(tracking(i, s).fault);
 }
 
+// xvrrpctl set-priority: the runtime base replaces the configured priority, and the tracked
+// weights apply on top of it.
+TEST(Tracking, ARuntimeBaseReplacesTheConfiguredPriorityUnderTheWeights) {
+    auto i = instance(150);
+    i.track_interfaces = {{"eth1", -30}};
+    TrackedState s;
+    s.link_up["eth1"] = true;
+    EXPECT_EQ(tracking(i, s, 50).priority, 50);
+    s.link_up["eth1"] = false;
+    EXPECT_EQ(tracking(i, s, 50).priority, 20);
+    EXPECT_EQ(tracking(i, s).priority, 120);
+    EXPECT_EQ(tracking(i, s, 10).priority, 1);  // clamped as always
+}
+
 TEST(Tracking, FileWeightTimesItsNumber) {
     auto i = instance(100);
     i.track_files = {{"/a", 1}, {"/b", -2}};
