@@ -2,10 +2,12 @@
 // their XVRRP_* variables, stdin on /dev/null, stdout and stderr, the configured user's
 // credentials, and a time limit after which they are killed with whatever they started. The
 // loop does not wait for them; a clean stop does, up to their time limit.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <cstdlib>
+#include <regex>
 
 #include "e2e/lab_fixture.h"
 
@@ -201,6 +203,70 @@ TEST(Notify, AnUnknownUserStopsTheStartBeforeTheHostIsTouched) {
     EXPECT_NE(lab.log("s1").find("no such user"), std::string::npos) << lab.log("s1");
     EXPECT_FALSE(lab.has_xdp("s1"));
     EXPECT_FALSE(std::filesystem::exists(lab.pid_file("s1")));
+}
+
+// What is in the FIFO now (read end non-blocking).
+std::string drain(int fd) {
+    std::string out;
+    char buf[4096];
+    for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) out.append(buf, size_t(n));
+    return out;
+}
+
+// keepalived's notify_fifo: one line per state change, in keepalived's format; and a hook
+// written as one string, split as keepalived splits it.
+TEST(Notify, TheFifoGetsKeepalivedsLineForEachChangeAndAStringHookIsSplit) {
+    Lab lab;
+    const std::string fifo = lab.dir("s1") + "/notify.fifo";
+    ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+    int reader = open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+    ASSERT_GE(reader, 0);
+    const std::string dir = hook_dir(lab, "s1");
+    XvrrpdOptions o = xvrrpd_options(150);
+    o.daemon_extra = "notify_fifo = \"" + fifo + "\"\n";
+    o.extra = "[instance.notify]\nmaster = \"/bin/sh -c 'echo \\\"$0 $1\\\" > " + dir +
+              "/master.txt' hook 'two words'\"\n";
+    lab.start_xvrrpd("s1", o);
+    ASSERT_TRUE(lab.wait_state("s1", "MASTER")) << describe(lab);
+    std::string lines;
+    EXPECT_TRUE(wait_until([&] {
+        lines += drain(reader);
+        return lines.find("MASTER") != std::string::npos;
+    })) << lines;
+    EXPECT_EQ(lines, "INSTANCE \"web\" BACKUP 150\nINSTANCE \"web\" MASTER 150\n");
+    EXPECT_TRUE(wait_until([&] {
+        return Lab::read_file(dir + "/master.txt") == "hook two words\n";
+    })) << Lab::read_file(dir + "/master.txt")
+        << lab.log("s1");
+    ASSERT_EQ(lab.stop("s1"), 0) << lab.log("s1");
+    lines = drain(reader);
+    close(reader);
+    EXPECT_TRUE(std::regex_match(lines, std::regex("INSTANCE \"web\" STOP [0-9]+\n"))) << lines;
+}
+
+TEST(Notify, TheFifoIsCreatedWhenMissingAndAPathThatIsNoFifoStopsTheStart) {
+    Lab lab;
+    const std::string fifo = lab.dir("s1") + "/notify.fifo";
+    XvrrpdOptions o = xvrrpd_options(150);
+    o.daemon_extra = "notify_fifo = \"" + fifo + "\"\n";
+    lab.start_xvrrpd("s1", o);
+    ASSERT_TRUE(lab.wait_state("s1", "MASTER")) << describe(lab);
+    struct stat st {};
+    ASSERT_EQ(lstat(fifo.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISFIFO(st.st_mode));
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    EXPECT_NE(lab.log("s1").find("notify_fifo " + fifo + ": created"), std::string::npos)
+        << lab.log("s1");
+    ASSERT_EQ(lab.stop("s1"), 0) << lab.log("s1");
+
+    std::filesystem::remove(fifo);
+    Lab::write_file(fifo, "a plain file\n");
+    Lab::write_file(lab.log_path("s1"), "");
+    lab.start_xvrrpd("s1", o);
+    EXPECT_EQ(lab.wait_exit("s1"), 1) << lab.log("s1");
+    EXPECT_NE(lab.log("s1").find("notify_fifo " + fifo + " exists and is not a FIFO"),
+              std::string::npos)
+        << lab.log("s1");
 }
 
 }  // namespace

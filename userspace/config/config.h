@@ -68,6 +68,9 @@ struct DaemonConfig {
     std::optional<ListenAddress> metrics_listen;
     // Messages below this level are not logged (xvrrpd --log-level overrides it).
     LogLevel log_level = LogLevel::Info;
+    // keepalived's notify_fifo: a FIFO that gets one line per state change,
+    // `INSTANCE "web" MASTER 150`. Empty: none.
+    std::string notify_fifo;
 };
 
 // A service IP with the prefix length it is added with on the VIP interface.

@@ -115,12 +115,13 @@ void read_daemon(const toml::node &n, DaemonConfig &daemon, Diagnostics &diag) {
     TableReader r(
         *n.as_table(), "[daemon]", "",
         {"vip_interface", "pin_dir", "control_socket", "pid_file", "sched_priority", "release_hold",
-         "cpu_latency", "control_socket_group", "metrics_listen", "log_level"},
+         "cpu_latency", "control_socket_group", "metrics_listen", "log_level", "notify_fifo"},
         diag);
     read_ifname(r, "vip_interface", daemon.vip_interface);
     read_path(r, "pin_dir", daemon.pin_dir);
     read_path(r, "control_socket", daemon.control_socket);
     read_path(r, "pid_file", daemon.pid_file);
+    read_path(r, "notify_fifo", daemon.notify_fifo);
     if (auto v = r.integer("sched_priority", 0, 99, "0..99 (0: SCHED_OTHER, 1..99: SCHED_FIFO)"))
         daemon.sched_priority = static_cast<int>(*v);
     read_release_hold(r, daemon.release_hold);

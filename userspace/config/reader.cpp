@@ -1,5 +1,7 @@
 #include "config/reader.h"
 
+#include "config/command_line.h"
+
 #include <algorithm>
 #include <sstream>
 
@@ -204,21 +206,41 @@ void read_ifname(TableReader &r, std::string_view key, std::string &out) {
 
 void read_command(TableReader &r, std::string_view key, std::string_view what,
                   std::vector<std::string> &out) {
-    const toml::array *arr = r.array(key);
-    if (!arr) return;
+    const toml::node *n = r.node(key);
+    if (!n) return;
     std::string name = r.name(key);
-    if (arr->empty() || !arr->is_homogeneous(toml::node_type::string)) {
-        r.diag().error(*arr, name +
-                                 " must be a non-empty array of strings: the program's "
-                                 "absolute path and its arguments");
+    std::vector<std::string> args;
+    if (auto text = n->value<std::string>()) {
+        // keepalived's form: one string, split as keepalived splits it.
+        std::string why;
+        auto words = split_quoted(*text, &why);
+        if (!words) {
+            r.diag().error(*n, name + " = \"" + printable(*text) + "\": " + why);
+            return;
+        }
+        args = std::move(*words);
+    } else {
+        const toml::array *arr = n->as_array();
+        if (!arr || (!arr->empty() && !arr->is_homogeneous(toml::node_type::string))) {
+            r.diag().error(*n, name +
+                                   " must be an array of strings (the program's absolute path "
+                                   "and its arguments) or one string that holds them, got " +
+                                   std::string(type_name(*n)));
+            return;
+        }
+        for (const toml::node &a : *arr) args.push_back(a.as_string()->get());
+    }
+    if (args.empty()) {
+        r.diag().error(*n, name +
+                               " must not be empty: the program's absolute path and its "
+                               "arguments");
         return;
     }
-    std::vector<std::string> args;
-    for (const toml::node &n : *arr) args.push_back(n.as_string()->get());
     if (args[0].empty() || args[0][0] != '/') {
-        r.diag().error(*arr->get(0), name + ": \"" + printable(args[0]) +
-                                         "\" is not an absolute path; " + std::string(what) +
-                                         " run with execve, without a shell or PATH lookup");
+        const toml::node &at = n->is_array() ? *n->as_array()->get(0) : *n;
+        r.diag().error(at, name + ": \"" + printable(args[0]) + "\" is not an absolute path; " +
+                               std::string(what) +
+                               " run with execve, without a shell or PATH lookup");
         return;
     }
     out = std::move(args);

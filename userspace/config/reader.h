@@ -84,8 +84,9 @@ bool valid_ifname(std::string_view s);
 // reported when it is not a valid_ifname(), so that nothing later fails on it.
 void read_ifname(TableReader &r, std::string_view key, std::string &out);
 
-// A program and its arguments as an argv array (notify hooks, [[script]] script): non-empty,
-// strings only, argv[0] an absolute path (run with execve, no shell, no PATH lookup).
+// A program and its arguments (notify hooks, [[script]] script): an argv array of strings, or
+// one string split as keepalived splits its commands (config/command_line.h); non-empty,
+// argv[0] an absolute path (run with execve, no shell, no PATH lookup).
 // `what` says what runs it in the message ("hooks", "scripts").
 void read_command(TableReader &r, std::string_view key, std::string_view what,
                   std::vector<std::string> &out);

@@ -176,6 +176,7 @@ std::vector<std::string> daemon_keys_changed(const config::DaemonConfig &a,
     check(a.cpu_latency == b.cpu_latency, "cpu_latency");
     check(a.control_socket_group == b.control_socket_group, "control_socket_group");
     check(a.metrics_listen == b.metrics_listen, "metrics_listen");
+    check(a.notify_fifo == b.notify_fifo, "notify_fifo");
     return keys;
 }
 
@@ -306,6 +307,7 @@ void Daemon::start_up() {
     // 2. Host prerequisites, each logged. First: no other xvrrpd runs with our files.
     pid_file_ = std::make_unique<PidFile>(cfg_.daemon.pid_file);
     check_control_path(cfg_.daemon.control_socket);
+    if (!cfg_.daemon.notify_fifo.empty()) notify_.open_fifo(cfg_.daemon.notify_fifo);
     if (cfg_.daemon.metrics_listen) {  // a port in use stops us here, before the network
         metrics_ = std::make_unique<MetricsServer>(*cfg_.daemon.metrics_listen,
                                                    [this] { return metrics(); });

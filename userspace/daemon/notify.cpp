@@ -1,10 +1,12 @@
 #include "daemon/notify.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
@@ -78,7 +80,31 @@ void NotifyRunner::run_check(const config::Script &script,
                    std::move(done)});
 }
 
+void NotifyRunner::open_fifo(const std::string &path) {
+    struct stat st {};
+    if (lstat(path.c_str(), &st) != 0) {
+        if (errno != ENOENT) throw sys_error("notify_fifo " + path);
+        if (mkfifo(path.c_str(), 0600) != 0) throw sys_error("notify_fifo: create " + path);
+        info("", "notify_fifo " + path + ": created");
+    } else if (!S_ISFIFO(st.st_mode)) {
+        throw Error("notify_fifo " + path + " exists and is not a FIFO");
+    }
+    fifo_.reset(open(path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC));
+    if (!fifo_) throw sys_error("notify_fifo: open " + path);
+    fifo_path_ = path;
+}
+
 void NotifyRunner::run(const config::Instance &inst, const std::string &state, int priority) {
+    if (fifo_) {
+        // keepalived's line; shorter than PIPE_BUF, so written whole or not at all.
+        std::string line =
+            "INSTANCE \"" + inst.name + "\" " + state + " " + std::to_string(priority) + "\n";
+        if (write(fifo_.get(), line.data(), line.size()) != ssize_t(line.size()) &&
+            fifo_dropped_++ == 0)
+            warn(LogFields{inst.name, inst.name, inst.vrid, {}, {}},
+                 "notify_fifo " + fifo_path_ + ": " + strerror(errno) +
+                     " (nobody reads it?); this and later lines that do not fit are dropped");
+    }
     const auto &n = inst.notify;
     const std::vector<std::string> *hook = state == "MASTER"   ? &n.master
                                            : state == "BACKUP" ? &n.backup

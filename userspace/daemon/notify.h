@@ -53,8 +53,14 @@ class NotifyRunner {
     // and, to kill it at its time-out, CAP_KILL).
     bool switches_user() const { return !users_.empty(); }
 
-    // Runs the hook for `state` ("MASTER", "BACKUP", "FAULT", "STOP") as configured, then the
-    // `any` hook with keepalived's arguments appended: INSTANCE <name> <state> <priority>.
+    // [daemon] notify_fifo: creates the FIFO (mode 0600) unless it exists, and keeps it open for
+    // writing (and reading, so that a write never blocks nor fails for want of a reader).
+    // Throws xvrrp::Error for a path that is not a FIFO or cannot be made one.
+    void open_fifo(const std::string &path);
+
+    // Writes keepalived's notify_fifo line for the change (`INSTANCE "web" MASTER 150`), runs
+    // the hook for `state` ("MASTER", "BACKUP", "FAULT", "STOP") as configured, then the `any`
+    // hook with keepalived's arguments appended: INSTANCE <name> <state> <priority>.
     void run(const config::Instance &inst, const std::string &state, int priority);
     // Runs a [[script]] check once, as its user, killed at its timeout; `done` is called on the
     // runner's thread when it has ended (or could not start). Nothing is logged here: the
@@ -96,6 +102,9 @@ class NotifyRunner {
     std::optional<User> user(const std::string &name, const char *what);
 
     std::map<std::string, User> users_;  // by name, from prepare()
+    UniqueFd fifo_;                      // notify_fifo, when configured
+    std::string fifo_path_;
+    uint64_t fifo_dropped_ = 0;  // lines a full FIFO (nobody reading) did not take
 
     // Shared with the thread.
     std::mutex mu_;

@@ -63,6 +63,9 @@ std::string global_reason(const std::string &keyword) {
     if (keyword == "enable_script_security")
         return "xvrrp runs hooks and scripts with execve, without a shell; check their owners "
                "and modes by hand";
+    if (keyword == "notify_fifo" || keyword == "vrrp_notify_fifo")
+        return "set [daemon] notify_fifo to the same path by hand: xvrrp writes keepalived's "
+               "line format there, and runs no notify_fifo_script";
     if (keyword == "vrrp_strict")
         return "xvrrp has no strict mode; set accept = false and leave auth_pass out where "
                "RFC conformance matters";

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "config/command_line.h"
+
 namespace xvrrp::importer {
 
 // A line of a keepalived file (the first line of a continued one).
@@ -67,9 +69,8 @@ SyntaxResult parse_keepalived(std::string_view text, const std::string &file);
 // Reads and parses `path` and what it includes.
 SyntaxResult parse_keepalived_file(const std::string &path);
 
-// Splits a command as keepalived does for `script` and the notify_* keywords: words separated
-// by blanks, '...' taken literally, "..." with \" and \\ escapes, \ escaping the next character
-// outside quotes. nullopt, with `error` set, for an unterminated quote.
-std::optional<std::vector<std::string>> split_quoted(std::string_view text, std::string *error);
+// Splits a command as keepalived does for `script` and the notify_* keywords (the
+// configuration reader takes the same string form).
+using config::split_quoted;
 
 }  // namespace xvrrp::importer

@@ -114,8 +114,29 @@ TEST(StructureErrors, NotifyArgv0MustBeAbsolute) {
               "x.toml:7:11: error: 'notify.master': \"notify.sh\" is not an absolute path; hooks "
               "run with execve, without a shell or PATH lookup\n");
     EXPECT_EQ(errors_of(with("[instance.notify]\nbackup = []\n")),
-              "x.toml:7:10: error: 'notify.backup' must be a non-empty array of strings: the "
-              "program's absolute path and its arguments\n");
+              "x.toml:7:10: error: 'notify.backup' must not be empty: the program's absolute "
+              "path and its arguments\n");
+    EXPECT_EQ(errors_of(with("[instance.notify]\nbackup = \"  \"\n")),
+              "x.toml:7:10: error: 'notify.backup' must not be empty: the program's absolute "
+              "path and its arguments\n");
+    EXPECT_EQ(errors_of(with("[instance.notify]\nbackup = [1]\n")),
+              "x.toml:7:10: error: 'notify.backup' must be an array of strings (the program's "
+              "absolute path and its arguments) or one string that holds them, got array\n");
+    EXPECT_EQ(errors_of(with("[instance.notify]\nbackup = \"notify.sh backup\"\n")),
+              "x.toml:7:10: error: 'notify.backup': \"notify.sh\" is not an absolute path; hooks "
+              "run with execve, without a shell or PATH lookup\n");
+    EXPECT_EQ(errors_of(with("[instance.notify]\nbackup = \"/bin/echo 'x\"\n")),
+              "x.toml:7:10: error: 'notify.backup' = \"/bin/echo 'x\": the single quote is not "
+              "closed\n");
+}
+
+// keepalived's form of a command, one string, is split as keepalived splits it.
+TEST(StructureErrors, ACommandMayBeOneStringSplitAsKeepalivedDoes) {
+    auto i = instance_of(
+        with("[instance.notify]\nmaster = \"/usr/local/bin/vip-notify master 'web site' "
+             "\\\"x\\\"\"\n"));
+    EXPECT_EQ(i.notify.master,
+              (std::vector<std::string>{"/usr/local/bin/vip-notify", "master", "web site", "x"}));
 }
 
 TEST(StructureErrors, NamesAreUnique) {

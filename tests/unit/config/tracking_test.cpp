@@ -39,6 +39,16 @@ TEST(ConfigTracking, ScriptDefaultsAreKeepalivedsAndTheInstanceTakesItsWeight) {
     EXPECT_EQ(r.config->script("other"), nullptr);
 }
 
+TEST(ConfigTracking, AScriptMayBeOneStringAsInKeepalived) {
+    auto r =
+        parse_config(file("[[script]]\nname = \"chk\"\nscript = \"/usr/bin/killall -0 haproxy\"\n",
+                          "track_script = [{ name = \"chk\" }]\n"),
+                     "x.toml");
+    ASSERT_TRUE(r.ok()) << format_diagnostics(r.errors);
+    EXPECT_EQ(r.config->scripts[0].command,
+              (std::vector<std::string>{"/usr/bin/killall", "-0", "haproxy"}));
+}
+
 TEST(ConfigTracking, ScriptValuesAndAnInstanceWeightThatOverridesTheScripts) {
     auto r = parse_config(
         file(std::string(kCheck) + "interval = \"2s\"\nweight = -20\nrise = 3\nfall = 2\n"
@@ -68,8 +78,9 @@ TEST(ConfigTracking, ScriptErrors) {
     EXPECT_EQ(errors_of(file("[[script]]\nname = \"a\"\nscript = [\"true\"]\n", "")),
               "x.toml:3:11: error: 'script': \"true\" is not an absolute path; scripts run with "
               "execve, without a shell or PATH lookup\n");
-    EXPECT_EQ(errors_of(file("[[script]]\nname = \"a\"\nscript = \"/bin/true\"\n", "")),
-              "x.toml:3:10: error: 'script' must be an array, got string\n");
+    EXPECT_EQ(errors_of(file("[[script]]\nname = \"a\"\nscript = 1\n", "")),
+              "x.toml:3:10: error: 'script' must be an array of strings (the program's absolute "
+              "path and its arguments) or one string that holds them, got integer\n");
     EXPECT_EQ(
         errors_of(file("[[script]]\nname = \"a\"\nscript = [\"/bin/true\"]\n"
                        "interval = \"10ms\"\nweight = 300\nrise = 0\nbogus = 1\n",

@@ -11,7 +11,7 @@ using Strings = std::vector<std::string>;
 TEST(ImportFile, GlobalDefsWithoutEquivalentAreListedAtTheTop) {
     ImportResult r = convert(
         "global_defs {\n  router_id lb1\n  notification_email {\n    a@b\n  }\n"
-        "  vrrp_strict\n  script_user nobody nogroup\n}\n" +
+        "  vrrp_strict\n  script_user nobody nogroup\n  notify_fifo /run/keepalived.fifo\n}\n" +
         instance_with(""));
     EXPECT_EQ(r.exit_code(), kImportPartial);
     EXPECT_EQ(warnings_of(r),
@@ -21,7 +21,10 @@ TEST(ImportFile, GlobalDefsWithoutEquivalentAreListedAtTheTop) {
                        "6: global_defs: 'vrrp_strict': xvrrp has no strict mode; set accept = "
                        "false and leave auth_pass out where RFC conformance matters",
                        "7: global_defs: 'script_user group nogroup': xvrrp runs hooks and scripts "
-                       "with the user's own groups"}));
+                       "with the user's own groups",
+                       "8: global_defs: 'notify_fifo /run/keepalived.fifo': set [daemon] "
+                       "notify_fifo to the same path by hand: xvrrp writes keepalived's line "
+                       "format there, and runs no notify_fifo_script"}));
     size_t first_note = r.toml.find("# NOT CONVERTED k.conf:2: global_defs: 'router_id lb1'");
     ASSERT_NE(first_note, std::string::npos);
     EXPECT_LT(first_note, r.toml.find("[[instance]]"));
