@@ -96,6 +96,16 @@ int main(int argc, char **argv) {
                      "they happen");
     events->add_flag("--json", json, "accepted for symmetry: events are always JSON lines");
 
+    std::string switch_to;
+    auto *maintenance = app.add_subcommand(
+        "maintenance",
+        "on: the instance hands over as at a stop (no lost packets) and stays out of the "
+        "election until off; off: it takes part again, starting as backup");
+    maintenance->add_option("INSTANCE", instance, "the instance's name")->required();
+    maintenance->add_option("SWITCH", switch_to, "on or off")
+        ->required()
+        ->check(CLI::IsMember({"on", "off"}));
+
     auto *reload = app.add_subcommand(
         "reload",
         "read the configuration file again and apply the difference, as SIGHUP does; exits 1 "
@@ -114,6 +124,7 @@ int main(int argc, char **argv) {
             "set-priority " + instance + " " + std::to_string(priority) + (json ? " --json" : "");
     if (events->parsed()) request = follow ? "events --follow" : "events";
     if (reload->parsed()) request = "reload";
+    if (maintenance->parsed()) request = "maintenance " + instance + " " + switch_to;
     if (request.find('\n') != std::string::npos) {  // one line, one request
         fprintf(stderr, "xvrrpctl: an instance name has no line break\n");
         return kUsage;

@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include "config/config.h"
 #include "daemon/accounts.h"
@@ -207,6 +208,8 @@ class Daemon {
     std::vector<InstanceStatus> status();
     std::string metrics();
     // The control socket's requests beyond status (status_format.h).
+    // xvrrpctl maintenance NAME on|off: the answer (a line, or "error: ...").
+    std::string maintenance(std::string_view name, bool on);
     std::optional<InstanceStatus> set_priority(std::string_view name, int priority,
                                                std::string &error);
     std::string events(bool follow);
@@ -227,6 +230,9 @@ class Daemon {
     // instead of the configured priority (tracking_of()), until xvrrpd restarts (a reload
     // keeps them, except for the instances it recreates or removes).
     std::map<std::string, int, std::less<>> runtime_priority_;
+    // Instances xvrrpctl maintenance took out of the election, by name: released as at a stop,
+    // not running, until maintenance off (or a reload that removes them from the file).
+    std::set<std::string, std::less<>> maintenance_;
     EventFeed events_;  // what events --follow subscribers have been told
     std::vector<net::SysctlState> sysctls_changed_;   // undone if start-up fails
     std::unique_ptr<CpuLatencyRequest> cpu_latency_;  // [daemon] cpu_latency, while running
@@ -366,6 +372,7 @@ void Daemon::start_up() {
     };
     api.events = [this](bool follow) { return events(follow); };
     api.reload = [this] { return reload("xvrrpctl reload"); };
+    api.maintenance = [this](std::string_view name, bool on) { return maintenance(name, on); };
     control_ =
         std::make_unique<ControlSocket>(cfg_.daemon.control_socket, control_group, std::move(api));
     if (!epoll_ || !signals_ || !timer_) throw sys_error("set up the event loop");
@@ -761,7 +768,7 @@ std::string Daemon::reload(const std::string &why) {
         bool running = std::any_of(instances_.begin(), instances_.end(), [&](const auto &i) {
             return !i->stopped() && i->config().name == c.name;
         });
-        if (running) continue;
+        if (running || maintenance_.count(c.name)) continue;  // maintenance: until it is off
         bool has_uplink = std::any_of(uplinks_.begin(), uplinks_.end(),
                                       [&](const auto &u) { return u->name() == c.interface; });
         if (!has_uplink) continue;  // reported above
@@ -779,6 +786,11 @@ std::string Daemon::reload(const std::string &why) {
             error("", "reload: instance " + c.name + ": " + e.what());
         }
     }
+    // Maintenance ends for an instance the file no longer has.
+    std::erase_if(maintenance_, [&](const std::string &n) {
+        return std::none_of(cfg_.instances.begin(), cfg_.instances.end(),
+                            [&](const config::Instance &c) { return c.name == n; });
+    });
     if (!checks_->empty()) checks_->start();
     apply_tracking_all();  // priorities and hooks changed in place, checks and files re-read
 
@@ -827,11 +839,25 @@ std::vector<InstanceStatus> Daemon::status() {
     std::vector<InstanceStatus> out;
     auto now = monotonic_now();
     for (auto &inst : instances_) {
+        if (inst->stopped() && maintenance_.count(inst->config().name)) continue;  // below
         out.push_back(inst->status(now));
         auto &s = out.back();
         if (auto it = runtime_priority_.find(s.name); it != runtime_priority_.end())
             s.runtime_priority = it->second;
         s.xdp_counters = counters[s.interface];
+    }
+    for (const auto &c : cfg_.instances) {
+        if (!maintenance_.count(c.name)) continue;
+        InstanceStatus s;
+        s.name = c.name;
+        s.interface = c.interface;
+        s.vlan = c.vlan;
+        s.vrid = c.vrid;
+        s.state = "MAINTENANCE";
+        s.configured_priority = c.priority;
+        for (const auto &v : c.virtual_ips) s.virtual_ips.push_back(v.address.to_string());
+        s.xdp_counters = counters[s.interface];
+        out.push_back(std::move(s));
     }
     return out;
 }
@@ -839,13 +865,69 @@ std::vector<InstanceStatus> Daemon::status() {
 std::string Daemon::metrics() {
     std::vector<UplinkCounters> uplinks;
     for (auto &u : uplinks_) uplinks.push_back({u->name(), u->port().counters()});
-    return render_metrics(status(), uplinks);
+    auto instances = status();
+    // An instance in maintenance runs nothing: it has no series until it is back.
+    std::erase_if(instances, [](const InstanceStatus &s) { return s.state == "MAINTENANCE"; });
+    return render_metrics(instances, uplinks);
+}
+
+std::string Daemon::maintenance(std::string_view name, bool on) {
+    const std::string shown = config::printable(std::string(name));
+    if (stopping_) return "error: xvrrpd is stopping\n";
+    auto c = std::find_if(cfg_.instances.begin(), cfg_.instances.end(),
+                          [&](const config::Instance &i) { return i.name == name; });
+    if (c == cfg_.instances.end()) {
+        std::string names;
+        for (const auto &i : cfg_.instances) names += (names.empty() ? "" : ", ") + i.name;
+        return "error: no instance '" + shown + "' (there are: " + names + ")\n";
+    }
+    auto running = std::find_if(instances_.begin(), instances_.end(), [&](const auto &i) {
+        return !i->stopped() && i->config().name == name;
+    });
+    auto now = monotonic_now();
+    if (on) {
+        if (maintenance_.count(c->name)) return c->name + ": already in maintenance\n";
+        maintenance_.insert(c->name);
+        if (running != instances_.end()) {
+            notice((*running)->log_fields(),
+                   "maintenance on: handing over as at a stop; out of the election until "
+                   "maintenance off");
+            (*running)->shutdown(now);  // the priority-0 advert, the release hold
+        }
+        return c->name +
+               ": maintenance on: priority-0 advert sent, the service IPs stay until another "
+               "router advertises; out of the election until 'maintenance " +
+               c->name + " off'\n";
+    }
+    if (!maintenance_.count(c->name)) return c->name + ": not in maintenance\n";
+    // A release hold still running ends now: the VRID must be free for the instance again.
+    for (auto &i : instances_)
+        if (i->stopped() && i->config().name == name) i->stop_now(now, "maintenance off");
+    instances_.erase(std::remove_if(instances_.begin(), instances_.end(),
+                                    [](const auto &i) { return i->stopped() && !i->releasing(); }),
+                     instances_.end());
+    maintenance_.erase(c->name);
+    try {
+        instances_.push_back(make_instance(*c));
+        Instance &inst = *instances_.back();
+        Tracking t = tracking_of(inst);
+        inst.on_priority(static_cast<uint8_t>(t.priority), now);
+        inst.start(now, tracked_.link_up[c->interface] && !t.fault);
+        notice(inst.log_fields(), "maintenance off: back in the election");
+    } catch (const std::exception &e) {
+        if (!instances_.empty() && instances_.back()->config().name == name) instances_.pop_back();
+        maintenance_.insert(c->name);
+        error("", "maintenance off: instance " + c->name + ": " + e.what());
+        return "error: " + c->name + " could not start again: " + e.what() + "\n";
+    }
+    return c->name + ": maintenance off: back in the election (it starts as BACKUP)\n";
 }
 
 std::optional<InstanceStatus> Daemon::set_priority(std::string_view name, int priority,
                                                    std::string &error) {
-    auto it = std::find_if(instances_.begin(), instances_.end(),
-                           [&](const auto &i) { return i->config().name == name; });
+    auto it = std::find_if(instances_.begin(), instances_.end(), [&](const auto &i) {
+        return !i->stopped() && i->config().name == name;
+    });
     if (it == instances_.end()) {
         std::string names;
         for (const auto &i : instances_) names += (names.empty() ? "" : ", ") + i->config().name;

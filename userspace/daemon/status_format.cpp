@@ -185,7 +185,8 @@ std::optional<int> parse_priority(std::string_view text) {
 namespace {
 
 constexpr std::string_view kRequests =
-    "status, status --json, set-priority NAME N [--json], events, events --follow, reload";
+    "status, status --json, set-priority NAME N [--json], events, events --follow, reload, "
+    "maintenance NAME on|off";
 
 std::vector<std::string_view> words(std::string_view s) {
     std::vector<std::string_view> out;
@@ -232,6 +233,12 @@ ControlAnswer answer_request(std::string_view request, const ControlApi &api) {
     if (request == "events") return {api.events(false)};
     if (request == "events --follow") return {api.events(true), true};
     if (request == "reload" && api.reload) return {api.reload()};
+    if (!w.empty() && w[0] == "maintenance" && api.maintenance) {
+        if (w.size() != 3 || (w[2] != "on" && w[2] != "off"))
+            return {
+                "error: maintenance takes an instance and on or off: maintenance NAME on|off\n"};
+        return {api.maintenance(w[1], w[2] == "on")};
+    }
     return {"error: unknown request '" + printable(request) + "' (try: " + std::string(kRequests) +
             ")\n"};
 }

@@ -10,6 +10,9 @@
 //   events                        one JSON line per instance: its state now (event "state")
 //   events --follow               the same, then one line per change as it happens (events.h),
 //                                 until the client goes (or reads too slowly: control.h)
+//   maintenance NAME on|off       on: NAME hands over as at a stop (priority-0 advert, release
+//                                 hold) and stays out of the election (state MAINTENANCE);
+//                                 off: it starts again, as backup. Answers a line
 //   reload                        the configuration file again, as SIGHUP does; answers the
 //                                 log's "reloaded: ..." line, or "error: ..." when the file
 //                                 was refused and the running configuration stays
@@ -40,6 +43,8 @@ struct ControlApi {
     std::function<std::string(bool follow)> events;
     // Reloads the configuration file now; the answer (see reload above).
     std::function<std::string()> reload;
+    // Takes the instance out of the election (on) or back in (off); the answer line.
+    std::function<std::string(std::string_view name, bool on)> maintenance;
 };
 
 std::string status_text(const std::vector<InstanceStatus> &instances);
