@@ -12,41 +12,27 @@
 namespace xvrrp::e2e {
 namespace {
 
-const std::string kProbe = kBuildDir + "/bench/bench_outage_probe";
-
-// `"key":NUMBER` from the prober's one-line JSON; -1 when absent.
-double json_number(const std::string &json, const std::string &key) {
-    std::smatch m;
-    if (!std::regex_search(json, m, std::regex("\"" + key + "\":(-?[0-9.]+)"))) return -1;
-    return std::stod(m[1].str());
-}
-
 TEST(Maintenance, TheMasterHandsOverLosslesslyAndStaysOutUntilOff) {
-    ASSERT_EQ(access(kProbe.c_str(), X_OK), 0) << kProbe << " is not built";
+    ASSERT_EQ(access(kOutageProbe.c_str(), X_OK), 0) << kOutageProbe << " is not built";
     Lab lab;
     ASSERT_TRUE(start_pair(lab, xvrrpd_options(150), xvrrpd_options(100)));
     ASSERT_TRUE(lab.client_reaches_vip()) << describe(lab);
 
-    test::CommandResult probe;
-    std::thread prober([&] {
-        probe = sh("ip netns exec " + lab.ns("cl") + " " + kProbe + " " + kVip +
-                   " --interval-us 200 --duration 3 --json");
+    test::CommandResult on;
+    ProbeRun run = probe_vip_while(lab, [&] {
+        on = lab.ctl("s1", "maintenance web on");
+        return wait_until([&] { return lab.state("s2") == "MASTER"; });
     });
-    std::this_thread::sleep_for(1s);
-    auto on = lab.ctl("s1", "maintenance web on");
-    bool moved = wait_until([&] { return lab.state("s2") == "MASTER"; });
-    prober.join();
-    std::cout << "client during maintenance on: " << probe.output;
-    RecordProperty("outage_probe", probe.output);
+    std::cout << "client during maintenance on: " << run.probe.output;
+    RecordProperty("outage_probe", run.probe.output);
     EXPECT_EQ(on.status, 0) << on.output;
     EXPECT_NE(on.output.find("web: maintenance on"), std::string::npos) << on.output;
-    ASSERT_TRUE(moved) << describe(lab);
+    ASSERT_TRUE(run.acted) << describe(lab);
     EXPECT_EQ(lab.state("s1"), "MAINTENANCE");
-    ASSERT_EQ(probe.status, 0) << probe.output;
-    EXPECT_GT(json_number(probe.output, "sent"), 1000) << probe.output;
-    EXPECT_EQ(json_number(probe.output, "lost"), 0)
-        << "the client lost echo replies across the hand-over\n"
-        << probe.output << describe(lab);
+    ASSERT_EQ(run.probe.status, 0) << run.probe.output;
+    EXPECT_GT(run.number("sent"), 1000) << run.probe.output;
+    EXPECT_EQ(run.number("lost"), 0) << "the client lost echo replies across the hand-over\n"
+                                     << run.probe.output << describe(lab);
     EXPECT_TRUE(wait_until([&] { return !lab.holds_vip("s1"); })) << lab.log("s1");
 
     // With the other router gone, an instance in maintenance still does not take over.

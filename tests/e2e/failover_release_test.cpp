@@ -13,15 +13,6 @@
 namespace xvrrp::e2e {
 namespace {
 
-const std::string kProbe = kBuildDir + "/bench/bench_outage_probe";
-
-// `"key":NUMBER` from the prober's one-line JSON; -1 when absent.
-double json_number(const std::string &json, const std::string &key) {
-    std::smatch m;
-    if (!std::regex_search(json, m, std::regex("\"" + key + "\":(-?[0-9.]+)"))) return -1;
-    return std::stod(m[1].str());
-}
-
 // Nothing of the daemon is left on the host: no service IP, no XDP program, no socket, no pins.
 void expect_cleaned_up(const Lab &lab, const std::string &host) {
     EXPECT_FALSE(lab.holds_vip(host)) << sh("ip -n " + lab.ns(host) + " addr").output;
@@ -37,27 +28,24 @@ XvrrpdOptions with_release_hold(XvrrpdOptions o, const std::string &hold) {
 }
 
 TEST(Release, StoppedMasterKeepsTheVipUntilTheBackupTookOverAndTheClientLosesNothing) {
-    ASSERT_EQ(access(kProbe.c_str(), X_OK), 0) << kProbe << " is not built";
+    ASSERT_EQ(access(kOutageProbe.c_str(), X_OK), 0) << kOutageProbe << " is not built";
     Lab lab;
     ASSERT_TRUE(start_pair(lab));
     ASSERT_TRUE(lab.client_reaches_vip()) << describe(lab);
     ASSERT_TRUE(lab.client_arp_points_to("s1")) << lab.client_neighbor() << describe(lab);
 
-    // An echo request every 200 us for 3 s; s1 is stopped 1 s in.
-    test::CommandResult probe;
-    std::thread prober([&] {
-        probe = sh("ip netns exec " + lab.ns("cl") + " " + kProbe + " " + kVip +
-                   " --interval-us 200 --duration 3 --json");
+    // s1 is stopped while the client probes.
+    int code = -1;
+    ProbeRun run = probe_vip_while(lab, [&] {
+        lab.send_signal("s1", SIGTERM);
+        bool took_over = lab.wait_state("s2", "MASTER");
+        code = lab.wait_exit("s1");
+        return took_over;
     });
-    std::this_thread::sleep_for(1s);
-    lab.send_signal("s1", SIGTERM);
-    bool took_over = lab.wait_state("s2", "MASTER");
-    int code = lab.wait_exit("s1");
-    prober.join();
-    std::cout << "client during the release: " << probe.output;
-    RecordProperty("outage_probe", probe.output);
+    std::cout << "client during the release: " << run.probe.output;
+    RecordProperty("outage_probe", run.probe.output);
 
-    ASSERT_TRUE(took_over) << describe(lab);
+    ASSERT_TRUE(run.acted) << describe(lab);
     EXPECT_EQ(code, 0) << lab.log("s1");
     // s1 let go of the service IP only after it had heard s2 advertise.
     EXPECT_NE(lab.log("s1").find("kept 192.0.2.100/32 until 192.0.2.12 took over"),
@@ -67,11 +55,10 @@ TEST(Release, StoppedMasterKeepsTheVipUntilTheBackupTookOverAndTheClientLosesNot
     EXPECT_TRUE(lab.client_arp_points_to("s2")) << lab.client_neighbor() << describe(lab);
     EXPECT_EQ(lab.arp_responders(), std::set<std::string>{"s2"}) << describe(lab);
 
-    ASSERT_EQ(probe.status, 0) << probe.output;
-    double sent = json_number(probe.output, "sent"), lost = json_number(probe.output, "lost");
-    EXPECT_GT(sent, 1000) << probe.output;
-    EXPECT_EQ(lost, 0) << "the client lost echo replies across the planned release\n"
-                       << probe.output << describe(lab);
+    ASSERT_EQ(run.probe.status, 0) << run.probe.output;
+    EXPECT_GT(run.number("sent"), 1000) << run.probe.output;
+    EXPECT_EQ(run.number("lost"), 0) << "the client lost echo replies across the planned release\n"
+                                     << run.probe.output << describe(lab);
 }
 
 TEST(Release, LoneMasterLetsGoAtItsDeadlineAndExitsCleanly) {

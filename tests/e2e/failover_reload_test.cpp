@@ -13,15 +13,7 @@
 namespace xvrrp::e2e {
 namespace {
 
-const std::string kProbe = kBuildDir + "/bench/bench_outage_probe";
 const std::string kSecondVip = "192.0.2.101";
-
-// `"key":NUMBER` from the prober's one-line JSON; -1 when absent.
-double json_number(const std::string &json, const std::string &key) {
-    std::smatch m;
-    if (!std::regex_search(json, m, std::regex("\"" + key + "\":(-?[0-9.]+)"))) return -1;
-    return std::stod(m[1].str());
-}
 
 // A second instance, "api", VRID 52, holding kSecondVip.
 std::string api_instance(int priority) {
@@ -63,26 +55,20 @@ bool reload(Lab &lab, const std::string &host, const std::string &text, size_t n
 }
 
 TEST(Reload, AddingAnInstanceAndAServiceIpCostsTheUnchangedVipNothing) {
-    ASSERT_EQ(access(kProbe.c_str(), X_OK), 0) << kProbe << " is not built";
+    ASSERT_EQ(access(kOutageProbe.c_str(), X_OK), 0) << kOutageProbe << " is not built";
     Lab lab;
     XvrrpdOptions s1 = xvrrpd_options(150);
     ASSERT_TRUE(start_pair(lab, s1, xvrrpd_options(100)));
     ASSERT_TRUE(lab.client_reaches_vip()) << describe(lab);
     const uint64_t sent_before = lab.status("s1")->adverts_sent;
 
-    // An echo request to the unchanged service IP every 200 us for 3 s; s1 reloads 1 s in.
-    test::CommandResult probe;
-    std::thread prober([&] {
-        probe = sh("ip netns exec " + lab.ns("cl") + " " + kProbe + " " + kVip +
-                   " --interval-us 200 --duration 3 --json");
-    });
-    std::this_thread::sleep_for(1s);
+    // s1 reloads while the client probes the unchanged service IP.
     s1.extra = api_instance(150);
-    bool reloaded = reload(lab, "s1", lab.xvrrpd_config("s1", s1));
-    prober.join();
-    std::cout << "client during the reload: " << probe.output;
-    RecordProperty("outage_probe", probe.output);
-    ASSERT_TRUE(reloaded) << lab.log("s1");
+    ProbeRun run =
+        probe_vip_while(lab, [&] { return reload(lab, "s1", lab.xvrrpd_config("s1", s1)); });
+    std::cout << "client during the reload: " << run.probe.output;
+    RecordProperty("outage_probe", run.probe.output);
+    ASSERT_TRUE(run.acted) << lab.log("s1");
 
     EXPECT_NE(lab.log("s1").find("reloaded: unchanged web; updated none; added api; recreated "
                                  "none; removed none"),
@@ -92,11 +78,11 @@ TEST(Reload, AddingAnInstanceAndAServiceIpCostsTheUnchangedVipNothing) {
     EXPECT_EQ(lab.state("s1"), "MASTER");
     EXPECT_EQ(lab.log("s1").find("MASTER -> "), std::string::npos) << lab.log("s1");
     EXPECT_GT(lab.status("s1")->adverts_sent, sent_before);
-    ASSERT_EQ(probe.status, 0) << probe.output;
-    EXPECT_GT(json_number(probe.output, "sent"), 1000) << probe.output;
-    EXPECT_EQ(json_number(probe.output, "lost"), 0)
+    ASSERT_EQ(run.probe.status, 0) << run.probe.output;
+    EXPECT_GT(run.number("sent"), 1000) << run.probe.output;
+    EXPECT_EQ(run.number("lost"), 0)
         << "the client lost echo replies from the unchanged service IP across the reload\n"
-        << probe.output << describe(lab);
+        << run.probe.output << describe(lab);
     // The new instance runs (s2 does not have it: s1 becomes its master).
     EXPECT_TRUE(wait_until([&] { return holds(lab, "s1", kSecondVip); })) << lab.log("s1");
     EXPECT_TRUE(client_reaches(lab, kSecondVip)) << describe(lab);

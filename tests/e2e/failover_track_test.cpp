@@ -96,42 +96,29 @@ XvrrpdOptions checking(int priority, const std::string &flag, int weight, int fa
     return o;
 }
 
-// `"key":NUMBER` from the prober's one-line JSON; -1 when absent.
-double json_number(const std::string &json, const std::string &key) {
-    std::smatch m;
-    if (!std::regex_search(json, m, std::regex("\"" + key + "\":(-?[0-9.]+)"))) return -1;
-    return std::stod(m[1].str());
-}
-
 TEST(Track, AFailingScriptOnTheMasterMovesTheVipAndTheClientBarelyNotices) {
-    const std::string probe_bin = kBuildDir + "/bench/bench_outage_probe";
-    ASSERT_EQ(access(probe_bin.c_str(), X_OK), 0) << probe_bin << " is not built";
+    ASSERT_EQ(access(kOutageProbe.c_str(), X_OK), 0) << kOutageProbe << " is not built";
     Lab lab;
     const std::string flag = lab.dir("s1") + "/check-fails";
     ASSERT_TRUE(start_pair(lab, checking(150, flag, -60, 2), xvrrpd_options(100)));
     EXPECT_EQ(priority_of(lab, "s1"), 150);
     ASSERT_TRUE(lab.client_reaches_vip()) << describe(lab);
 
-    // An echo request every 200 us for 3 s; the check starts failing 1 s in.
-    test::CommandResult probe;
-    std::thread prober([&] {
-        probe = sh("ip netns exec " + lab.ns("cl") + " " + probe_bin + " " + kVip +
-                   " --interval-us 200 --duration 3 --json");
+    // The check starts failing while the client probes.
+    ProbeRun run = probe_vip_while(lab, [&] {
+        std::ofstream(flag) << "1\n";  // 150 - 60 = 90 < 100: s2 preempts
+        return lab.wait_states("BACKUP", "MASTER");
     });
-    std::this_thread::sleep_for(1s);
-    std::ofstream(flag) << "1\n";  // 150 - 60 = 90 < 100: s2 preempts
-    bool moved = lab.wait_states("BACKUP", "MASTER");
-    prober.join();
-    std::cout << "client while the master's check failed: " << probe.output;
-    RecordProperty("outage_probe", probe.output);
-    ASSERT_TRUE(moved) << describe(lab);
+    std::cout << "client while the master's check failed: " << run.probe.output;
+    RecordProperty("outage_probe", run.probe.output);
+    ASSERT_TRUE(run.acted) << describe(lab);
     EXPECT_EQ(priority_of(lab, "s1"), 90);
     EXPECT_NE(lab.log("s1").find("script chk_flag: FAILED (exit status 1; 2 failure(s) in a row)"),
               std::string::npos)
         << lab.log("s1");
     EXPECT_TRUE(lab.client_arp_points_to("s2")) << lab.client_neighbor() << describe(lab);
-    ASSERT_EQ(probe.status, 0) << probe.output;
-    EXPECT_GT(json_number(probe.output, "sent"), 1000) << probe.output;
+    ASSERT_EQ(run.probe.status, 0) << run.probe.output;
+    EXPECT_GT(run.number("sent"), 1000) << run.probe.output;
 
     std::filesystem::remove(flag);  // 150 again: s1 preempts back
     EXPECT_TRUE(lab.wait_states("MASTER", "BACKUP")) << describe(lab);

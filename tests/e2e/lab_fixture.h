@@ -553,4 +553,33 @@ inline ::testing::AssertionResult start_pair(Lab &lab, const std::string &interv
     return start_pair(lab, s1, s2);
 }
 
+// The client's view of the service IP while something happens: bench_outage_probe sends an echo
+// request every 200 us for 3 s, and `act` runs 1 s in (it returns whether what it waited for
+// came). `probe` is the prober's one-line JSON.
+struct ProbeRun {
+    test::CommandResult probe;
+    bool acted = false;
+    // `"key":NUMBER` of the JSON line; -1 when absent.
+    double number(const std::string &key) const {
+        std::smatch m;
+        if (!std::regex_search(probe.output, m, std::regex("\"" + key + "\":(-?[0-9.]+)")))
+            return -1;
+        return std::stod(m[1].str());
+    }
+};
+
+inline const std::string kOutageProbe = kBuildDir + "/bench/bench_outage_probe";
+
+inline ProbeRun probe_vip_while(const Lab &lab, const std::function<bool()> &act) {
+    ProbeRun run;
+    std::thread prober([&] {
+        run.probe = sh("ip netns exec " + lab.ns("cl") + " " + kOutageProbe + " " + kVip +
+                       " --interval-us 200 --duration 3 --json");
+    });
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    run.acted = act();
+    prober.join();
+    return run;
+}
+
 }  // namespace xvrrp::e2e
