@@ -171,6 +171,21 @@ TEST(Reload, XvrrpctlReloadSaysWhatItDidAndExitsOneWhenTheFileIsRefused) {
         << lab.log("s1");
     EXPECT_TRUE(holds(lab, "s1", kSecondVip));
     EXPECT_EQ(lab.state("s1"), "MASTER");
+
+    // api removed, and back at once: its successor binds the VRID its release hold still held.
+    XvrrpdOptions without = s1, with = s1;
+    without.extra = "";
+    with.extra = api_instance(150);
+    Lab::write_file(lab.config_path("s1"), lab.xvrrpd_config("s1", without));
+    EXPECT_NE(lab.ctl("s1", "reload").output.find("removed api"), std::string::npos);
+    Lab::write_file(lab.config_path("s1"), lab.xvrrpd_config("s1", with));
+    auto back = lab.ctl("s1", "reload");
+    EXPECT_EQ(back.output,
+              "reloaded: unchanged web; updated none; added api; recreated none; removed none\n")
+        << lab.log("s1");
+    EXPECT_EQ(lab.log("s1").find("reload: instance api"), std::string::npos) << lab.log("s1");
+    EXPECT_TRUE(wait_until([&] { return holds(lab, "s1", kSecondVip); })) << lab.log("s1");
+    EXPECT_TRUE(client_reaches(lab, kSecondVip)) << describe(lab);
 }
 
 }  // namespace

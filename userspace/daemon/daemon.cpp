@@ -692,14 +692,26 @@ std::string Daemon::reload(const std::string &why) {
     //    service IPs until its successor advertises, unless a new instance needs its VRID now.
     auto now = monotonic_now();
     std::vector<std::string> kept, updated, added, recreated, removed;
-    std::vector<const config::Instance *> to_start;
     auto find_new = [&](const std::string &name) -> const config::Instance * {
         for (const auto &c : fresh->instances)
             if (c.name == name) return &c;
         return nullptr;
     };
+    // Whether an instance the new file starts binds this one's (interface, VRID).
+    auto vrid_reused = [&](const Instance &inst) {
+        return std::any_of(
+            fresh->instances.begin(), fresh->instances.end(), [&](const config::Instance &c) {
+                return !maintenance_.count(c.name) && c.interface == inst.config().interface &&
+                       c.vrid == inst.config().vrid;
+            });
+    };
     for (auto &inst : instances_) {
-        if (inst->stopped()) continue;  // removed by an earlier reload, still releasing
+        if (inst->stopped()) {
+            // Removed by an earlier reload (or in maintenance), still releasing: its hold ends
+            // now if the new file binds its VRID again.
+            if (inst->releasing() && vrid_reused(*inst)) inst->stop_now(now, "reload");
+            continue;
+        }
         const config::Instance *next = find_new(inst->config().name);
         Change change = next ? compare(inst->config(), *next) : Change::Recreate;
         if (next && change == Change::None) {
@@ -712,12 +724,8 @@ std::string Daemon::reload(const std::string &why) {
             continue;
         }
         // Its (interface, VRID) taken again by the new file: it must leave the kernel now.
-        bool vrid_reused = std::any_of(
-            fresh->instances.begin(), fresh->instances.end(), [&](const config::Instance &c) {
-                return c.interface == inst->config().interface && c.vrid == inst->config().vrid;
-            });
         try {
-            if (vrid_reused)
+            if (vrid_reused(*inst))
                 inst->stop_now(now, "reload");
             else
                 inst->shutdown(now);
