@@ -25,19 +25,26 @@ void add_inside_link(const Lab &lab) {
 
 // The "web" instance of the lab and "inside" at the same priority, in group "router"; the
 // group's `any` hook appends its arguments to `hook_log`. `web_extra`: more lines for web.
+// The two instances alone, web at `web_priority`, inside at `inside_priority`, no group.
+XvrrpdOptions ungrouped(int web_priority, int inside_priority) {
+    XvrrpdOptions o = xvrrpd_options(web_priority);
+    o.extra =
+        "[[instance]]\n"
+        "name = \"inside\"\n"
+        "interface = \"in0\"\n"
+        "vrid = 52\n"
+        "priority = " +
+        std::to_string(inside_priority) +
+        "\n"
+        "advert_interval = \"10ms\"\n"
+        "virtual_ips = [\"10.9.0.100/32\"]\n";
+    return o;
+}
+
 XvrrpdOptions grouped(int priority, const std::string &hook_log,
                       const std::string &web_extra = "") {
-    XvrrpdOptions o = xvrrpd_options(priority);
-    o.extra = web_extra +
-              "[[instance]]\n"
-              "name = \"inside\"\n"
-              "interface = \"in0\"\n"
-              "vrid = 52\n"
-              "priority = " +
-              std::to_string(priority) +
-              "\n"
-              "advert_interval = \"10ms\"\n"
-              "virtual_ips = [\"10.9.0.100/32\"]\n"
+    XvrrpdOptions o = ungrouped(priority, priority);
+    o.extra = web_extra + o.extra +
               "[[sync_group]]\n"
               "name = \"router\"\n"
               "instances = [\"web\", \"inside\"]\n"
@@ -129,6 +136,28 @@ TEST(SyncGroup, TheBackupTakesOverOnlyWhenAllItsInstancesWouldPreempt) {
     std::this_thread::sleep_for(1s);
     EXPECT_EQ(states(lab), "s1 web: BACKUP\ns1 inside: BACKUP\ns2 web: MASTER\ns2 inside: MASTER\n")
         << describe(lab);
+    EXPECT_TRUE(read(hooks1).ends_with("GROUP router BACKUP 0\n")) << read(hooks1);
+}
+
+TEST(SyncGroup, AMasterThatGivesUpMastershipTakesTheOtherMasterToBackupAndItStaysThere) {
+    Lab lab;
+    add_inside_link(lab);
+    const std::string hooks1 = lab.dir("s1") + "/group-hooks";
+    lab.start_xvrrpd("s1", grouped(150, hooks1));
+    ASSERT_TRUE(wait_until([&] {
+        return state_of(lab, "s1", "web") == "MASTER" && state_of(lab, "s1", "inside") == "MASTER";
+    })) << states(lab)
+        << describe(lab);
+
+    // s2, in no group: web outranks s1's and preempts it; inside does not. s1's web goes
+    // BACKUP and takes s1's inside with it, which then follows s2's lower-priority inside.
+    lab.start_xvrrpd("s2", ungrouped(200, 100));
+    EXPECT_TRUE(wait_groups(lab, "BACKUP", "MASTER")) << states(lab) << describe(lab);
+    std::this_thread::sleep_for(1s);  // 100 advert intervals: inside on s1 does not preempt
+    EXPECT_EQ(states(lab), "s1 web: BACKUP\ns1 inside: BACKUP\ns2 web: MASTER\ns2 inside: MASTER\n")
+        << describe(lab);
+    EXPECT_NE(lab.log("s1").find("sync group router: web left MASTER"), std::string::npos)
+        << lab.log("s1");
     EXPECT_TRUE(read(hooks1).ends_with("GROUP router BACKUP 0\n")) << read(hooks1);
 }
 
