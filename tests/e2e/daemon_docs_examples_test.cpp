@@ -4,7 +4,8 @@
 // until every instance has its first state, and stops cleanly. The lab's own paths replace
 // the block's pin_dir, control_socket and pid_file; a fragment ([daemon] alone, or an instance
 // shown as "# ...") gets the lab's minimal instance; a directory or user the reader would
-// create (/etc/xvrrp/, xvrrp-hooks) becomes one of the lab's.
+// create (/etc/xvrrp/, xvrrp-hooks) becomes one of the lab's. Examples that name eth1 (a
+// second network, a tracked link) find it: a veth pair in s1's namespace.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -75,6 +76,10 @@ TEST(DocsExamples, EveryExampleConfigurationStartsAndStopsInTheLab) {
     ASSERT_GE(all.size(), 8u);
     Lab lab;
     std::filesystem::create_directories(lab.dir("s1") + "/etc");
+    must("ip -n " + lab.ns("s1") + " link add eth1 type veth peer name eth1p");
+    must("ip -n " + lab.ns("s1") + " link set eth1p up");
+    must("ip -n " + lab.ns("s1") + " addr add 198.51.100.11/24 dev eth1");
+    must("ip -n " + lab.ns("s1") + " link set eth1 up");
     for (const Example &e : all) {
         SCOPED_TRACE(e.where);
         std::string config = startable(e, lab);

@@ -219,15 +219,35 @@ struct Instance {
     bool operator==(const Instance &) const = default;
 };
 
+// Instances that change state together, as keepalived's vrrp_sync_group: while any member is
+// in FAULT every member is held in FAULT; a member that leaves MASTER for BACKUP takes the
+// members still MASTER to BACKUP (docs/configuration.md, [[sync_group]]).
+struct SyncGroup {
+    std::string name;
+    std::vector<std::string> instances;  // 2+ names of [[instance]]s, each in one group at most
+    NotifyHooks notify;                  // run once per change of the group's state
+    uint32_t source_line = 0;
+
+    bool operator==(const SyncGroup &) const = default;
+};
+
 struct Config {
     std::string file;  // the file name the diagnostics and source_line refer to
     DaemonConfig daemon;
     std::vector<Script> scripts;  // [[script]], in file order
     std::vector<Instance> instances;
+    std::vector<SyncGroup> sync_groups;  // [[sync_group]], in file order
 
     const Script *script(std::string_view name) const {
         for (const auto &s : scripts)
             if (s.name == name) return &s;
+        return nullptr;
+    }
+    // The group `instance` belongs to, or nullptr.
+    const SyncGroup *sync_group_of(std::string_view instance) const {
+        for (const auto &g : sync_groups)
+            for (const auto &name : g.instances)
+                if (name == instance) return &g;
         return nullptr;
     }
 };

@@ -181,10 +181,12 @@ void read_checksum(TableReader &r, Instance &inst, bool family_known) {
     }
 }
 
-void read_notify(TableReader &r, NotifyHooks &hooks) {
+}  // namespace
+
+void read_notify(TableReader &r, std::string where, NotifyHooks &hooks) {
     const toml::table *t = r.table("notify");
     if (!t) return;
-    TableReader nr(*t, "[instance.notify]", "notify.",
+    TableReader nr(*t, std::move(where), "notify.",
                    {"master", "backup", "fault", "stop", "any", "timeout", "user"}, r.diag());
     auto argv = [&](std::string_view key, std::vector<std::string> &out) {
         read_command(nr, key, "hooks", out);
@@ -197,6 +199,8 @@ void read_notify(TableReader &r, NotifyHooks &hooks) {
     if (auto d = nr.duration("timeout", 100ms, 3600s)) hooks.timeout = *d;
     read_user(nr, "user", hooks.user);
 }
+
+namespace {
 
 void read_track_interfaces(TableReader &r, std::vector<TrackInterface> &out) {
     const toml::array *arr = r.array("track_interface");
@@ -480,7 +484,7 @@ ParsedInstance parse_instance(const toml::table &table, Diagnostics &diag) {
         inst.garp_count = static_cast<unsigned>(*v);
     set(r.duration("garp_interval", 0s, 10s), inst.garp_interval);
     set(r.duration("garp_refresh", 0s, 86400s), inst.garp_refresh);
-    read_notify(r, inst.notify);
+    read_notify(r, "[instance.notify]", inst.notify);
     read_track_interfaces(r, inst.track_interfaces);
     read_track_scripts(r, p);
     read_track_files(r, inst.track_files);

@@ -26,6 +26,9 @@ struct ParsedInstance {
 // Reads and checks every key of one [[instance]] table, reporting all problems into `diag`.
 ParsedInstance parse_instance(const toml::table &table, Diagnostics &diag);
 
+// The optional `notify` table of `r` ([instance.notify], [sync_group.notify]: `where`).
+void read_notify(TableReader &r, std::string where, NotifyHooks &hooks);
+
 // Why `interval` is not a valid advert interval for VRRP `version`, or "" when it is.
 // The message follows the quoted value: "is not a multiple of 10ms ...".
 std::string advert_interval_problem(Duration interval, int version);

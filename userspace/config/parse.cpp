@@ -12,6 +12,7 @@
 #include "config/prescan.h"
 #include "config/reader.h"
 #include "config/script.h"
+#include "config/sync_group.h"
 
 namespace xvrrp::config {
 
@@ -320,7 +321,8 @@ ConfigResult parse_config(std::string_view text, std::string filename) {
     Config config;
     config.file = filename;
     std::vector<ParsedInstance> parsed;
-    TableReader top(root, "the top level", "", {"daemon", "script", "instance"}, diag);
+    TableReader top(root, "the top level", "", {"daemon", "script", "instance", "sync_group"},
+                    diag);
     if (const toml::node *d = root.get("daemon")) read_daemon(*d, config.daemon, diag);
     if (const toml::node *s = root.get("script")) read_scripts(*s, config.scripts, diag);
     if (const toml::node *i = root.get("instance"))
@@ -331,6 +333,8 @@ ConfigResult parse_config(std::string_view text, std::string filename) {
                    "[[instance]] with name, interface, vrid, virtual_ips");
     check_across_instances(parsed, diag);
     resolve_track_scripts(config.scripts, parsed, diag);
+    if (const toml::node *g = root.get("sync_group"))
+        read_sync_groups(*g, parsed, config.sync_groups, diag);
 
     if (diag.count() != 0) return {std::nullopt, diag.take_sorted()};
     for (auto &p : parsed) config.instances.push_back(std::move(p.instance));

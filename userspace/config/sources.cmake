@@ -9,5 +9,6 @@ set(XVRRP_CONFIG_SOURCES
   parse.cpp
   prescan.cpp
   reader.cpp
-  script.cpp)
+  script.cpp
+  sync_group.cpp)
 list(TRANSFORM XVRRP_CONFIG_SOURCES PREPEND ${CMAKE_CURRENT_LIST_DIR}/)

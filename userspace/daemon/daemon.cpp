@@ -29,6 +29,7 @@
 #include "daemon/log.h"
 #include "daemon/metrics.h"
 #include "daemon/notify.h"
+#include "daemon/sync_groups.h"
 #include "daemon/tracking.h"
 #include "daemon/pid_file.h"
 #include "daemon/privileges.h"
@@ -195,6 +196,9 @@ class Daemon {
     void release();
     void on_links(const net::LinkChanges &changes, TimePoint now);
     Tracking tracking_of(const Instance &inst) const;
+    // Whether `c` may run (not FAULT): its link up, no weight-0 tracking fault, and none in
+    // the other members of its [[sync_group]].
+    bool runnable(const config::Instance &c, const Tracking &t);
     void apply_tracking(Instance &inst, TimePoint now);
     void apply_tracking_all();
     // The file again (SIGHUP, xvrrpctl reload); the control socket's answer: the summary line,
@@ -237,6 +241,7 @@ class Daemon {
     std::vector<net::SysctlState> sysctls_changed_;   // undone if start-up fails
     std::unique_ptr<CpuLatencyRequest> cpu_latency_;  // [daemon] cpu_latency, while running
     NotifyRunner notify_;
+    SyncGroups sync_groups_;
     std::unique_ptr<ScriptChecks> checks_;  // [[script]] checks some instance tracks
     std::unique_ptr<TrackFiles> track_files_;
     std::unique_ptr<net::LinkMonitor> links_;
@@ -411,8 +416,9 @@ void Daemon::start_up() {
         auto now = monotonic_now();
         Tracking t = tracking_of(*inst);
         inst->on_priority(static_cast<uint8_t>(t.priority), now);
-        inst->start(now, tracked_.link_up[inst->config().interface] && !t.fault);
+        inst->start(now, runnable(inst->config(), t));
     }
+    sync_groups_.follow(cfg_, instances_, notify_, monotonic_now());
     if (!checks_->empty()) checks_->start();
     info("", "running: " + std::to_string(instances_.size()) + " instance(s); control socket " +
                  cfg_.daemon.control_socket);
@@ -466,11 +472,18 @@ void Daemon::watch_tracking_inputs() {
     if (!track_files_->empty()) watch(epoll_.get(), track_files_->fd(), kTrackFiles);
 }
 
+bool Daemon::runnable(const config::Instance &c, const Tracking &t) {
+    auto own_fault = [&](const config::Instance &m) {
+        return !tracked_.link_up[m.interface] || tracking(m, tracked_).fault;
+    };
+    return tracked_.link_up[c.interface] && !t.fault && !group_fault(cfg_, c.name, own_fault);
+}
+
 void Daemon::apply_tracking(Instance &inst, TimePoint now) {
     if (inst.stopped()) return;  // a removed instance on its way out
     Tracking t = tracking_of(inst);
     inst.on_priority(static_cast<uint8_t>(t.priority), now);
-    inst.on_link(tracked_.link_up[inst.config().interface] && !t.fault, now);
+    inst.on_link(runnable(inst.config(), t), now);
 }
 
 void Daemon::apply_tracking_all() {
@@ -536,6 +549,7 @@ void Daemon::on_stop_signal(int signo) {
                 error(inst->log_fields(), std::string("shutdown: ") + e.what());
             }
         }
+        sync_groups_.stop(cfg_, notify_);
         return;
     }
     if (!releasing()) return;
@@ -618,6 +632,7 @@ void Daemon::loop() {
                                             return !stopping_ && i->stopped() && !i->releasing();
                                         }),
                          instances_.end());
+        if (!stopping_) sync_groups_.follow(cfg_, instances_, notify_, monotonic_now());
         report_to_service();
         publish_events();
     }
@@ -785,7 +800,7 @@ std::string Daemon::reload(const std::string &why) {
             auto at = monotonic_now();
             Tracking t = tracking(c, tracked_);
             instances_.back()->on_priority(static_cast<uint8_t>(t.priority), at);
-            instances_.back()->start(at, tracked_.link_up[c.interface] && !t.fault);
+            instances_.back()->start(at, runnable(c, t));
             if (std::find(recreated.begin(), recreated.end(), c.name) == recreated.end())
                 added.push_back(c.name);
         } catch (const std::exception &e) {
@@ -958,7 +973,7 @@ std::optional<InstanceStatus> Daemon::set_priority(std::string_view name, int pr
     info(inst.log_fields(), "set-priority: base priority " + std::to_string(priority) +
                                 " until xvrrpd restarts (configured " +
                                 std::to_string(inst.config().priority) + ")");
-    apply_tracking(inst, monotonic_now());
+    apply_tracking_all();  // a sync group's other members follow its fault
     for (auto &s : status())
         if (s.name == inst.config().name) return s;
     return std::nullopt;  // not reached: the instance is there

@@ -300,6 +300,17 @@ void Instance::on_priority(uint8_t priority, TimePoint now) {
     apply(sm_.set_priority(priority, now), now, "tracking: priority " + std::to_string(priority));
 }
 
+void Instance::step_down(TimePoint now, const std::string &why) {
+    stepping_down_ = true;
+    apply(sm_.step_down(now), now, why);
+    stepping_down_ = false;
+}
+
+void Instance::set_group_hold(bool held, TimePoint now) {
+    if (held == sm_.group_held()) return;
+    apply(sm_.set_group_hold(held, now), now, held ? "sync group holds back" : "sync group free");
+}
+
 std::optional<TimePoint> Instance::next_wakeup() const {
     std::optional<TimePoint> next = sm_.deadline(vrrp::TimerKind::PreemptDelay);
     auto consider = [&](std::optional<TimePoint> t) {
@@ -383,6 +394,9 @@ void Instance::apply(const vrrp::Actions &actions, TimePoint now, const std::str
         election_.record(last_state_, sm_.state(),
                          last_state_ == vrrp::State::Backup ? master_down_cause_ : "owner");
         if (last_state_ == vrrp::State::Backup) heard_lower_priority_ = false;
+        if (last_state_ == vrrp::State::Master && sm_.state() == vrrp::State::Backup &&
+            !stepping_down_)
+            lost_mastership_ = true;
         last_state_ = sm_.state();
     }
     if (stopped_ && !cleaned_up_ && !sm_.releasing()) clean_up_after_stop();

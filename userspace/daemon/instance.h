@@ -102,6 +102,15 @@ class Instance {
     void on_link(bool up, TimePoint now);
     // What the priority tracks changed (tracking.h): the caller computed the new one.
     void on_priority(uint8_t priority, TimePoint now);
+    // A sync group ([[sync_group]], Daemon::sync_groups): a Master steps down to Backup because
+    // another member did (`why` names it); a Backup holds back from preempting while another
+    // member follows a better master (StateMachine::set_group_hold).
+    void step_down(TimePoint now, const std::string &why);
+    void set_group_hold(bool held, TimePoint now);
+    bool follows_better_master(TimePoint now) const { return sm_.follows_better_master(now); }
+    // Whether this instance went from MASTER to BACKUP on its own (not by step_down()) since
+    // the last call; the call clears it.
+    bool take_lost_mastership() { return std::exchange(lost_mastership_, false); }
     // garp_budget: gratuitous ARP frames this instance may still send in this turn of the
     // loop (it takes whole rounds); what does not fit stays due.
     void on_wakeup(TimePoint now, size_t &garp_budget);
@@ -161,6 +170,8 @@ class Instance {
     ElectionStats election_;
     std::string_view master_down_cause_ = "master_down";
     bool heard_lower_priority_ = false;  // a discarded lower-priority advert (preempt)
+    bool lost_mastership_ = false;       // take_lost_mastership()
+    bool stepping_down_ = false;         // in step_down()
 };
 
 }  // namespace xvrrp::daemon

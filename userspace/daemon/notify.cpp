@@ -43,6 +43,9 @@ void NotifyRunner::prepare(const config::Config &cfg) {
     for (const auto &inst : cfg.instances)
         if (!inst.notify.user.empty() && !users_.count(inst.notify.user))
             users_.emplace(inst.notify.user, find_user(inst.notify.user, "[instance.notify] user"));
+    for (const auto &g : cfg.sync_groups)
+        if (!g.notify.user.empty() && !users_.count(g.notify.user))
+            users_.emplace(g.notify.user, find_user(g.notify.user, "[sync_group.notify] user"));
     for (const auto &s : cfg.scripts)
         if (!s.user.empty() && !users_.count(s.user))
             users_.emplace(s.user, find_user(s.user, "[[script]] user"));
@@ -94,6 +97,48 @@ void NotifyRunner::open_fifo(const std::string &path) {
     fifo_path_ = path;
 }
 
+namespace {
+
+const std::vector<std::string> *hook_for(const config::NotifyHooks &n, const std::string &state) {
+    return state == "MASTER"   ? &n.master
+           : state == "BACKUP" ? &n.backup
+           : state == "FAULT"  ? &n.fault
+           : state == "STOP"   ? &n.stop
+                               : nullptr;
+}
+
+}  // namespace
+
+void NotifyRunner::run_group(const config::SyncGroup &group, const std::string &state) {
+    const auto &n = group.notify;
+    if (n.master.empty() && n.backup.empty() && n.fault.empty() && n.stop.empty() && n.any.empty())
+        return;
+    std::optional<User> as;
+    try {
+        as = user(n.user, "notify");
+    } catch (const std::exception &e) {
+        warn(LogFields{group.name, {}, -1, {}, {}}, std::string(e.what()) + "; hooks not run");
+        return;
+    }
+    std::vector<std::string> env = {std::string("PATH=") + kHookPath, "XVRRP_GROUP=" + group.name,
+                                    "XVRRP_STATE=" + state};
+    auto request = [&](std::vector<std::string> argv) {
+        return Request{"notify " + argv[0],
+                       {group.name, {}, -1, {}, {}},
+                       HookCommand{std::move(argv), env, as},
+                       std::chrono::duration_cast<std::chrono::microseconds>(n.timeout),
+                       "notify.timeout",
+                       {}};
+    };
+    const std::vector<std::string> *hook = hook_for(n, state);
+    if (hook && !hook->empty()) submit(request(*hook));
+    if (!n.any.empty()) {
+        auto argv = n.any;
+        argv.insert(argv.end(), {"GROUP", group.name, state, "0"});
+        submit(request(std::move(argv)));
+    }
+}
+
 void NotifyRunner::run(const config::Instance &inst, const std::string &state, int priority) {
     if (fifo_) {
         // keepalived's line; shorter than PIPE_BUF, so written whole or not at all.
@@ -106,11 +151,7 @@ void NotifyRunner::run(const config::Instance &inst, const std::string &state, i
                      " (nobody reads it?); this and later lines that do not fit are dropped");
     }
     const auto &n = inst.notify;
-    const std::vector<std::string> *hook = state == "MASTER"   ? &n.master
-                                           : state == "BACKUP" ? &n.backup
-                                           : state == "FAULT"  ? &n.fault
-                                           : state == "STOP"   ? &n.stop
-                                                               : nullptr;
+    const std::vector<std::string> *hook = hook_for(n, state);
     std::optional<User> as;
     try {
         as = user(n.user, "notify");

@@ -62,6 +62,9 @@ class NotifyRunner {
     // the hook for `state` ("MASTER", "BACKUP", "FAULT", "STOP") as configured, then the `any`
     // hook with keepalived's arguments appended: INSTANCE <name> <state> <priority>.
     void run(const config::Instance &inst, const std::string &state, int priority);
+    // Runs a [[sync_group]]'s hook for `state` as configured, then its `any` hook with
+    // keepalived's arguments appended: GROUP <name> <state> 0 (a group has no priority).
+    void run_group(const config::SyncGroup &group, const std::string &state);
     // Runs a [[script]] check once, as its user, killed at its timeout; `done` is called on the
     // runner's thread when it has ended (or could not start). Nothing is logged here: the
     // caller logs what the outcome changes.

@@ -226,8 +226,8 @@ namespace {
 // Top-level blocks with no xvrrp equivalent, and why.
 std::string top_level_reason(const std::string &keyword) {
     if (keyword == "vrrp_sync_group")
-        return "xvrrp has no sync groups: each instance fails over on its own (its notify "
-               "hooks and tracking are not converted either)";
+        return "not converted yet: write it as a [[sync_group]] by hand (configuration.md); "
+               "until then each instance fails over on its own";
     if (keyword == "virtual_server" || keyword == "virtual_server_group")
         return "keepalived's load balancer (LVS) is out of xvrrp's scope";
     return "no xvrrp equivalent";

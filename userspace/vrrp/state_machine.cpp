@@ -174,6 +174,29 @@ Actions StateMachine::set_priority(uint8_t priority, TimePoint now) {
     return out;
 }
 
+Actions StateMachine::step_down(TimePoint now) {
+    Actions out;
+    if (state_ != State::Master) return out;
+    leave_running_state(out);  // cancels Adver_Timer, removes VIPs, ARP off
+    // As 6.4.3's Shutdown, ARP off first, then the priority-0 advert: the best backup takes
+    // over after Skew_Time instead of Master_Down_Interval.
+    send_advert(kReleasePriority, out);
+    state_ = State::Backup;
+    master_adver_interval_ = params_.advert_interval;
+    arm_master_down(out);
+    update_takeover(now, out);
+    notify("BACKUP", out);
+    return out;
+}
+
+Actions StateMachine::set_group_hold(bool held, TimePoint now) {
+    Actions out;
+    if (held == group_hold_) return out;
+    group_hold_ = held;
+    update_takeover(now, out);  // the owner of the timer re-reads discards_lower_priority()
+    return out;
+}
+
 // ---- state transitions -------------------------------------------------------------------
 
 // RFC 5798 6.4.1 / RFC 9568 6.4.1.
@@ -352,10 +375,19 @@ void StateMachine::send_advert(uint8_t priority, Actions &out) const {
     out.push_back(SendAdvert{priority, params_.interval_field()});
 }
 
-bool StateMachine::discards_lower_priority(TimePoint now) const {
+bool StateMachine::preempts(TimePoint now) const {
     bool hold_applies = params_.preempt && params_.preempt_delay > Duration::zero() &&
                         (!hold_until_ || now < *hold_until_);
     return params_.preempt && !hold_applies;
+}
+
+bool StateMachine::discards_lower_priority(TimePoint now) const {
+    return preempts(now) && !group_hold_;
+}
+
+bool StateMachine::follows_better_master(TimePoint now) const {
+    return state_ == State::Backup && master_address_ &&
+           (master_priority_ >= priority_ || !preempts(now));
 }
 
 bool StateMachine::holding(TimePoint now) const {

@@ -18,6 +18,13 @@
 //                           link up -> Initialize -> the Startup logic again.
 //   set_priority(p, now)    tracked objects changed the effective priority (clamped to 1..254,
 //                           or 1..255 for a configured owner). A Master advertises it at once.
+//   step_down(now)          beyond the RFC (a sync group, docs/configuration.md): a Master
+//                           goes Backup as if it heard a better master, after a priority-0
+//                           advert so that a backup takes over after Skew_Time.
+//   set_group_hold(h, now)  beyond the RFC: while held (another member of the sync group
+//                           follows a better master), a Backup does not preempt: it accepts
+//                           lower-priority adverts as if preempt were off. A master that goes
+//                           silent is still taken over from.
 //   shutdown(now)           6.4.2/6.4.3 Shutdown: Master turns ARP off, sends a priority-0
 //                           advert and removes the VIPs (or holds them, below); Backup stops its
 //                           timers. Back to Initialize.
@@ -80,6 +87,8 @@ class StateMachine {
     Actions link_down(TimePoint now);
     Actions link_up(TimePoint now);
     Actions set_priority(uint8_t priority, TimePoint now);
+    Actions step_down(TimePoint now);
+    Actions set_group_hold(bool held, TimePoint now);
 
     State state() const { return state_; }
     const InstanceParams &params() const { return params_; }
@@ -103,6 +112,11 @@ class StateMachine {
     // A stopped Master still holds its VIPs (release hold); and how the last hold went.
     bool releasing() const { return release_ && !release_->ended; }
     const std::optional<Release> &release() const { return release_; }
+    // A Backup that would not take over from the master it hears, group hold aside: that
+    // master's priority is not below ours, or we do not preempt (now). A sync group's other
+    // members then hold back (set_group_hold).
+    bool follows_better_master(TimePoint now) const;
+    bool group_held() const { return group_hold_; }
     bool arp_answering() const { return arp_answering_; }
     bool takeover_armed() const { return takeover_armed_; }
     // RFC 5798 6.4.3: packets to the VIPs are accepted by the Master if owner or Accept_Mode.
@@ -127,6 +141,7 @@ class StateMachine {
     void disarm_master_down(Actions &out);
     void send_advert(uint8_t priority, Actions &out) const;
     bool holding(TimePoint now) const;
+    bool preempts(TimePoint now) const;  // discards lower-priority adverts, group hold aside
     void start_hold(TimePoint now, Actions &out);
     void clear_hold(Actions &out);
 
@@ -153,6 +168,7 @@ class StateMachine {
     std::optional<TimePoint> hold_until_;  // keepalived preempt_time; nullopt = not started
     bool arp_answering_ = false;
     bool takeover_armed_ = false;
+    bool group_hold_ = false;  // set_group_hold
 };
 
 }  // namespace xvrrp::vrrp

@@ -38,9 +38,9 @@ TEST(ImportFile, SyncGroupsAndEachLoadBalancerBlockAreOneWarningEach) {
                 "virtual_server_group g {\n  10.0.0.1 80\n}\nstatic_ipaddress {\n  10.1.1.1/24 dev "
                 "eth0\n}\n");
     EXPECT_EQ(warnings_of(r),
-              (Strings{"1: 'vrrp_sync_group G1 {...}': xvrrp has no sync groups: each instance "
-                       "fails over on its own (its notify hooks and tracking are not converted "
-                       "either)",
+              (Strings{"1: 'vrrp_sync_group G1 {...}': not converted yet: write it as a "
+                       "[[sync_group]] by hand (configuration.md); until then each instance fails "
+                       "over on its own",
                        "14: 'virtual_server 10.0.0.1 80 {...}': keepalived's load balancer (LVS) "
                        "is out of xvrrp's scope",
                        "19: 'virtual_server_group g {...}': keepalived's load balancer (LVS) is "
