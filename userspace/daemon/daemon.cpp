@@ -200,6 +200,15 @@ class Daemon {
     // the other members of its [[sync_group]].
     bool runnable(const config::Instance &c, const Tracking &t);
     void apply_tracking(Instance &inst, TimePoint now);
+    // An instance's first state, as at start-up: its priority and fault from the tracking.
+    void start_instance(Instance &inst, TimePoint now);
+    // The running instance of that name (not one on its way out), or nullptr.
+    Instance *running(std::string_view name);
+    // Instances that stopped (a reload removed them, maintenance took them out) and whose
+    // release hold is over leave: nothing of them is left in the kernel.
+    void remove_stopped();
+    // "no instance 'NAME' (there are: ...)", for the control socket.
+    std::string no_instance(std::string_view name) const;
     void apply_tracking_all();
     // The file again (SIGHUP, xvrrpctl reload); the control socket's answer: the summary line,
     // or "error: ..." when the running configuration stays.
@@ -413,10 +422,7 @@ void Daemon::start_up() {
         // can the kernel hear its master. Starting 255 instances takes milliseconds, which one
         // time taken before them all would have cut from the last ones' first
         // Master_Down_Interval (7 ms at 2 ms adverts).
-        auto now = monotonic_now();
-        Tracking t = tracking_of(*inst);
-        inst->on_priority(static_cast<uint8_t>(t.priority), now);
-        inst->start(now, runnable(inst->config(), t));
+        start_instance(*inst, monotonic_now());
     }
     sync_groups_.follow(cfg_, instances_, notify_, monotonic_now());
     if (!checks_->empty()) checks_->start();
@@ -477,6 +483,30 @@ bool Daemon::runnable(const config::Instance &c, const Tracking &t) {
         return !tracked_.link_up[m.interface] || tracking(m, tracked_).fault;
     };
     return tracked_.link_up[c.interface] && !t.fault && !group_fault(cfg_, c.name, own_fault);
+}
+
+void Daemon::start_instance(Instance &inst, TimePoint now) {
+    Tracking t = tracking_of(inst);
+    inst.on_priority(static_cast<uint8_t>(t.priority), now);
+    inst.start(now, runnable(inst.config(), t));
+}
+
+Instance *Daemon::running(std::string_view name) {
+    for (auto &i : instances_)
+        if (!i->stopped() && i->config().name == name) return i.get();
+    return nullptr;
+}
+
+void Daemon::remove_stopped() {
+    instances_.erase(std::remove_if(instances_.begin(), instances_.end(),
+                                    [](const auto &i) { return i->stopped() && !i->releasing(); }),
+                     instances_.end());
+}
+
+std::string Daemon::no_instance(std::string_view name) const {
+    std::string names;
+    for (const auto &i : cfg_.instances) names += (names.empty() ? "" : ", ") + i.name;
+    return "no instance '" + config::printable(std::string(name)) + "' (there are: " + names + ")";
 }
 
 void Daemon::apply_tracking(Instance &inst, TimePoint now) {
@@ -627,11 +657,7 @@ void Daemon::loop() {
             if (!stopping_) reload("SIGHUP");
         }
         // Instances a reload removed, once their release hold is over.
-        instances_.erase(std::remove_if(instances_.begin(), instances_.end(),
-                                        [&](const auto &i) {
-                                            return !stopping_ && i->stopped() && !i->releasing();
-                                        }),
-                         instances_.end());
+        if (!stopping_) remove_stopped();
         if (!stopping_) sync_groups_.follow(cfg_, instances_, notify_, monotonic_now());
         report_to_service();
         publish_events();
@@ -751,9 +777,7 @@ std::string Daemon::reload(const std::string &why) {
         runtime_priority_.erase(inst->config().name);  // set-priority was for the old one
     }
     // Recreated and reused VRIDs leave the kernel before their successors bind them.
-    instances_.erase(std::remove_if(instances_.begin(), instances_.end(),
-                                    [](const auto &i) { return i->stopped() && !i->releasing(); }),
-                     instances_.end());
+    remove_stopped();
 
     // 3. The tracking inputs of the new file (checks keep their state when unchanged).
     std::map<std::string, bool> previous_ok = tracked_.script_ok;
@@ -788,19 +812,13 @@ std::string Daemon::reload(const std::string &why) {
         }
     }
     for (const auto &c : cfg_.instances) {
-        bool running = std::any_of(instances_.begin(), instances_.end(), [&](const auto &i) {
-            return !i->stopped() && i->config().name == c.name;
-        });
-        if (running || maintenance_.count(c.name)) continue;  // maintenance: until it is off
+        if (running(c.name) || maintenance_.count(c.name)) continue;  // maintenance: until off
         bool has_uplink = std::any_of(uplinks_.begin(), uplinks_.end(),
                                       [&](const auto &u) { return u->name() == c.interface; });
         if (!has_uplink) continue;  // reported above
         try {
             instances_.push_back(make_instance(c));
-            auto at = monotonic_now();
-            Tracking t = tracking(c, tracked_);
-            instances_.back()->on_priority(static_cast<uint8_t>(t.priority), at);
-            instances_.back()->start(at, runnable(c, t));
+            start_instance(*instances_.back(), monotonic_now());
             if (std::find(recreated.begin(), recreated.end(), c.name) == recreated.end())
                 added.push_back(c.name);
         } catch (const std::exception &e) {
@@ -895,27 +913,19 @@ std::string Daemon::metrics() {
 }
 
 std::string Daemon::maintenance(std::string_view name, bool on) {
-    const std::string shown = config::printable(std::string(name));
     if (stopping_) return "error: xvrrpd is stopping\n";
     auto c = std::find_if(cfg_.instances.begin(), cfg_.instances.end(),
                           [&](const config::Instance &i) { return i.name == name; });
-    if (c == cfg_.instances.end()) {
-        std::string names;
-        for (const auto &i : cfg_.instances) names += (names.empty() ? "" : ", ") + i.name;
-        return "error: no instance '" + shown + "' (there are: " + names + ")\n";
-    }
-    auto running = std::find_if(instances_.begin(), instances_.end(), [&](const auto &i) {
-        return !i->stopped() && i->config().name == name;
-    });
+    if (c == cfg_.instances.end()) return "error: " + no_instance(name) + "\n";
     auto now = monotonic_now();
     if (on) {
         if (maintenance_.count(c->name)) return c->name + ": already in maintenance\n";
         maintenance_.insert(c->name);
-        if (running != instances_.end()) {
-            notice((*running)->log_fields(),
+        if (Instance *inst = running(name)) {
+            notice(inst->log_fields(),
                    "maintenance on: handing over as at a stop; out of the election until "
                    "maintenance off");
-            (*running)->shutdown(now);  // the priority-0 advert, the release hold
+            inst->shutdown(now);  // the priority-0 advert, the release hold
         }
         return c->name +
                ": maintenance on: priority-0 advert sent, the service IPs stay until another "
@@ -926,16 +936,13 @@ std::string Daemon::maintenance(std::string_view name, bool on) {
     // A release hold still running ends now: the VRID must be free for the instance again.
     for (auto &i : instances_)
         if (i->stopped() && i->config().name == name) i->stop_now(now, "maintenance off");
-    instances_.erase(std::remove_if(instances_.begin(), instances_.end(),
-                                    [](const auto &i) { return i->stopped() && !i->releasing(); }),
-                     instances_.end());
+    remove_stopped();
     maintenance_.erase(c->name);
     try {
         instances_.push_back(make_instance(*c));
         Instance &inst = *instances_.back();
-        Tracking t = tracking_of(inst);
-        inst.on_priority(static_cast<uint8_t>(t.priority), now);
-        inst.start(now, tracked_.link_up[c->interface] && !t.fault);
+        // As at start-up: its link, its tracking and its sync group decide (runnable()).
+        start_instance(inst, now);
         notice(inst.log_fields(), "maintenance off: back in the election");
     } catch (const std::exception &e) {
         if (!instances_.empty() && instances_.back()->config().name == name) instances_.pop_back();
@@ -948,17 +955,12 @@ std::string Daemon::maintenance(std::string_view name, bool on) {
 
 std::optional<InstanceStatus> Daemon::set_priority(std::string_view name, int priority,
                                                    std::string &error) {
-    auto it = std::find_if(instances_.begin(), instances_.end(), [&](const auto &i) {
-        return !i->stopped() && i->config().name == name;
-    });
-    if (it == instances_.end()) {
-        std::string names;
-        for (const auto &i : instances_) names += (names.empty() ? "" : ", ") + i->config().name;
-        error =
-            "no instance '" + config::printable(std::string(name)) + "' (there are: " + names + ")";
+    Instance *found = running(name);
+    if (!found) {
+        error = no_instance(name);
         return std::nullopt;
     }
-    Instance &inst = **it;
+    Instance &inst = *found;
     if (inst.config().priority == 255) {
         error = "'" + inst.config().name +
                 "' is the address owner (priority 255, RFC 5798 5.2.4): its priority does not "
