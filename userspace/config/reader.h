@@ -5,6 +5,7 @@
 #include <toml++/toml.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -90,6 +91,34 @@ void read_ifname(TableReader &r, std::string_view key, std::string &out);
 // `what` says what runs it in the message ("hooks", "scripts").
 void read_command(TableReader &r, std::string_view key, std::string_view what,
                   std::vector<std::string> &out);
+
+// The top-level array of tables `key` ([[script]], [[sync_group]]): each table read by
+// read_one(table) -> T (with T::name and T::source_line), kept unless its name is empty or
+// an earlier table has it; `what` names them in messages ("script", "sync group").
+template <typename T, typename ReadOne>
+void read_named_tables(const toml::node &n, std::string_view key, std::string_view what,
+                       Diagnostics &diag, std::vector<T> &out, ReadOne read_one) {
+    const toml::array *arr = n.as_array();
+    if (!arr || !arr->is_array_of_tables()) {
+        diag.error(n, "'" + std::string(key) + "' must be an array of tables, written [[" +
+                          std::string(key) + "]], got " + std::string(type_name(n)));
+        return;
+    }
+    std::map<std::string, uint32_t> lines;
+    for (const toml::node &t : *arr) {
+        T item = read_one(*t.as_table());
+        if (item.name.empty()) continue;
+        auto [it, fresh] = lines.emplace(item.name, item.source_line);
+        if (!fresh) {
+            diag.error(*t.as_table()->get("name"),
+                       std::string(what) + " name '" + printable(item.name) +
+                           "' is already used by the [[" + std::string(key) + "]] at line " +
+                           std::to_string(it->second) + "; names must be unique");
+            continue;
+        }
+        out.push_back(std::move(item));
+    }
+}
 
 // A user name key (notify.user, [[script]] user): valid_account_name() or reported.
 void read_user(TableReader &r, std::string_view key, std::string &out);

@@ -41,26 +41,8 @@ Script read_script(const toml::table &t, Diagnostics &diag) {
 }  // namespace
 
 void read_scripts(const toml::node &n, std::vector<Script> &out, Diagnostics &diag) {
-    const toml::array *arr = n.as_array();
-    if (!arr || !arr->is_array_of_tables()) {
-        diag.error(n, "'script' must be an array of tables, written [[script]], got " +
-                          std::string(type_name(n)));
-        return;
-    }
-    std::map<std::string, uint32_t> lines;
-    for (const toml::node &t : *arr) {
-        Script s = read_script(*t.as_table(), diag);
-        if (s.name.empty()) continue;
-        auto [it, fresh] = lines.emplace(s.name, s.source_line);
-        if (!fresh) {
-            diag.error(*t.as_table()->get("name"),
-                       "script name '" + printable(s.name) +
-                           "' is already used by the [[script]] at line " +
-                           std::to_string(it->second) + "; names must be unique");
-            continue;
-        }
-        out.push_back(std::move(s));
-    }
+    read_named_tables(n, "script", "script", diag, out,
+                      [&](const toml::table &t) { return read_script(t, diag); });
 }
 
 void resolve_track_scripts(const std::vector<Script> &scripts, std::vector<ParsedInstance> &parsed,

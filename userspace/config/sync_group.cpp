@@ -63,30 +63,13 @@ SyncGroup read_sync_group(const toml::table &t, const std::set<std::string> &ins
 
 void read_sync_groups(const toml::node &n, const std::vector<ParsedInstance> &parsed,
                       std::vector<SyncGroup> &out, Diagnostics &diag) {
-    const toml::array *arr = n.as_array();
-    if (!arr || !arr->is_array_of_tables()) {
-        diag.error(n, "'sync_group' must be an array of tables, written [[sync_group]], got " +
-                          std::string(type_name(n)));
-        return;
-    }
     std::set<std::string> instances;
     for (const ParsedInstance &p : parsed)
         if (!p.instance.name.empty()) instances.insert(p.instance.name);
     std::map<std::string, Member> members;
-    std::map<std::string, uint32_t> lines;
-    for (const toml::node &t : *arr) {
-        SyncGroup g = read_sync_group(*t.as_table(), instances, members, diag);
-        if (g.name.empty()) continue;
-        auto [it, fresh] = lines.emplace(g.name, g.source_line);
-        if (!fresh) {
-            diag.error(*t.as_table()->get("name"),
-                       "sync group name '" + printable(g.name) +
-                           "' is already used by the [[sync_group]] at line " +
-                           std::to_string(it->second) + "; names must be unique");
-            continue;
-        }
-        out.push_back(std::move(g));
-    }
+    read_named_tables(n, "sync_group", "sync group", diag, out, [&](const toml::table &t) {
+        return read_sync_group(t, instances, members, diag);
+    });
 }
 
 }  // namespace xvrrp::config
