@@ -118,7 +118,62 @@ TEST(Reload, APriorityChangeIsAppliedInPlaceAndMovesTheVip) {
     EXPECT_TRUE(lab.client_reaches_vip()) << describe(lab);
 }
 
-TEST(Reload, ARemovedInstanceStopsAndAChangedIntervalRecreatesItsInstance) {
+// Adverts s1 sent in `window` (every lane counted).
+uint64_t adverts_in(Lab &lab, std::chrono::milliseconds window) {
+    const uint64_t before = lab.status("s1")->adverts_sent;
+    std::this_thread::sleep_for(window);
+    return lab.status("s1")->adverts_sent - before;
+}
+
+TEST(Reload, ServiceIpsAndTheIntervalChangeInPlaceWhileTheOtherVipStaysAnswered) {
+    ASSERT_EQ(access(kOutageProbe.c_str(), X_OK), 0) << kOutageProbe << " is not built";
+    Lab lab;
+    XvrrpdOptions s1 = xvrrpd_options(150);
+    ASSERT_TRUE(start_pair(lab, s1, xvrrpd_options(100)));
+    ASSERT_TRUE(lab.client_reaches_vip()) << describe(lab);
+    const uint64_t rate_10ms = adverts_in(lab, std::chrono::milliseconds(1000));
+
+    // A second service IP on the same instance, and half the advert rate, while the client
+    // probes the first.
+    s1.virtual_ips = {kVip + "/32", kSecondVip + "/32"};
+    s1.advert_interval = "20ms";
+    ProbeRun run =
+        probe_vip_while(lab, [&] { return reload(lab, "s1", lab.xvrrpd_config("s1", s1)); });
+    std::cout << "client during the reload: " << run.probe.output;
+    RecordProperty("outage_probe", run.probe.output);
+    ASSERT_TRUE(run.acted) << lab.log("s1");
+    EXPECT_NE(lab.log("s1").find("reloaded: unchanged none; updated web; added none; recreated "
+                                 "none; removed none"),
+              std::string::npos)
+        << lab.log("s1");
+    EXPECT_EQ(lab.state("s1"), "MASTER");
+    EXPECT_EQ(lab.log("s1").find("MASTER -> "), std::string::npos) << lab.log("s1");
+    ASSERT_EQ(run.probe.status, 0) << run.probe.output;
+    EXPECT_GT(run.number("sent"), 1000) << run.probe.output;
+    EXPECT_EQ(run.number("lost"), 0)
+        << "the client lost echo replies from the unchanged service IP across the reload\n"
+        << run.probe.output << describe(lab);
+    EXPECT_TRUE(wait_until([&] { return holds(lab, "s1", kSecondVip); })) << lab.log("s1");
+    EXPECT_TRUE(client_reaches(lab, kSecondVip)) << describe(lab);
+    EXPECT_TRUE(lab.client_arp_points_to("s1")) << describe(lab);
+    // The new interval reached the advert threads (side by side: the same second's length).
+    const uint64_t rate_20ms = adverts_in(lab, std::chrono::milliseconds(1000));
+    EXPECT_LT(double(rate_20ms), 0.75 * double(rate_10ms))
+        << "adverts per second at 10ms " << rate_10ms << ", after the reload to 20ms " << rate_20ms;
+    EXPECT_GT(double(rate_20ms), 0.25 * double(rate_10ms));
+    EXPECT_EQ(lab.state("s2"), "BACKUP") << describe(lab);
+
+    // The first service IP goes: off dummy0, no longer answered; the second stays.
+    s1.virtual_ips = {kSecondVip + "/32"};
+    ASSERT_TRUE(reload(lab, "s1", lab.xvrrpd_config("s1", s1), 2)) << lab.log("s1");
+    EXPECT_TRUE(wait_until([&] { return !holds(lab, "s1", kVip); })) << lab.log("s1");
+    EXPECT_TRUE(holds(lab, "s1", kSecondVip));
+    EXPECT_EQ(lab.state("s1"), "MASTER");
+    EXPECT_TRUE(client_reaches(lab, kSecondVip)) << describe(lab);
+    EXPECT_FALSE(lab.client_reaches_vip(std::chrono::seconds(2))) << describe(lab);
+}
+
+TEST(Reload, ARemovedInstanceStopsAndTheVirtualMacRecreatesItsInstance) {
     Lab lab;
     XvrrpdOptions s1 = xvrrpd_options(150);
     s1.extra = api_instance(150);
@@ -131,10 +186,11 @@ TEST(Reload, ARemovedInstanceStopsAndAChangedIntervalRecreatesItsInstance) {
     EXPECT_TRUE(wait_until([&] { return !holds(lab, "s1", kSecondVip); })) << lab.log("s1");
     EXPECT_EQ(lab.state("s1"), "MASTER");
 
-    s1.advert_interval = "20ms";
+    // The virtual MAC: a new binding. The recreated instance starts as backup, then takes the
+    // VIP back (priority 150).
+    s1.extra = "use_vmac = true\n";
     ASSERT_TRUE(reload(lab, "s1", lab.xvrrpd_config("s1", s1), 2)) << lab.log("s1");
     EXPECT_NE(lab.log("s1").find("recreated web"), std::string::npos) << lab.log("s1");
-    // The recreated instance starts as backup, then takes the VIP back (priority 150).
     EXPECT_TRUE(lab.wait_states("MASTER", "BACKUP")) << describe(lab);
     EXPECT_TRUE(lab.client_reaches_vip()) << describe(lab);
 }

@@ -108,6 +108,7 @@ struct XvrrpdOptions {
     std::string advert_interval = "10ms";
     bool preempt = true;
     std::string preempt_delay = "0s";
+    std::vector<std::string> virtual_ips = {kVip + "/32"};
     std::string extra;         // more [[instance]] lines, verbatim
     std::string daemon_extra;  // more [daemon] lines, verbatim
 };
@@ -214,8 +215,10 @@ class Lab {
           << "advert_interval = \"" << o.advert_interval << "\"\n"
           << "preempt = " << (o.preempt ? "true" : "false") << "\n"
           << "preempt_delay = \"" << o.preempt_delay << "\"\n"
-          << "virtual_ips = [\"" << kVip << "/32\"]\n"
-          << o.extra;
+          << "virtual_ips = [";
+        for (size_t i = 0; i < o.virtual_ips.size(); i++)
+            c << (i ? ", " : "") << "\"" << o.virtual_ips[i] << "\"";
+        c << "]\n" << o.extra;
         return c.str();
     }
 

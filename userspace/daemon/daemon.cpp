@@ -144,12 +144,19 @@ std::optional<config::Config> read_config(const std::string &path, bool log_erro
 enum class Change { None, InPlace, Recreate };
 
 // The keys a running instance takes without being recreated: its priority (an address owner
-// stays one), hooks, tracking and gratuitous ARP settings. The file position does not count.
+// stays one), hooks, tracking, gratuitous ARP settings, service IPs (of the same family) and
+// advert interval with the timing that follows from it. The file position does not count.
 Change compare(const config::Instance &now, const config::Instance &next) {
     config::Instance a = now, b = next;
     a.source_line = b.source_line = 0;
     if (a == b) return Change::None;
     if ((a.priority == 255) != (b.priority == 255)) return Change::Recreate;
+    if (a.family() != b.family()) return Change::Recreate;
+    a.virtual_ips = b.virtual_ips;
+    a.advert_interval = b.advert_interval;
+    a.lease = b.lease;
+    a.late_expiry_threshold = b.late_expiry_threshold;
+    a.late_expiry_grace = b.late_expiry_grace;
     a.priority = b.priority;
     a.notify = b.notify;
     a.track_interfaces = b.track_interfaces;
@@ -665,11 +672,11 @@ void Daemon::loop() {
 }
 
 // SIGHUP: the file again. On any error the running configuration stays, whole. Otherwise, by
-// instance name: an unchanged instance is not touched; one whose priority, hooks, tracking or
-// gratuitous ARP settings changed takes them in place (its state stays); one with any other
-// change is recreated (a master hands over and starts again as backup); one no longer in the
-// file is stopped as at SIGTERM (priority-0 advert, release hold); a new one starts as at
-// start-up. [daemon] keys other than log_level need a restart.
+// instance name: an unchanged instance is not touched; one whose priority, hooks, tracking,
+// gratuitous ARP settings, service IPs or advert interval changed takes them in place (its
+// state stays, compare()); one with any other change is recreated (a master hands over and starts
+// again as backup); one no longer in the file is stopped as at SIGTERM (priority-0 advert, release
+// hold); a new one starts as at start-up. [daemon] keys other than log_level need a restart.
 std::string Daemon::reload(const std::string &why) {
     if (stopping_) return "error: xvrrpd is stopping\n";
     info("", why + ": reloading " + path_);
@@ -760,9 +767,15 @@ std::string Daemon::reload(const std::string &why) {
             continue;
         }
         if (next && change == Change::InPlace) {
-            inst->reconfigure(*next);
-            updated.push_back(next->name);
-            continue;
+            try {
+                inst->reconfigure(*next, now);
+                updated.push_back(next->name);
+                continue;
+            } catch (const std::exception &e) {
+                // The election refused the new values (config checks should have): the
+                // instance is recreated with them instead, which reports what is wrong.
+                error(inst->log_fields(), std::string("reload: ") + e.what());
+            }
         }
         // Its (interface, VRID) taken again by the new file: it must leave the kernel now.
         try {

@@ -1,6 +1,7 @@
 #include "daemon/instance.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -108,6 +109,8 @@ Instance::Instance(const config::Instance &cfg, Uplink &uplink, net::AddressEdit
       vip_addresses_(vip_addresses),
       vip_interface_(std::move(vip_interface)),
       notify_(notify),
+      takeover_netlink_fd_(takeover_netlink_fd),
+      release_hold_(release_hold),
       sm_(params_of(cfg, uplink.primary_address(), release_hold)) {
     // The VRID in the kernel: its service IPs (answered with the uplink's MAC, or the virtual
     // MAC), allow-list and lease slot; no role yet, nothing answered.
@@ -116,10 +119,13 @@ Instance::Instance(const config::Instance &cfg, Uplink &uplink, net::AddressEdit
         [this](const dataplane::KernelReport &r) { on_kernel_report(r); });
 
     tx::AdvertiserOptions opts;
-    const uint64_t lease = ns(cfg_.lease);
+    lease_ns_->store(ns(cfg_.lease));
     const dataplane::LeaseSlot slot = binding_->lease();
-    // Runs on an advert thread after each advert: a plain store into the mmap'ed lease.
-    opts.on_sent = [slot, lease](uint64_t now_ns) { slot.renew_until(now_ns + lease); };
+    // Runs on an advert thread after each advert: a plain store into the mmap'ed lease (the
+    // lease's length is an atomic only because a reload may change it).
+    opts.on_sent = [slot, lease = lease_ns_](uint64_t now_ns) {
+        slot.renew_until(now_ns + lease->load(std::memory_order_relaxed));
+    };
     opts.spread = cfg_.advert_thread.spread == config::AdvertSpread::Staggered
                       ? tx::Spread::Staggered
                       : tx::Spread::Redundant;
@@ -137,16 +143,7 @@ Instance::Instance(const config::Instance &cfg, Uplink &uplink, net::AddressEdit
     advertiser_ = std::make_unique<tx::Advertiser>(
         uplink_.advert_threads(cfg_.advert_thread.sched_priority, cfg_.advert_thread.cpus), opts);
 
-    // What an advert thread sends if it is the first to see the kernel take over: the service
-    // IPs, an advert (the frame is kept ready at our priority), one round of gratuitous ARP.
-    tx::TakeoverPlan plan;
-    plan.kernel_stamp = [slot] { return slot.took_over_ns(); };
-    plan.garp_frames = garp_frames();
-    std::vector<net::AddressPrefix> prefixes;
-    for (const auto &v : cfg_.virtual_ips) prefixes.push_back(prefix_of(v));
-    plan.netlink_request = vip_addresses_.add_request(prefixes);
-    plan.netlink_fd = takeover_netlink_fd;
-    advertiser_->set_takeover(std::move(plan));
+    advertiser_->set_takeover(takeover_plan());
     set_advert_frame(sm_.priority());
     advertiser_->start(cfg_.advert_interval, /*parked=*/true);
     // Last, so that nothing can throw after it: the NIC receives frames to the virtual MAC
@@ -191,7 +188,40 @@ void Instance::shutdown(TimePoint now) {
                                ms(sm_.release()->deadline - now));
 }
 
-void Instance::reconfigure(const config::Instance &cfg) {
+// What an advert thread sends if it is the first to see the kernel take over: the service IPs,
+// an advert (the frame is kept ready at our priority), one round of gratuitous ARP.
+tx::TakeoverPlan Instance::takeover_plan() const {
+    tx::TakeoverPlan plan;
+    plan.kernel_stamp = [slot = binding_->lease()] { return slot.took_over_ns(); };
+    plan.garp_frames = garp_frames();
+    std::vector<net::AddressPrefix> prefixes;
+    for (const auto &v : cfg_.virtual_ips) prefixes.push_back(prefix_of(v));
+    plan.netlink_request = vip_addresses_.add_request(prefixes);
+    plan.netlink_fd = takeover_netlink_fd_;
+    return plan;
+}
+
+void Instance::reconfigure(const config::Instance &cfg, TimePoint now) {
+    const bool timing = cfg.advert_interval != cfg_.advert_interval || cfg.lease != cfg_.lease ||
+                        cfg.late_expiry_threshold != cfg_.late_expiry_threshold ||
+                        cfg.late_expiry_grace != cfg_.late_expiry_grace;
+    const bool addresses = cfg.virtual_ips != cfg_.virtual_ips;
+    if (timing || addresses) {
+        // The election first: it refuses what it cannot run with, before anything changed.
+        std::vector<vrrp::IpAddress> addrs;
+        for (const auto &v : cfg.virtual_ips) addrs.push_back(v.address);
+        sm_.reconfigure(
+            cfg.advert_interval,
+            release_hold_.value_or(vrrp::auto_release_hold(cfg.version, cfg.advert_interval)),
+            std::move(addrs));
+    }
+    if (timing) set_timing(cfg);
+    if (addresses) set_virtual_ips(cfg.virtual_ips, now);
+    if (timing || addresses) {
+        // The adverts carry both: the next one (the threads' frames) has the new ones.
+        const int priority = std::exchange(frame_priority_, -1);
+        if (priority >= 0) set_advert_frame(uint8_t(priority));
+    }
     cfg_.priority = cfg.priority;
     cfg_.notify = cfg.notify;
     cfg_.track_interfaces = cfg.track_interfaces;
@@ -202,6 +232,53 @@ void Instance::reconfigure(const config::Instance &cfg) {
     cfg_.garp_interval = cfg.garp_interval;
     cfg_.garp_refresh = cfg.garp_refresh;
     cfg_.source_line = cfg.source_line;
+}
+
+// advert_interval and what follows from it: the advert threads' pace (from their next
+// deadline), the lease each advert renews, the kernel's timing for the VRID.
+void Instance::set_timing(const config::Instance &cfg) {
+    cfg_.advert_interval = cfg.advert_interval;
+    cfg_.lease = cfg.lease;
+    cfg_.late_expiry_threshold = cfg.late_expiry_threshold;
+    cfg_.late_expiry_grace = cfg.late_expiry_grace;
+    lease_ns_->store(ns(cfg_.lease));
+    binding_->set_timing(cfg_.advert_interval, cfg_.fast_mode(), cfg_.lease,
+                         cfg_.late_expiry_threshold, cfg_.late_expiry_grace);
+    advertiser_->set_interval(cfg_.advert_interval);
+}
+
+// Service IPs added and removed while the others stay answered. A master (or a backup whose
+// takeover an advert thread may send) gets them in the same order as at a takeover: the kernel's
+// table, the VIP interface, then gratuitous ARP for all of them; a removed one leaves the VIP
+// interface before the table, so that the kernel never answers ARP for it on its own.
+void Instance::set_virtual_ips(const std::vector<config::VirtualIp> &vips, TimePoint now) {
+    auto missing_from = [](const std::vector<config::VirtualIp> &list) {
+        return [&list](const config::VirtualIp &v) {
+            return std::find(list.begin(), list.end(), v) == list.end();
+        };
+    };
+    std::vector<net::AddressPrefix> gone, added;
+    for (const auto &v : cfg_.virtual_ips)
+        if (missing_from(vips)(v)) gone.push_back(prefix_of(v));
+    for (const auto &v : vips)
+        if (missing_from(cfg_.virtual_ips)(v)) added.push_back(prefix_of(v));
+    const bool holding = sm_.state() == vrrp::State::Master;
+    cfg_.virtual_ips = vips;  // what the frames and the takeover plan are built from
+    try {
+        if (holding && !gone.empty())
+            for (const auto &d : vip_addresses_.remove_all(gone))
+                if (!d.error.empty()) error(log_fields(), d.error);
+        std::vector<vrrp::IpAddress> addresses;
+        for (const auto &v : vips) addresses.push_back(v.address);
+        binding_->set_virtual_ips(addresses);
+        advertiser_->set_takeover(takeover_plan());
+        if (holding && !added.empty())
+            for (const auto &d : vip_addresses_.add_all(added))
+                if (!d.error.empty()) error(log_fields(), d.error);
+    } catch (const std::exception &e) {
+        error(log_fields(), std::string("reload: service IPs: ") + e.what());
+    }
+    if (holding && !added.empty()) schedule_garps(now);
 }
 
 void Instance::stop_now(TimePoint now, const std::string &why) {

@@ -23,6 +23,7 @@
 // entries go when the hold ends; stop_now() ends it at once.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -96,9 +97,11 @@ class Instance {
     bool releasing() const { return sm_.releasing(); }
     bool stopped() const { return stopped_; }  // shutdown() ran (a stop, or a reload removed it)
     // A reload changed only what takes effect without a new binding (daemon.cpp compare()):
-    // the configured priority, hooks, tracking, gratuitous ARP settings. The caller then
-    // applies the tracking, which moves the effective priority.
-    void reconfigure(const config::Instance &cfg);
+    // the configured priority, hooks, tracking, gratuitous ARP settings, the service IPs, the
+    // advert interval and the timing that follows from it. The state stays; a master keeps
+    // answering for the service IPs that stay. The caller then applies the tracking, which
+    // moves the effective priority. Throws (nothing changed) if the election refuses them.
+    void reconfigure(const config::Instance &cfg, TimePoint now);
     void on_link(bool up, TimePoint now);
     // What the priority tracks changed (tracking.h): the caller computed the new one.
     void on_priority(uint8_t priority, TimePoint now);
@@ -130,6 +133,9 @@ class Instance {
     void check_peers(TimePoint now);
     void set_advert_frame(uint8_t priority);  // the frame the advert threads send
     std::vector<std::vector<uint8_t>> garp_frames() const;
+    tx::TakeoverPlan takeover_plan() const;
+    void set_timing(const config::Instance &cfg);  // reconfigure()
+    void set_virtual_ips(const std::vector<config::VirtualIp> &vips, TimePoint now);
     void send_advert(uint8_t priority);
     void stop_adverts();
     void send_garps();
@@ -149,6 +155,10 @@ class Instance {
     net::AddressEditor &vip_addresses_;
     std::string vip_interface_;
     NotifyRunner &notify_;
+    const int takeover_netlink_fd_;
+    const std::optional<vrrp::Duration> release_hold_;  // [daemon] release_hold; nullopt: auto
+    // How long an advert renews the lease for: read by the advert threads after each advert.
+    std::shared_ptr<std::atomic<uint64_t>> lease_ns_ = std::make_shared<std::atomic<uint64_t>>(0);
     vrrp::StateMachine sm_;
     std::unique_ptr<dataplane::VridBinding> binding_;
     std::unique_ptr<tx::Advertiser> advertiser_;

@@ -2,6 +2,7 @@
 
 #include <xvrrp/abi.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <thread>
@@ -60,14 +61,7 @@ VridBinding::VridBinding(Port &port, VridConfig config, ReportHandler on_report)
         throw Error("VRID " + std::to_string(cfg_.vrid) + " is already bound on this port");
     write_instance();
     // The ARP responder's table: this VRID's service IPs, answered with answer_mac.
-    xvrrp_vip vip{};
-    std::memcpy(vip.mac, cfg_.answer_mac.data(), 6);
-    vip.vrid = cfg_.vrid;
-    vip.vlan = cfg_.vlan;
-    if (!cfg_.accept) vip.flags |= XVRRP_VIP_NO_ACCEPT;
-    for (const auto &v : cfg_.virtual_ips)
-        if (v.family == vrrp::Family::IPv4) port_.tables_.set_vip(v.to_be32(), vip);
-    if (!cfg_.accept) port_.add_no_accept_vips(int(ipv4_vips()));
+    for (const auto &v : cfg_.virtual_ips) put_vip(v);
     for (const auto &src : cfg_.allowed_sources)
         port_.tables_.allow_source(cfg_.vrid, src.to_be32());
     port_.leases_.reset(cfg_.vrid);
@@ -83,9 +77,7 @@ VridBinding::~VridBinding() {
     try {
         port_.leases_.renew(cfg_.vrid, 0);
         port_.tables_.remove_instance(cfg_.vrid);  // and rx_state, and its timer
-        if (!cfg_.accept) port_.add_no_accept_vips(-int(ipv4_vips()));
-        for (const auto &v : cfg_.virtual_ips)
-            if (v.family == vrrp::Family::IPv4) port_.tables_.remove_vip(v.to_be32());
+        for (const auto &v : cfg_.virtual_ips) drop_vip(v);
         for (const auto &src : cfg_.allowed_sources)
             port_.tables_.disallow_source(cfg_.vrid, src.to_be32());
         port_.leases_.reset(cfg_.vrid);
@@ -95,10 +87,42 @@ VridBinding::~VridBinding() {
     }
 }
 
-size_t VridBinding::ipv4_vips() const {
-    size_t n = 0;
-    for (const auto &v : cfg_.virtual_ips) n += v.family == vrrp::Family::IPv4;
-    return n;
+void VridBinding::put_vip(const vrrp::IpAddress &v) {
+    if (v.family != vrrp::Family::IPv4) return;
+    xvrrp_vip vip{};
+    std::memcpy(vip.mac, cfg_.answer_mac.data(), 6);
+    vip.vrid = cfg_.vrid;
+    vip.vlan = cfg_.vlan;
+    if (!cfg_.accept) vip.flags |= XVRRP_VIP_NO_ACCEPT;
+    port_.tables_.set_vip(v.to_be32(), vip);
+    if (!cfg_.accept) port_.add_no_accept_vips(+1);
+}
+
+void VridBinding::drop_vip(const vrrp::IpAddress &v) {
+    if (v.family != vrrp::Family::IPv4) return;
+    port_.tables_.remove_vip(v.to_be32());
+    if (!cfg_.accept) port_.add_no_accept_vips(-1);
+}
+
+void VridBinding::set_virtual_ips(const std::vector<vrrp::IpAddress> &vips) {
+    auto has = [](const std::vector<vrrp::IpAddress> &list, const vrrp::IpAddress &a) {
+        return std::find(list.begin(), list.end(), a) != list.end();
+    };
+    for (const auto &v : cfg_.virtual_ips)
+        if (!has(vips, v)) drop_vip(v);
+    for (const auto &v : vips)
+        if (!has(cfg_.virtual_ips, v)) put_vip(v);
+    cfg_.virtual_ips = vips;
+}
+
+void VridBinding::set_timing(Duration advert_interval, bool fast_mode, Duration lease,
+                             Duration late_threshold, Duration late_grace) {
+    cfg_.advert_interval = advert_interval;
+    cfg_.fast_mode = fast_mode;
+    cfg_.lease = lease;
+    cfg_.late_threshold = late_threshold;
+    cfg_.late_grace = late_grace;
+    write_instance();
 }
 
 void VridBinding::write_instance() {
@@ -119,6 +143,9 @@ void VridBinding::write_instance() {
     }
     e.version = cfg_.version;
     e.vlan = cfg_.vlan;
+    // Rewritten in place (set_timing): the role xvrrp_control last set stays as it is. Only
+    // this thread writes the role, so nothing can change it between here and the update.
+    if (role_written_) e.role = role_bits(role_);
     e.priority = role_.priority;
     e.fixed_interval_ns = cfg_.fast_mode ? ns(cfg_.advert_interval) : 0;
     e.advert_interval_ns = ns(cfg_.advert_interval);

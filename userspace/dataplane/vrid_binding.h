@@ -115,6 +115,13 @@ class VridBinding {
 
     const VridConfig &config() const { return cfg_; }
 
+    // A reload changed these (daemon): service IPs enter and leave the ARP responder's table
+    // one by one, so that the others are answered throughout; the timing goes into the VRID's
+    // instance entry, its role untouched.
+    void set_virtual_ips(const std::vector<vrrp::IpAddress> &vips);
+    void set_timing(Duration advert_interval, bool fast_mode, Duration lease,
+                    Duration late_threshold, Duration late_grace);
+
     // Written only on change. When answering goes off, the kernel has stopped answering by
     // the time this returns; when it goes on, the lease must have been renewed first.
     void set_role(const VridRole &role);
@@ -143,7 +150,8 @@ class VridBinding {
     friend class Port;
     void on_event(const void *event);  // a struct xvrrp_event for this VRID, from the ring
     void write_instance();
-    size_t ipv4_vips() const;
+    void put_vip(const vrrp::IpAddress &v);  // into the ARP responder's table
+    void drop_vip(const vrrp::IpAddress &v);
 
     Port &port_;
     VridConfig cfg_;

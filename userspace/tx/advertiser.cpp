@@ -405,8 +405,19 @@ void Advertiser::send_now() {
 }
 
 void Advertiser::set_takeover(TakeoverPlan plan) {
-    std::lock_guard lock(ctl_);
-    takeover_ = std::move(plan);
+    // A lane that claimed a takeover sends the plan's gratuitous ARP out of takeover_ after
+    // letting go of ctl_ (try_take_over), until takeover_garp_done. garp_pending_ is only set
+    // under ctl_: holding it and seeing none pending, no lane reads the old plan.
+    for (;;) {
+        {
+            std::lock_guard lock(ctl_);
+            if (garp_pending_.load() == 0) {
+                takeover_ = std::move(plan);
+                return;
+            }
+        }
+        sched_yield();  // takeover_garp_done takes ctl_ before it clears garp_pending_
+    }
 }
 
 void Advertiser::arm_takeover(bool armed) {

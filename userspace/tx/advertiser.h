@@ -236,9 +236,10 @@ class Advertiser {
     // advert of lower priority). Only while running and not parked.
     void send_now();
 
-    // The takeover's first frames (set once, before start), and whether the kernel may take
-    // over now (the election armed it: Backup, no preempt_delay hold). A kernel takeover older
-    // than the arming is never acted on.
+    // The takeover's first frames, and whether the kernel may take over now (the election
+    // armed it: Backup, no preempt_delay hold). A kernel takeover older than the arming is never
+    // acted on. set_takeover may replace the plan at any time (a reload changed the service
+    // IPs): it waits for a lane that is sending the old plan's gratuitous ARP (one batch).
     void set_takeover(TakeoverPlan plan);
     void arm_takeover(bool armed);
     // Exactly one caller per kernel takeover (stamp) gets true: it sends the takeover's first

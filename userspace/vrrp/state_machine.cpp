@@ -154,6 +154,18 @@ Actions StateMachine::link_up(TimePoint now) {
     return out;
 }
 
+void StateMachine::reconfigure(Duration advert_interval, Duration release_hold,
+                               std::vector<IpAddress> virtual_addresses) {
+    InstanceParams p = params_;
+    p.advert_interval = advert_interval;
+    p.release_hold = release_hold;
+    p.virtual_addresses = std::move(virtual_addresses);
+    params_ = checked(std::move(p));
+    // What learn_interval() would not learn from the master's adverts.
+    if (state_ == State::Master || params_.fast_mode() || params_.version != 3)
+        master_adver_interval_ = advert_interval;
+}
+
 Actions StateMachine::set_priority(uint8_t priority, TimePoint now) {
     (void)now;  // kept in the signature: every input carries the time
     Actions out;

@@ -89,6 +89,14 @@ class StateMachine {
     Actions set_priority(uint8_t priority, TimePoint now);
     Actions step_down(TimePoint now);
     Actions set_group_hold(bool held, TimePoint now);
+    // A reload changed the advert interval (and the release hold that follows from it) or the
+    // addresses, in place: a Master advertises the new interval from its next advert (RFC 9568
+    // 6.4.1 Master_Adver_Interval); a Backup in fast mode or VRRPv2 expects it of its master
+    // (standard VRRPv3 learns the master's from its adverts). The daemon applies the rest (frames,
+    // kernel tables, the VIP interface). Throws std::invalid_argument, nothing changed, if the
+    // parameters are unusable.
+    void reconfigure(Duration advert_interval, Duration release_hold,
+                     std::vector<IpAddress> virtual_addresses);
 
     State state() const { return state_; }
     const InstanceParams &params() const { return params_; }

@@ -118,5 +118,33 @@ TEST(Rfc9568_6_4_1, NewMasterAdvertisesItsConfiguredInterval) {
     EXPECT_EQ(sm.master_adver_interval(), 500ms);
 }
 
+// A reload (daemon) changes the interval and the addresses in place: the Master advertises the
+// new interval from its next advert and keeps its state; a reload the election cannot run with
+// changes nothing.
+TEST_F(MasterFixture, ReconfigureAdvertisesTheNewIntervalAndKeepsMaster) {
+    const IpAddress second = IpAddress::v4(192, 0, 2, 101);
+    sm.reconfigure(2s, 0s, {kVip, second});
+    EXPECT_EQ(sm.state(), State::Master);
+    EXPECT_EQ(sm.master_adver_interval(), 2s);
+    EXPECT_EQ(sm.params().advert_interval, 2s);
+    EXPECT_EQ(sm.params().virtual_addresses, (std::vector{kVip, second}));
+    auto out = sm.timer_expired(t + 1s);
+    EXPECT_EQ(only<StartTimer>(out), (StartTimer{TimerKind::Advert, t + 3s}));
+
+    EXPECT_THROW(sm.reconfigure(1s, 0s, {}), std::invalid_argument);
+    EXPECT_EQ(sm.params().advert_interval, 2s);
+    EXPECT_EQ(sm.params().virtual_addresses.size(), 2u);
+}
+
+TEST(Reconfigure, AStandardBackupKeepsTheIntervalItLearnedFromItsMaster) {
+    StateMachine sm{params(100, 5)};
+    sm.start(kT0);
+    sm.advert_received(advert_from(params(200, 2, 2s)), kT0 + 10ms);
+    ASSERT_EQ(sm.master_adver_interval(), 2s);
+    sm.reconfigure(3s, 0s, {kVip});
+    EXPECT_EQ(sm.master_adver_interval(), 2s);  // the master's, learned (RFC 5798 6.4.2)
+    EXPECT_EQ(sm.state(), State::Backup);
+}
+
 }  // namespace
 }  // namespace xvrrp::vrrp::testing
