@@ -1,5 +1,6 @@
 // Shared by the importer's conversion files: the output being built, keepalived's global
-// defaults, and the vrrp_script / vrrp_track_file definitions instances refer to.
+// defaults, the vrrp_script / vrrp_track_file definitions instances refer to, and the notify
+// hooks of instances and sync groups.
 #pragma once
 
 #include <map>
@@ -66,6 +67,36 @@ std::string shown(const Statement &st);
 // keepalived's numbers: an integer in [lo, hi]; seconds with an optional fraction ("0.5").
 std::optional<long> integer(const std::string &text, long lo, long hi);
 std::optional<Duration> seconds(const std::string &text);
+
+// A notify_* line: the command split into an argv, keepalived's per-script user.
+struct Notify {
+    Location where;
+    std::vector<std::string> argv;
+    std::string user;  // "" when none
+};
+
+// The notify_* lines of a vrrp_instance or a vrrp_sync_group, becoming its [instance.notify]
+// or [sync_group.notify] table.
+class NotifyLines {
+  public:
+    // The xvrrp key of a keepalived notify keyword ("notify_master" -> "master"); nullptr for
+    // one xvrrp has no hook for. keepalived's `notify` gets "INSTANCE|GROUP <name> <state>
+    // <priority>" appended, as xvrrp's `any` does.
+    static const char *key(const std::string &keyword);
+
+    // Adds the hook of line `k` as `key`; what cannot be converted is left out of `sec`
+    // (`context` starts the message, "vrrp_instance VI_1: ").
+    void add(Conversion &c, Section &sec, const Statement &k, const std::string &context,
+             const char *key);
+
+    // The subtable `header` ("[instance.notify]") with a blank line before it; nothing without
+    // hooks. xvrrp runs all of them as one user: another user is left out of `sec`.
+    std::vector<std::string> table(Conversion &c, Section &sec, const std::string &context,
+                                   const std::string &header) const;
+
+  private:
+    std::vector<std::pair<std::string, Notify>> hooks_;  // xvrrp key, hook
+};
 
 // The conversions, each given the statement of its keepalived block.
 void convert_global_defs(Conversion &c, const Statement &st);

@@ -15,12 +15,6 @@ std::string duration(Duration d) {
     return toml_string(config::format_duration(d));
 }
 
-struct Notify {
-    Location where;
-    std::vector<std::string> argv;
-    std::string user;  // keepalived's per-script user, "" when none
-};
-
 // The values found in a vrrp_instance block, before they are written in xvrrp's order.
 struct InstanceValues {
     std::string name;
@@ -37,19 +31,8 @@ struct InstanceValues {
     std::vector<std::pair<std::string, Location>> tracked_scripts;
     std::optional<Statement> auth_type, auth_pass;
     bool master_state = false;
-    std::vector<std::pair<std::string, Notify>> notify;  // xvrrp key, hook
+    NotifyLines notify;
 };
-
-// keepalived's notify keywords and the xvrrp [instance.notify] keys they become. keepalived's
-// `notify` gets "INSTANCE <name> <state> <priority>" appended, as xvrrp's `any` does.
-const char *notify_key(const std::string &keyword) {
-    if (keyword == "notify_master") return "master";
-    if (keyword == "notify_backup") return "backup";
-    if (keyword == "notify_fault") return "fault";
-    if (keyword == "notify_stop") return "stop";
-    if (keyword == "notify") return "any";
-    return nullptr;
-}
 
 // Instance keywords with no xvrrp equivalent, and why.
 std::string instance_reason(const std::string &keyword) {
@@ -175,8 +158,8 @@ class InstanceConverter {
                     left_out(a, "no xvrrp equivalent");
                 }
             }
-        } else if (const char *key = notify_key(kw)) {
-            notify(k, key);
+        } else if (const char *key = NotifyLines::key(kw)) {
+            v_.notify.add(c_, sec_, k, ctx_, key);
         } else {
             left_out(k, instance_reason(kw));
         }
@@ -335,34 +318,6 @@ class InstanceConverter {
         }
     }
 
-    void notify(const Statement &k, const char *key) {
-        std::string why;
-        auto words = split_quoted(k.rest, &why);
-        std::optional<std::vector<std::string>> argv;
-        if (words && !words->empty()) argv = split_quoted(words->front(), &why);
-        if (!argv || argv->empty()) {
-            left_out(k, why.empty() ? "an empty command" : why);
-            return;
-        }
-        if ((*argv)[0][0] != '/') {
-            left_out(k, "'" + config::printable((*argv)[0]) +
-                            "' is not an absolute path: xvrrp runs hooks with execve, without a "
-                            "shell or PATH lookup; give the full path of a program");
-            return;
-        }
-        Notify n{k.where, *argv, words->size() > 1 ? (*words)[1] : ""};
-        if (words->size() > 2)
-            left_out(k, "xvrrp runs hooks with the user's own groups", "group " + (*words)[2]);
-        for (auto &[existing, hook] : v_.notify) {
-            if (existing == key) {
-                left_out(k, "a second notify of the same kind; the last one is kept");
-                hook = std::move(n);
-                return;
-            }
-        }
-        v_.notify.emplace_back(key, std::move(n));
-    }
-
     int version() {
         int version = v_.version.value_or(c_.defaults.version.value_or(2));
         if (!v_.version && !c_.defaults.version && version == 2 && v_.family != vrrp::Family::IPv6)
@@ -466,28 +421,7 @@ class InstanceConverter {
 
     // [instance.notify] goes after the notes (Section::tail): a subtable ends the instance's
     // own keys.
-    void write_notify() {
-        if (v_.notify.empty()) return;
-        std::string user;
-        for (auto &[key, hook] : v_.notify) {
-            if (hook.user.empty()) continue;
-            if (user.empty()) {
-                user = hook.user;
-            } else if (hook.user != user) {
-                Statement at{hook.where, {"notify"}, "", false, {}};
-                left_out(at,
-                         "xvrrp runs every hook of an instance as one user ('" +
-                             config::printable(user) + "')",
-                         "user " + hook.user);
-            }
-        }
-        if (user.empty()) user = c_.defaults.script_user;
-        std::vector<std::string> &table = sec_.tail;
-        table = {"", "[instance.notify]"};
-        for (auto &[key, hook] : v_.notify)
-            table.push_back(std::string(key) + " = " + toml_strings(hook.argv));
-        if (!user.empty()) table.push_back("user = " + toml_string(user));
-    }
+    void write_notify() { sec_.tail = v_.notify.table(c_, sec_, ctx_, "[instance.notify]"); }
 };
 
 }  // namespace
