@@ -1,5 +1,6 @@
 // keepalived.conf -> xvrrpd TOML: the file as a whole, global_defs, vrrp_script and
-// vrrp_track_file. vrrp_instance is keepalived_instance.cpp.
+// vrrp_track_file. vrrp_instance is keepalived_instance.cpp, vrrp_sync_group
+// keepalived_sync_group.cpp.
 #include "importer/keepalived.h"
 
 #include <algorithm>
@@ -225,9 +226,6 @@ namespace {
 
 // Top-level blocks with no xvrrp equivalent, and why.
 std::string top_level_reason(const std::string &keyword) {
-    if (keyword == "vrrp_sync_group")
-        return "not converted yet: write it as a [[sync_group]] by hand (configuration.md); "
-               "until then each instance fails over on its own";
     if (keyword == "virtual_server" || keyword == "virtual_server_group")
         return "keepalived's load balancer (LVS) is out of xvrrp's scope";
     return "no xvrrp equivalent";
@@ -271,10 +269,14 @@ ImportResult convert(const SyntaxResult &syntax, const std::string &file) {
         const std::string &kw = st.keyword();
         if (kw == "vrrp_instance") {
             convert_instance(c, st);
-        } else if (kw != "global_defs" && kw != "vrrp_script" && kw != "vrrp_track_file") {
+        } else if (kw != "global_defs" && kw != "vrrp_script" && kw != "vrrp_track_file" &&
+                   kw != "vrrp_sync_group") {
             c.not_converted(c.header, st, "", top_level_reason(kw));
         }
     }
+    // Groups last: their members are the converted instances, wherever they are defined.
+    for (const Statement &st : syntax.statements)
+        if (st.keyword() == "vrrp_sync_group") convert_sync_group(c, st);
 
     std::vector<std::string> files;
     file_order(syntax.statements, files);
@@ -311,6 +313,10 @@ ImportResult convert(const SyntaxResult &syntax, const std::string &file) {
         }
     }
     for (const Section &sec : c.instances) {
+        out += "\n";
+        append(out, sec);
+    }
+    for (const Section &sec : c.sync_groups) {
         out += "\n";
         append(out, sec);
     }

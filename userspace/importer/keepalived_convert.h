@@ -5,6 +5,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,10 @@ struct Conversion {
     std::vector<std::string> script_order;  // names, in the order of the files
     std::map<std::string, TrackFileDef> track_files;
     std::vector<Section> instances;
+    std::set<std::string> instance_names;  // the converted [[instance]]s' names
+    std::vector<Section> sync_groups;
+    std::map<std::string, Location> group_names;  // the converted [[sync_group]]s' names
+    std::map<std::string, std::string> grouped;   // member -> "vrrp_sync_group G1 (FILE:LINE)"
 
     // Records `st` (or the part of it `what` names) as left out of `sec`, for `reason`.
     void not_converted(Section &sec, const Statement &st, const std::string &context,
@@ -103,5 +108,7 @@ void convert_global_defs(Conversion &c, const Statement &st);
 void convert_script(Conversion &c, const Statement &st);
 void convert_track_file(Conversion &c, const Statement &st);
 void convert_instance(Conversion &c, const Statement &st);
+// After every vrrp_instance: the members are the converted instances.
+void convert_sync_group(Conversion &c, const Statement &st);
 
 }  // namespace xvrrp::importer

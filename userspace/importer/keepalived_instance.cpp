@@ -61,6 +61,7 @@ class InstanceConverter {
         for (const Statement &k : st_.block) keyword(k);
         peers_of_the_family();
         write();
+        if (!v_.name.empty()) c_.instance_names.insert(v_.name);
         c_.instances.push_back(std::move(sec_));
     }
 
