@@ -164,6 +164,7 @@ void convert_script(Conversion &c, const Statement &st) {
             } else if (k.arg(2) == "reverse") {
                 bad("xvrrp has no reversed weights");
             } else {
+                def.weight = *w;
                 keys.push_back("weight = " + std::to_string(*w));
             }
         } else if (kw == "rise" || kw == "fall") {
@@ -265,6 +266,13 @@ ImportResult convert(const SyntaxResult &syntax, const std::string &file) {
         if (st.keyword() == "vrrp_script") convert_script(c, st);
         if (st.keyword() == "vrrp_track_file") convert_track_file(c, st);
     }
+    // Then the groups: keepalived ignores their members' tracking weights unless they say
+    // otherwise, which the instances' conversion must know.
+    for (const Statement &st : syntax.statements)
+        if (st.keyword() == "vrrp_instance" && !st.arg(1).empty())
+            c.instance_names.insert(st.arg(1));
+    for (const Statement &st : syntax.statements)
+        if (st.keyword() == "vrrp_sync_group") convert_sync_group(c, st);
     for (const Statement &st : syntax.statements) {
         const std::string &kw = st.keyword();
         if (kw == "vrrp_instance") {
@@ -274,9 +282,6 @@ ImportResult convert(const SyntaxResult &syntax, const std::string &file) {
             c.not_converted(c.header, st, "", top_level_reason(kw));
         }
     }
-    // Groups last: their members are the converted instances, wherever they are defined.
-    for (const Statement &st : syntax.statements)
-        if (st.keyword() == "vrrp_sync_group") convert_sync_group(c, st);
 
     std::vector<std::string> files;
     file_order(syntax.statements, files);

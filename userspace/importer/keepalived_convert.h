@@ -37,6 +37,7 @@ struct ScriptDef {
     Location where;
     bool converted = false;
     Section section;  // the [[script]] table
+    long weight = 0;  // keepalived's default
 };
 
 struct TrackFileDef {
@@ -55,10 +56,13 @@ struct Conversion {
     std::vector<std::string> script_order;  // names, in the order of the files
     std::map<std::string, TrackFileDef> track_files;
     std::vector<Section> instances;
-    std::set<std::string> instance_names;  // the converted [[instance]]s' names
+    std::set<std::string> instance_names;  // the vrrp_instances' names
     std::vector<Section> sync_groups;
     std::map<std::string, Location> group_names;  // the converted [[sync_group]]s' names
     std::map<std::string, std::string> grouped;   // member -> "vrrp_sync_group G1 (FILE:LINE)"
+    // Members of a group without sync_group_tracking_weight, whose tracking weights keepalived
+    // ignores.
+    std::set<std::string> weights_ignored;
 
     // Records `st` (or the part of it `what` names) as left out of `sec`, for `reason`.
     void not_converted(Section &sec, const Statement &st, const std::string &context,
@@ -108,7 +112,8 @@ void convert_global_defs(Conversion &c, const Statement &st);
 void convert_script(Conversion &c, const Statement &st);
 void convert_track_file(Conversion &c, const Statement &st);
 void convert_instance(Conversion &c, const Statement &st);
-// After every vrrp_instance: the members are the converted instances.
+// Before the instances (whose tracking weights depend on their group), once instance_names
+// holds every vrrp_instance's name.
 void convert_sync_group(Conversion &c, const Statement &st);
 
 }  // namespace xvrrp::importer

@@ -61,7 +61,6 @@ class InstanceConverter {
         for (const Statement &k : st_.block) keyword(k);
         peers_of_the_family();
         write();
-        if (!v_.name.empty()) c_.instance_names.insert(v_.name);
         c_.instances.push_back(std::move(sec_));
     }
 
@@ -144,7 +143,9 @@ class InstanceConverter {
         } else if (kw == "unicast_peer") {
             for (const Statement &p : k.block) peer(p);
         } else if (kw == "track_interface") {
-            for (const Statement &t : k.block) track(t, v_.track_interface, "name", 0);
+            for (const Statement &t : k.block)
+                if (auto m = as_member(t, t, weight_of(t, 0), true))
+                    track(*m, v_.track_interface, "name", 0);
         } else if (kw == "track_script") {
             for (const Statement &t : k.block) track_script(t);
         } else if (kw == "track_file") {
@@ -257,6 +258,33 @@ class InstanceConverter {
         }
     }
 
+    // The weight of a tracking line `NAME [weight N]`, else `otherwise` (an invalid weight is
+    // track()'s to report).
+    static long weight_of(const Statement &t, long otherwise) {
+        return t.arg(1) == "weight" ? integer(t.arg(2), -254, 254).value_or(0) : otherwise;
+    }
+
+    // keepalived ignores the tracking weights of a sync group's members unless the group has
+    // sync_group_tracking_weight (vrrp_complete_instance()): a weighted interface, or a file
+    // of weight 1, is tracked with weight 0 (FAULT; `to_zero`), a weighted script or a file of
+    // another weight not at all. The line `t`, read as `tracked` (its weight `weight`), as
+    // keepalived runs it: unchanged, with weight 0, or nullopt (listed).
+    std::optional<Statement> as_member(const Statement &t, Statement tracked, long weight,
+                                       bool to_zero) {
+        if (!c_.weights_ignored.count(v_.name) || weight == 0 || tracked.arg(3) == "reverse")
+            return tracked;
+        const std::string why =
+            "a member of " + c_.grouped[v_.name] + ", which has no sync_group_tracking_weight";
+        if (!to_zero) {
+            left_out(t, "keepalived does not track it with a weight in " + why +
+                            "; track it with weight 0 (the group goes to FAULT) if that is meant");
+            return std::nullopt;
+        }
+        comment(t, "keepalived '" + shown(t) + "': weight 0 (FAULT on failure) in " + why);
+        tracked.words = {t.keyword(), "weight", "0"};
+        return tracked;
+    }
+
     // `NAME [weight N [reverse]]` -> { key = "NAME", weight = N }; false when left out.
     bool track(const Statement &t, std::vector<std::string> &out, const char *key,
                long default_weight, const std::string &value = "") {
@@ -296,7 +324,8 @@ class InstanceConverter {
         } else {
             // A weight here overrides the script's, whatever the script's is: always written.
             std::vector<std::string> entry;
-            if (track(t, entry, "name", 1000)) {
+            auto m = as_member(t, t, weight_of(t, it->second.weight), false);
+            if (m && track(*m, entry, "name", 1000)) {
                 v_.track_script.push_back(entry.front());
                 v_.tracked_scripts.emplace_back(t.keyword(), t.where);
             }
@@ -315,7 +344,9 @@ class InstanceConverter {
             Statement weighted = t;
             if (t.arg(1) != "weight")
                 weighted.words = {t.keyword(), "weight", std::to_string(it->second.weight)};
-            track(weighted, v_.track_file, "path", 1, it->second.path);
+            const long weight = weight_of(weighted, 0);
+            if (auto m = as_member(t, weighted, weight, weight == 1))
+                track(*m, v_.track_file, "path", 1, it->second.path);
         }
     }
 

@@ -1,5 +1,5 @@
-// keepalived's vrrp_sync_group -> one [[sync_group]] table, whose members are the converted
-// [[instance]]s. What parse_config would refuse (an unknown member, an instance in two groups,
+// keepalived's vrrp_sync_group -> one [[sync_group]] table, whose members are the
+// vrrp_instances. What parse_config would refuse (an unknown member, an instance in two groups,
 // fewer than 2 members, a second group of a name) is left out, never written.
 #include "config/diagnostics.h"
 #include "config/reader.h"
@@ -42,6 +42,7 @@ class SyncGroupConverter {
     Section sec_;
     NotifyLines notify_;
     bool has_group_ = false;
+    bool tracking_weight_ = false;  // sync_group_tracking_weight: members keep their weights
     std::vector<std::pair<std::string, Location>> members_;
     std::vector<std::string> comments_;
 
@@ -63,8 +64,9 @@ class SyncGroupConverter {
             for (const Statement &m : k.block)
                 for (const std::string &w : m.words) member(m, w);
         } else if (kw == "global_tracking" || kw == "sync_group_tracking_weight") {
+            tracking_weight_ = true;
             comments_.push_back("# " + comment_text(to_string(k.where)) + ": keepalived '" + kw +
-                                "': xvrrp applies the members' tracking weights as written");
+                                "': the members' tracking weights are converted as written");
         } else if (const char *key = NotifyLines::key(kw)) {
             notify_.add(c_, sec_, k, ctx_, key);
         } else if (c_.instance_names.count(kw)) {
@@ -119,6 +121,7 @@ class SyncGroupConverter {
             instances.push_back(instance);
             c_.grouped[instance] =
                 "vrrp_sync_group " + config::printable(name()) + " (" + to_string(st_.where) + ")";
+            if (!tracking_weight_) c_.weights_ignored.insert(instance);
         }
         c_.group_names[name()] = st_.where;
         sec_.lines.push_back("[[sync_group]]");

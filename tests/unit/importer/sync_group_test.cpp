@@ -103,8 +103,8 @@ TEST(ImportSyncGroup, GroupTrackingAndEmailAreLeftOutTheGroupConverted) {
     EXPECT_EQ(groups[0].instances, (Strings{"outside", "inside"}));
     EXPECT_NE(r.toml.find("# NOT CONVERTED k.conf:36: vrrp_sync_group G1: 'smtp_alert'"),
               std::string::npos);
-    EXPECT_NE(r.toml.find("# k.conf:38: keepalived 'sync_group_tracking_weight': xvrrp applies "
-                          "the members' tracking weights as written"),
+    EXPECT_NE(r.toml.find("# k.conf:38: keepalived 'sync_group_tracking_weight': the members' "
+                          "tracking weights are converted as written"),
               std::string::npos)
         << r.toml;
 }
@@ -179,6 +179,75 @@ TEST(ImportSyncGroup, AHookThatIsNotAnAbsolutePathIsLeftOutAsAnInstancesIs) {
     EXPECT_TRUE(groups[0].notify.master.empty());
     EXPECT_EQ(groups[0].notify.backup, (Strings{"/bin/b"}));
     EXPECT_EQ(groups[0].notify.user, "root");
+}
+
+// Scripts and files, then two members (outside, tracking all of them, from line 15; inside), then
+// the group from line 41 with `group_extra` in it.
+std::string tracking_members(const std::string &group_extra) {
+    return "vrrp_script chk_w {\n  script /bin/true\n  weight 10\n}\n"               // 1-4
+           "vrrp_script chk_0 {\n  script /bin/true\n}\n"                            // 5-7
+           "vrrp_track_file tf {\n  file /run/tf\n}\n"                               // 8-10
+           "vrrp_track_file tf5 {\n  file /run/tf5\n  weight 5\n}\n"                 // 11-14
+           "vrrp_instance outside {\n"                                               // 15
+           "    interface eth0\n    virtual_router_id 51\n"                          // 16-17
+           "    virtual_ipaddress {\n        192.0.2.51\n    }\n"                    // 18-20
+           "    track_interface {\n      eth1 weight 20\n      eth2\n    }\n"        // 21-24
+           "    track_script {\n      chk_w\n      chk_0\n    }\n"                   // 25-28
+           "    track_file {\n      tf\n      tf5\n    }\n"                          // 29-32
+           "}\n"                                                                     // 33
+           "vrrp_instance inside {\n    interface eth1\n    virtual_router_id 52\n"  // 34-36
+           "    virtual_ipaddress {\n        198.51.100.1\n    }\n}\n"               // 37-40
+           "vrrp_sync_group G1 {\n  group {\n    outside\n    inside\n  }\n"         // 41-45
+           + group_extra + "}\n";
+}
+
+// The one instance `name` of the printed TOML, through parse_config.
+config::Instance member(const ImportResult &r, const std::string &name) {
+    config::ConfigResult c = config_of(r);
+    if (c.ok())
+        for (const config::Instance &i : c.config->instances)
+            if (i.name == name) return i;
+    ADD_FAILURE() << "no valid instance " << name << ":\n"
+                  << config::format_diagnostics(c.errors) << r.toml;
+    return {};
+}
+
+// keepalived's vrrp_complete_instance(): in a member of a group without
+// sync_group_tracking_weight, a weighted interface or a file of weight 1 is tracked with weight
+// 0 (FAULT), a weighted script or a file of another weight is not tracked.
+TEST(ImportSyncGroup, AMembersTrackingWeightsAreIgnoredAsKeepalivedIgnoresThem) {
+    ImportResult r = convert(tracking_members(""));
+    EXPECT_EQ(r.exit_code(), kImportPartial);
+    const std::string why =
+        "a member of vrrp_sync_group G1 (k.conf:41), which has no sync_group_tracking_weight; "
+        "track it with weight 0 (the group goes to FAULT) if that is meant";
+    EXPECT_EQ(warnings_of(r),
+              (Strings{"26: vrrp_instance outside: 'chk_w': keepalived does not track it with a "
+                       "weight in " +
+                           why,
+                       "31: vrrp_instance outside: 'tf5': keepalived does not track it with a "
+                       "weight in " +
+                           why}));
+    config::Instance i = member(r, "outside");
+    EXPECT_EQ(i.track_interfaces, (std::vector<config::TrackInterface>{{"eth1", 0}, {"eth2", 0}}));
+    ASSERT_EQ(i.track_scripts.size(), 1u);
+    EXPECT_EQ(i.track_scripts[0].name, "chk_0");
+    EXPECT_EQ(i.track_scripts[0].weight, 0);
+    EXPECT_EQ(i.track_files, (std::vector<config::TrackFile>{{"/run/tf", 0}}));
+    EXPECT_NE(r.toml.find("# k.conf:22: keepalived 'eth1 weight 20': weight 0 (FAULT on "
+                          "failure) in a member of vrrp_sync_group G1 (k.conf:41)"),
+              std::string::npos)
+        << r.toml;
+}
+
+TEST(ImportSyncGroup, WithSyncGroupTrackingWeightTheMembersKeepTheirWeights) {
+    ImportResult r = convert(tracking_members("  sync_group_tracking_weight\n"));
+    EXPECT_EQ(r.exit_code(), kImportComplete) << r.left_out.front().message;
+    config::Instance i = member(r, "outside");
+    EXPECT_EQ(i.track_interfaces, (std::vector<config::TrackInterface>{{"eth1", 20}, {"eth2", 0}}));
+    ASSERT_EQ(i.track_scripts.size(), 2u);
+    EXPECT_EQ(i.track_scripts[0].weight, 10);
+    EXPECT_EQ(i.track_files, (std::vector<config::TrackFile>{{"/run/tf", 1}, {"/run/tf5", 5}}));
 }
 
 }  // namespace
