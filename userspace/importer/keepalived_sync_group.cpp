@@ -28,7 +28,8 @@ class SyncGroupConverter {
     void run() {
         for (const Statement &k : st_.block) keyword(k);
         if (const std::string why = refused(); !why.empty()) {
-            c_.not_converted(sec_, st_, "", why, "vrrp_sync_group " + name());
+            // Named as the file names it ("vrrp_sync_group {...}" without a name).
+            c_.not_converted(sec_, st_, "", why, name().empty() ? "" : "vrrp_sync_group " + name());
         } else {
             write();
         }

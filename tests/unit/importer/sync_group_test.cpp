@@ -162,6 +162,16 @@ TEST(ImportSyncGroup, AGroupOfOneASecondGroupOfANameAndOneWithoutAGroupBlockAreL
     EXPECT_EQ(groups[0].instances, (Strings{"outside", "inside"}));
 }
 
+TEST(ImportSyncGroup, AGroupWithoutANameOrABlockIsLeftOut) {
+    ImportResult r = convert(with_groups(
+        "vrrp_sync_group {\n  group {\n    outside\n    inside\n  }\n}\nvrrp_sync_group G1\n"));
+    EXPECT_EQ(r.exit_code(), kImportPartial);
+    EXPECT_EQ(warnings_of(r),
+              (Strings{"22: 'vrrp_sync_group {...}': a group needs a name",
+                       "28: 'vrrp_sync_group G1': it has no group block naming its instances"}));
+    EXPECT_TRUE(groups_of(r).empty()) << r.toml;
+}
+
 TEST(ImportSyncGroup, AHookThatIsNotAnAbsolutePathIsLeftOutAsAnInstancesIs) {
     ImportResult r =
         convert(with_groups("vrrp_sync_group G1 {\n  group {\n    outside\n    inside\n  }\n"
