@@ -1,5 +1,6 @@
 // keepalived.conf -> xvrrpd TOML: the file as a whole, global_defs, vrrp_script and
-// vrrp_track_file. vrrp_instance is keepalived_instance.cpp.
+// vrrp_track_file. vrrp_instance is keepalived_instance.cpp, vrrp_sync_group
+// keepalived_sync_group.cpp.
 #include "importer/keepalived.h"
 
 #include <algorithm>
@@ -163,6 +164,7 @@ void convert_script(Conversion &c, const Statement &st) {
             } else if (k.arg(2) == "reverse") {
                 bad("xvrrp has no reversed weights");
             } else {
+                def.weight = *w;
                 keys.push_back("weight = " + std::to_string(*w));
             }
         } else if (kw == "rise" || kw == "fall") {
@@ -225,9 +227,6 @@ namespace {
 
 // Top-level blocks with no xvrrp equivalent, and why.
 std::string top_level_reason(const std::string &keyword) {
-    if (keyword == "vrrp_sync_group")
-        return "not converted yet: write it as a [[sync_group]] by hand (configuration.md); "
-               "until then each instance fails over on its own";
     if (keyword == "virtual_server" || keyword == "virtual_server_group")
         return "keepalived's load balancer (LVS) is out of xvrrp's scope";
     return "no xvrrp equivalent";
@@ -267,11 +266,19 @@ ImportResult convert(const SyntaxResult &syntax, const std::string &file) {
         if (st.keyword() == "vrrp_script") convert_script(c, st);
         if (st.keyword() == "vrrp_track_file") convert_track_file(c, st);
     }
+    // Then the groups: keepalived ignores their members' tracking weights unless they say
+    // otherwise, which the instances' conversion must know.
+    for (const Statement &st : syntax.statements)
+        if (st.keyword() == "vrrp_instance" && !st.arg(1).empty())
+            c.instance_names.insert(st.arg(1));
+    for (const Statement &st : syntax.statements)
+        if (st.keyword() == "vrrp_sync_group") convert_sync_group(c, st);
     for (const Statement &st : syntax.statements) {
         const std::string &kw = st.keyword();
         if (kw == "vrrp_instance") {
             convert_instance(c, st);
-        } else if (kw != "global_defs" && kw != "vrrp_script" && kw != "vrrp_track_file") {
+        } else if (kw != "global_defs" && kw != "vrrp_script" && kw != "vrrp_track_file" &&
+                   kw != "vrrp_sync_group") {
             c.not_converted(c.header, st, "", top_level_reason(kw));
         }
     }
@@ -311,6 +318,10 @@ ImportResult convert(const SyntaxResult &syntax, const std::string &file) {
         }
     }
     for (const Section &sec : c.instances) {
+        out += "\n";
+        append(out, sec);
+    }
+    for (const Section &sec : c.sync_groups) {
         out += "\n";
         append(out, sec);
     }

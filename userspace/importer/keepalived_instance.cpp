@@ -15,12 +15,6 @@ std::string duration(Duration d) {
     return toml_string(config::format_duration(d));
 }
 
-struct Notify {
-    Location where;
-    std::vector<std::string> argv;
-    std::string user;  // keepalived's per-script user, "" when none
-};
-
 // The values found in a vrrp_instance block, before they are written in xvrrp's order.
 struct InstanceValues {
     std::string name;
@@ -37,19 +31,8 @@ struct InstanceValues {
     std::vector<std::pair<std::string, Location>> tracked_scripts;
     std::optional<Statement> auth_type, auth_pass;
     bool master_state = false;
-    std::vector<std::pair<std::string, Notify>> notify;  // xvrrp key, hook
+    NotifyLines notify;
 };
-
-// keepalived's notify keywords and the xvrrp [instance.notify] keys they become. keepalived's
-// `notify` gets "INSTANCE <name> <state> <priority>" appended, as xvrrp's `any` does.
-const char *notify_key(const std::string &keyword) {
-    if (keyword == "notify_master") return "master";
-    if (keyword == "notify_backup") return "backup";
-    if (keyword == "notify_fault") return "fault";
-    if (keyword == "notify_stop") return "stop";
-    if (keyword == "notify") return "any";
-    return nullptr;
-}
 
 // Instance keywords with no xvrrp equivalent, and why.
 std::string instance_reason(const std::string &keyword) {
@@ -160,7 +143,9 @@ class InstanceConverter {
         } else if (kw == "unicast_peer") {
             for (const Statement &p : k.block) peer(p);
         } else if (kw == "track_interface") {
-            for (const Statement &t : k.block) track(t, v_.track_interface, "name", 0);
+            for (const Statement &t : k.block)
+                if (auto m = as_member(t, t, weight_of(t, 0), true))
+                    track(*m, v_.track_interface, "name", 0);
         } else if (kw == "track_script") {
             for (const Statement &t : k.block) track_script(t);
         } else if (kw == "track_file") {
@@ -175,8 +160,8 @@ class InstanceConverter {
                     left_out(a, "no xvrrp equivalent");
                 }
             }
-        } else if (const char *key = notify_key(kw)) {
-            notify(k, key);
+        } else if (const char *key = NotifyLines::key(kw)) {
+            v_.notify.add(c_, sec_, k, ctx_, key);
         } else {
             left_out(k, instance_reason(kw));
         }
@@ -273,6 +258,33 @@ class InstanceConverter {
         }
     }
 
+    // The weight of a tracking line `NAME [weight N]`, else `otherwise` (an invalid weight is
+    // track()'s to report).
+    static long weight_of(const Statement &t, long otherwise) {
+        return t.arg(1) == "weight" ? integer(t.arg(2), -254, 254).value_or(0) : otherwise;
+    }
+
+    // keepalived ignores the tracking weights of a sync group's members unless the group has
+    // sync_group_tracking_weight (vrrp_complete_instance()): a weighted interface, or a file
+    // of weight 1, is tracked with weight 0 (FAULT; `to_zero`), a weighted script or a file of
+    // another weight not at all. The line `t`, read as `tracked` (its weight `weight`), as
+    // keepalived runs it: unchanged, with weight 0, or nullopt (listed).
+    std::optional<Statement> as_member(const Statement &t, Statement tracked, long weight,
+                                       bool to_zero) {
+        if (!c_.weights_ignored.count(v_.name) || weight == 0 || tracked.arg(3) == "reverse")
+            return tracked;
+        const std::string why =
+            "a member of " + c_.grouped[v_.name] + ", which has no sync_group_tracking_weight";
+        if (!to_zero) {
+            left_out(t, "keepalived does not track it with a weight in " + why +
+                            "; track it with weight 0 (the group goes to FAULT) if that is meant");
+            return std::nullopt;
+        }
+        comment(t, "keepalived '" + shown(t) + "': weight 0 (FAULT on failure) in " + why);
+        tracked.words = {t.keyword(), "weight", "0"};
+        return tracked;
+    }
+
     // `NAME [weight N [reverse]]` -> { key = "NAME", weight = N }; false when left out.
     bool track(const Statement &t, std::vector<std::string> &out, const char *key,
                long default_weight, const std::string &value = "") {
@@ -312,7 +324,8 @@ class InstanceConverter {
         } else {
             // A weight here overrides the script's, whatever the script's is: always written.
             std::vector<std::string> entry;
-            if (track(t, entry, "name", 1000)) {
+            auto m = as_member(t, t, weight_of(t, it->second.weight), false);
+            if (m && track(*m, entry, "name", 1000)) {
                 v_.track_script.push_back(entry.front());
                 v_.tracked_scripts.emplace_back(t.keyword(), t.where);
             }
@@ -331,36 +344,10 @@ class InstanceConverter {
             Statement weighted = t;
             if (t.arg(1) != "weight")
                 weighted.words = {t.keyword(), "weight", std::to_string(it->second.weight)};
-            track(weighted, v_.track_file, "path", 1, it->second.path);
+            const long weight = weight_of(weighted, 0);
+            if (auto m = as_member(t, weighted, weight, weight == 1))
+                track(*m, v_.track_file, "path", 1, it->second.path);
         }
-    }
-
-    void notify(const Statement &k, const char *key) {
-        std::string why;
-        auto words = split_quoted(k.rest, &why);
-        std::optional<std::vector<std::string>> argv;
-        if (words && !words->empty()) argv = split_quoted(words->front(), &why);
-        if (!argv || argv->empty()) {
-            left_out(k, why.empty() ? "an empty command" : why);
-            return;
-        }
-        if ((*argv)[0][0] != '/') {
-            left_out(k, "'" + config::printable((*argv)[0]) +
-                            "' is not an absolute path: xvrrp runs hooks with execve, without a "
-                            "shell or PATH lookup; give the full path of a program");
-            return;
-        }
-        Notify n{k.where, *argv, words->size() > 1 ? (*words)[1] : ""};
-        if (words->size() > 2)
-            left_out(k, "xvrrp runs hooks with the user's own groups", "group " + (*words)[2]);
-        for (auto &[existing, hook] : v_.notify) {
-            if (existing == key) {
-                left_out(k, "a second notify of the same kind; the last one is kept");
-                hook = std::move(n);
-                return;
-            }
-        }
-        v_.notify.emplace_back(key, std::move(n));
     }
 
     int version() {
@@ -466,28 +453,7 @@ class InstanceConverter {
 
     // [instance.notify] goes after the notes (Section::tail): a subtable ends the instance's
     // own keys.
-    void write_notify() {
-        if (v_.notify.empty()) return;
-        std::string user;
-        for (auto &[key, hook] : v_.notify) {
-            if (hook.user.empty()) continue;
-            if (user.empty()) {
-                user = hook.user;
-            } else if (hook.user != user) {
-                Statement at{hook.where, {"notify"}, "", false, {}};
-                left_out(at,
-                         "xvrrp runs every hook of an instance as one user ('" +
-                             config::printable(user) + "')",
-                         "user " + hook.user);
-            }
-        }
-        if (user.empty()) user = c_.defaults.script_user;
-        std::vector<std::string> &table = sec_.tail;
-        table = {"", "[instance.notify]"};
-        for (auto &[key, hook] : v_.notify)
-            table.push_back(std::string(key) + " = " + toml_strings(hook.argv));
-        if (!user.empty()) table.push_back("user = " + toml_string(user));
-    }
+    void write_notify() { sec_.tail = v_.notify.table(c_, sec_, ctx_, "[instance.notify]"); }
 };
 
 }  // namespace

@@ -30,7 +30,7 @@ TEST(ImportFile, GlobalDefsWithoutEquivalentAreListedAtTheTop) {
     EXPECT_LT(first_note, r.toml.find("[[instance]]"));
 }
 
-TEST(ImportFile, SyncGroupsAndEachLoadBalancerBlockAreOneWarningEach) {
+TEST(ImportFile, AGroupOfOneAndEachLoadBalancerBlockAreOneWarningEach) {
     ImportResult r =
         convert("vrrp_sync_group G1 {\n  group {\n    VI_1\n  }\n  notify_master /bin/m\n}\n" +
                 instance_with("") +
@@ -38,9 +38,8 @@ TEST(ImportFile, SyncGroupsAndEachLoadBalancerBlockAreOneWarningEach) {
                 "virtual_server_group g {\n  10.0.0.1 80\n}\nstatic_ipaddress {\n  10.1.1.1/24 dev "
                 "eth0\n}\n");
     EXPECT_EQ(warnings_of(r),
-              (Strings{"1: 'vrrp_sync_group G1 {...}': not converted yet: write it as a "
-                       "[[sync_group]] by hand (configuration.md); until then each instance fails "
-                       "over on its own",
+              (Strings{"1: 'vrrp_sync_group G1': xvrrp needs 2 or more instances in a group "
+                       "(a group of one changes nothing), and 1 of its instances can be members",
                        "14: 'virtual_server 10.0.0.1 80 {...}': keepalived's load balancer (LVS) "
                        "is out of xvrrp's scope",
                        "19: 'virtual_server_group g {...}': keepalived's load balancer (LVS) is "

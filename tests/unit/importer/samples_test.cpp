@@ -114,11 +114,24 @@ TEST_F(KeepalivedSamples, LocalcheckLeavesOutScriptsWithoutAnAbsolutePathAndThei
               std::string::npos);
 }
 
-TEST_F(KeepalivedSamples, SyncLeavesOutBothSyncGroups) {
+TEST_F(KeepalivedSamples, SyncConvertsBothSyncGroupsWithTheirNotifyHooks) {
     ImportRun run = import("keepalived.conf.vrrp.sync");
-    EXPECT_EQ(run.exit_code, kImportPartial);
-    EXPECT_EQ(run.left_out, (Strings{"3 vrrp_sync_group G1 {...}", "18 vrrp_sync_group G2 {...}"}));
+    EXPECT_EQ(run.exit_code, kImportComplete);
+    EXPECT_TRUE(run.err.empty()) << run.err.front();
     expect_valid(run, 9);
+    ImportResult r;
+    r.toml = run.out;
+    config::ConfigResult c = config_of(r);
+    ASSERT_TRUE(c.ok()) << config::format_diagnostics(c.errors) << run.out;
+    ASSERT_EQ(c.config->sync_groups.size(), 2u);
+    const config::SyncGroup &g1 = c.config->sync_groups[0];
+    EXPECT_EQ(g1.name, "G1");
+    EXPECT_EQ(g1.instances, (Strings{"VI_1", "VI_2", "VI_5", "VI_6", "VI_7", "VI_8", "VI_9"}));
+    EXPECT_EQ(g1.notify.master, (Strings{"/usr/local/bin/vrrp.mast", "arg1", "arg2"}));
+    EXPECT_EQ(g1.notify.backup, (Strings{"/usr/local/bin/vrrp.back", "arg1", "arg2"}));
+    EXPECT_EQ(g1.notify.fault, (Strings{"/usr/local/bin/vrrp.fault", "arg1", "arg2"}));
+    EXPECT_EQ(c.config->sync_groups[1].name, "G2");
+    EXPECT_EQ(c.config->sync_groups[1].instances, (Strings{"VI_3", "VI_4"}));
 }
 
 TEST_F(KeepalivedSamples, TrackInterfaceLeavesOutRoutesAndAddressesOnOtherDevices) {
@@ -131,13 +144,18 @@ TEST_F(KeepalivedSamples, TrackInterfaceLeavesOutRoutesAndAddressesOnOtherDevice
     EXPECT_NE(run.out.find("interface = \"eth0.1\""), std::string::npos);
 }
 
-TEST_F(KeepalivedSamples, ScriptsConvertsTheInstancesNotifyHooksNotTheSyncGroups) {
+TEST_F(KeepalivedSamples, ScriptsConvertsTheNotifyHooksOfTheInstancesAndOfTheSyncGroup) {
     ImportRun run = import("keepalived.conf.vrrp.scripts");
     EXPECT_EQ(run.exit_code, kImportPartial);
-    EXPECT_EQ(run.left_out, (Strings{"6 vrrp_sync_group G1 {...}", "19 smtp_alert"}));
+    EXPECT_EQ(run.left_out, (Strings{"19 smtp_alert"}));
     expect_valid(run, 3);
     EXPECT_NE(run.out.find("master = [\"/usr/local/bin/vrrp.sh\", \"MASTER\", \"VI_1\"]"),
               std::string::npos);
+    EXPECT_NE(run.out.find("name = \"G1\"\ninstances = [\"VI_2\", \"VI_3\"]\n\n"
+                           "[sync_group.notify]\n"
+                           "backup = [\"/usr/local/bin/vrrp.back\", \"arg1\", \"arg2\"]\n"),
+              std::string::npos)
+        << run.out;
 }
 
 TEST_F(KeepalivedSamples, SampleLeavesOutTheVirtualServerAsOneWarning) {
@@ -197,13 +215,16 @@ TEST_F(KeepalivedSamples, StaticIpaddressLeavesOutTheStaticAddressesAndRoutes) {
     EXPECT_NE(run.out.find("virtual_ips = [\"192.168.200.20/32\"]"), std::string::npos);
 }
 
-TEST_F(KeepalivedSamples, LvsSyncdLeavesOutTheSyncGroupAndTheLoadBalancer) {
+// Its sync group names the instances without keepalived's `group { ... }`: keepalived reads no
+// member there, so the group is left out, with each name.
+TEST_F(KeepalivedSamples, LvsSyncdLeavesOutTheSyncGroupWithoutAGroupBlockAndTheLoadBalancer) {
     ImportRun run = import("keepalived.conf.vrrp.lvs_syncd");
     EXPECT_EQ(run.exit_code, kImportPartial);
-    EXPECT_EQ(run.left_out,
-              (Strings{"3 vrrp_sync_group VG1 {...}", "11 lvs_sync_daemon_interface eth1",
-                       "50 virtual_server 192.168.200.19 80 {...}"}));
+    EXPECT_EQ(run.left_out, (Strings{"3 vrrp_sync_group VG1", "4 VI_2", "5 VI_3",
+                                     "11 lvs_sync_daemon_interface eth1",
+                                     "50 virtual_server 192.168.200.19 80 {...}"}));
     expect_valid(run, 3);
+    EXPECT_EQ(run.out.find("[[sync_group]]"), std::string::npos) << run.out;
     EXPECT_NE(run.out.find("auth_pass = \"grr02\""), std::string::npos);
 }
 
