@@ -47,6 +47,8 @@ inline const std::string kXvrrpd = kBuildDir + "/userspace/daemon/xvrrpd";
 inline const std::string kXvrrpctl = kBuildDir + "/userspace/cli/xvrrpctl";
 inline const std::string kKeepalived = "/usr/sbin/keepalived";
 inline const std::string kVip = "192.0.2.100";
+// The IPv6 service address of the IPv6 tests (a lab built with LabOptions::ipv6).
+inline const std::string kVip6 = "2001:db8::100";
 
 // Runs a command as the unprivileged user nobody (uid and gid 65534, no other group).
 inline const std::string kAsNobody = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
@@ -131,6 +133,7 @@ struct KeepalivedOptions {
     // unicast_src_ip and unicast_peer { ... }: adverts to these peers instead of the group.
     std::string unicast_src;
     std::vector<std::string> unicast_peers;
+    std::string virtual_ip = kVip + "/32";  // virtual_ipaddress, on eth0
 };
 
 inline KeepalivedOptions keepalived_options(int priority, std::string advert_int = "0.01") {
@@ -140,9 +143,13 @@ inline KeepalivedOptions keepalived_options(int priority, std::string advert_int
     return o;
 }
 
+struct LabOptions {
+    bool ipv6 = false;  // scripts/lab up NAME ipv6: the hosts' IPv6 addresses (2001:db8::/64)
+};
+
 class Lab {
   public:
-    Lab() : name_(test::unique_name("l")), dir_("/tmp/" + name_) {
+    explicit Lab(LabOptions options = {}) : name_(test::unique_name("l")), dir_("/tmp/" + name_) {
         std::filesystem::remove_all(dir_);
         for (const char *h : {"s1", "s2", "cl"})
             std::filesystem::create_directories(dir_ + "/" + h);
@@ -153,7 +160,8 @@ class Lab {
         std::filesystem::create_directories(bpffs());
         try {
             must("mount -t bpf bpf " + bpffs());
-            must("XVRRP_BUILD_DIR=" + kBuildDir + " " + kSourceDir + "/scripts/lab up " + name_);
+            must("XVRRP_BUILD_DIR=" + kBuildDir + " " + kSourceDir + "/scripts/lab up " + name_ +
+                 (options.ipv6 ? " ipv6" : ""));
         } catch (...) {
             tear_down();  // no destructor runs for a constructor that throws
             throw;
@@ -316,7 +324,7 @@ class Lab {
             for (const auto &p : o.unicast_peers) c << "        " << p << "\n";
             c << "    }\n";
         }
-        c << "    virtual_ipaddress {\n        " << kVip << "/32 dev eth0\n    }\n}\n";
+        c << "    virtual_ipaddress {\n        " << o.virtual_ip << " dev eth0\n    }\n}\n";
         std::string conf = dir(host) + "/keepalived.conf";
         write_file(conf, c.str());
         spawn(host, "keepalived",

@@ -132,6 +132,15 @@ std::optional<config::Config> read_config(const std::string &path, bool log_erro
             refuse(
                 "IPv6 service addresses are not supported by this xvrrpd yet (its XDP "
                 "program answers ARP, not Neighbor Solicitation)");
+        if (inst.family() == vrrp::Family::IPv6 && !inst.unicast_peers.empty())
+            refuse("unicast_peers with IPv6 service addresses: not supported by this xvrrpd yet");
+        // RFC 5798 gives each family its own VRIDs; the XDP program's maps are keyed by VRID.
+        for (const auto &other : result.config->instances)
+            if (&other < &inst && other.interface == inst.interface && other.vrid == inst.vrid)
+                refuse("VRID " + std::to_string(inst.vrid) + " is also used on " + inst.interface +
+                       " by '" + config::printable(other.name) +
+                       "' (the other address family): this xvrrpd keeps one VRID per interface, "
+                       "whatever the family; give one of them another VRID");
     }
     if (!errors.empty()) {
         report_diagnostics(config::format_diagnostics(errors), log_errors);
@@ -203,6 +212,8 @@ class Daemon {
     void release();
     void on_links(const net::LinkChanges &changes, TimePoint now);
     Tracking tracking_of(const Instance &inst) const;
+    // The address families of the configured instances on this interface (Uplink's sources).
+    std::vector<vrrp::Family> families_on(const std::string &ifname) const;
     // Whether `c` may run (not FAULT): its link up, no weight-0 tracking fault, and none in
     // the other members of its [[sync_group]].
     bool runnable(const config::Instance &c, const Tracking &t);
@@ -378,7 +389,8 @@ void Daemon::start_up() {
     // 3. The XDP program on each uplink, maps pinned under pin_dir/<ifname>/.
     route_library_logs();
     for (size_t i = 0; i < links.size(); i++)
-        uplinks_.push_back(std::make_unique<Uplink>(links[i], cfg_.daemon.pin_dir));
+        uplinks_.push_back(
+            std::make_unique<Uplink>(links[i], cfg_.daemon.pin_dir, families_on(links[i].name)));
     for (const auto &c : cfg_.instances) instances_.push_back(make_instance(c));
 
     // 4. The loop's sources.
@@ -671,6 +683,14 @@ void Daemon::loop() {
     }
 }
 
+std::vector<vrrp::Family> Daemon::families_on(const std::string &ifname) const {
+    std::vector<vrrp::Family> out;
+    for (const auto &c : cfg_.instances)
+        if (c.interface == ifname && std::find(out.begin(), out.end(), c.family()) == out.end())
+            out.push_back(c.family());
+    return out;
+}
+
 // SIGHUP: the file again. On any error the running configuration stays, whole. Otherwise, by
 // instance name: an unchanged instance is not touched; one whose priority, hooks, tracking,
 // gratuitous ARP settings, service IPs or advert interval changed takes them in place (its
@@ -816,7 +836,8 @@ std::string Daemon::reload(const std::string &why) {
     // 4. New uplinks, then the new and recreated instances, as at start-up.
     for (const auto &[name, link] : new_links) {
         try {
-            uplinks_.push_back(std::make_unique<Uplink>(link, cfg_.daemon.pin_dir));
+            uplinks_.push_back(
+                std::make_unique<Uplink>(link, cfg_.daemon.pin_dir, families_on(name)));
             watch(epoll_.get(), uplinks_.back()->port().events_epoll_fd(), kRing,
                   uint32_t(uplinks_.size() - 1));
             tracked_.link_up[name] = link.up_and_running();

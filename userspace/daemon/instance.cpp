@@ -67,10 +67,10 @@ std::optional<vrrp::V2SimpleTextKey> v2_key(const config::Instance &c) {
     return key;
 }
 
-// What the VRID answers ARP with and sends from: the virtual MAC 00-00-5E-00-01-{VRID} (RFC
-// 5798 7.3) with use_vmac, else the interface's own.
+// What the VRID answers ARP (or ND) with and sends from: the virtual MAC 00-00-5E-00-01-{VRID}
+// (IPv6: 00-00-5E-00-02-{VRID}, RFC 5798 7.3) with use_vmac, else the interface's own.
 vrrp::MacAddress own_mac(const config::Instance &c, const vrrp::MacAddress &interface_mac) {
-    return c.use_vmac ? vrrp::virtual_mac(vrrp::Family::IPv4, c.vrid) : interface_mac;
+    return c.use_vmac ? vrrp::virtual_mac(c.family(), c.vrid) : interface_mac;
 }
 
 dataplane::VridConfig binding_config(const config::Instance &c, const vrrp::MacAddress &mac,
@@ -111,11 +111,11 @@ Instance::Instance(const config::Instance &cfg, Uplink &uplink, net::AddressEdit
       notify_(notify),
       takeover_netlink_fd_(takeover_netlink_fd),
       release_hold_(release_hold),
-      sm_(params_of(cfg, uplink.primary_address(), release_hold)) {
+      sm_(params_of(cfg, uplink.source_address(cfg.family()), release_hold)) {
     // The VRID in the kernel: its service IPs (answered with the uplink's MAC, or the virtual
     // MAC), allow-list and lease slot; no role yet, nothing answered.
     binding_ = std::make_unique<dataplane::VridBinding>(
-        uplink_.port(), binding_config(cfg_, uplink_.mac(), uplink_.primary_address()),
+        uplink_.port(), binding_config(cfg_, uplink_.mac(), uplink_.source_address(cfg_.family())),
         [this](const dataplane::KernelReport &r) { on_kernel_report(r); });
 
     tx::AdvertiserOptions opts;
@@ -549,7 +549,7 @@ std::vector<uint8_t> Instance::advert_frame(uint8_t priority, const vrrp::IpAddr
     a.vrid = cfg_.vrid;
     a.priority = priority;
     a.interval_field = cfg_.advert_interval_field();
-    a.source = uplink_.primary_address();
+    a.source = uplink_.source_address(cfg_.family());
     for (const auto &v : cfg_.virtual_ips) a.addresses.push_back(v.address);
     vrrp::AdvertFrameOptions o;
     o.source_mac = mac();

@@ -11,19 +11,40 @@
 namespace xvrrp::daemon {
 namespace {
 
-// The primary IPv4 address of the uplink: the source of our adverts and our side of the
-// RFC 5798 6.4.3 tie-break.
-vrrp::IpAddress primary_ipv4(const std::string &ifname) {
-    for (const auto &a : net::list_addresses(ifname))
-        if (a.prefix.address.family == vrrp::Family::IPv4) return a.prefix.address;
-    throw Error(ifname + ": has no IPv4 address; VRRP adverts need one as their source");
+// The advert source of each family the interface has one of: its first (primary) IPv4
+// address, its IPv6 link-local address.
+std::map<vrrp::Family, vrrp::IpAddress> advert_sources(const std::string &ifname) {
+    std::map<vrrp::Family, vrrp::IpAddress> out;
+    for (const auto &a : net::list_addresses(ifname)) {
+        const vrrp::IpAddress &ip = a.prefix.address;
+        if (ip.family == vrrp::Family::IPv4 || (ip.is_ipv6_link_local() && !a.dad_failed()))
+            out.emplace(ip.family, ip);
+    }
+    return out;
+}
+
+std::string missing_source(const std::string &ifname, vrrp::Family family) {
+    return family == vrrp::Family::IPv4
+               ? ifname + ": has no IPv4 address; VRRP adverts need one as their source"
+               : ifname +
+                     ": has no IPv6 link-local address; VRRPv3 over IPv6 sends its adverts "
+                     "from it (RFC 5798 5.1.2.1): is IPv6 disabled on it?";
+}
+
+std::map<vrrp::Family, vrrp::IpAddress> checked_sources(const std::string &ifname,
+                                                        const std::vector<vrrp::Family> &need) {
+    auto sources = advert_sources(ifname);
+    for (auto f : need)
+        if (!sources.count(f)) throw Error(missing_source(ifname, f));
+    return sources;
 }
 
 }  // namespace
 
-Uplink::Uplink(const net::LinkInfo &link, const std::string &pin_dir)
+Uplink::Uplink(const net::LinkInfo &link, const std::string &pin_dir,
+               const std::vector<vrrp::Family> &families)
     : link_(link),
-      primary_(primary_ipv4(link.name)),
+      sources_(checked_sources(link.name, families)),
       pin_dir_(pin_dir + "/" + link.name),
       port_(link.name, pin_dir_),
       oneoff_(std::make_unique<tx::AfPacketSender>(link.name)) {
@@ -42,6 +63,15 @@ Uplink::Uplink(const net::LinkInfo &link, const std::string &pin_dir)
 }
 
 Uplink::~Uplink() = default;
+
+const vrrp::IpAddress &Uplink::source_address(vrrp::Family family) {
+    if (!sources_.count(family)) {
+        auto found = advert_sources(link_.name);
+        if (!found.count(family)) throw Error(missing_source(link_.name, family));
+        sources_.emplace(family, found.at(family));
+    }
+    return sources_.at(family);
+}
 
 // The CPUs of "auto": the first two this process may run on.
 static std::vector<int> auto_cpus() {

@@ -20,13 +20,19 @@ namespace xvrrp::daemon {
 
 class Uplink {
   public:
-    Uplink(const net::LinkInfo &link, const std::string &pin_dir);
+    // families: those of the instances that start on it; each needs an advert source address
+    // (source_address()), checked before anything is attached (xvrrp::Error when missing).
+    Uplink(const net::LinkInfo &link, const std::string &pin_dir,
+           const std::vector<vrrp::Family> &families = {vrrp::Family::IPv4});
     ~Uplink();
 
     const std::string &name() const { return link_.name; }
     int ifindex() const { return link_.ifindex; }
     const vrrp::MacAddress &mac() const { return link_.mac; }
-    const vrrp::IpAddress &primary_address() const { return primary_; }
+    // The source of our adverts and our side of the RFC 5798 6.4.3 tie-break: the interface's
+    // primary IPv4 address, or its IPv6 link-local address (RFC 5798 5.1.2.1). Looked up again
+    // when the interface had none at the last look; xvrrp::Error when it still has none.
+    const vrrp::IpAddress &source_address(vrrp::Family family);
     std::string xdp_mode() const { return port_.xdp_mode(); }
 
     dataplane::Port &port() { return port_; }
@@ -43,7 +49,7 @@ class Uplink {
 
   private:
     net::LinkInfo link_;
-    vrrp::IpAddress primary_;
+    std::map<vrrp::Family, vrrp::IpAddress> sources_;
     std::string pin_dir_;
     dataplane::Port port_;
     std::unique_ptr<tx::FrameSender> oneoff_;
