@@ -183,8 +183,8 @@ advert_instance(struct xvrrp_vrid_key *key, const struct vrrp_hdr *vrrp, __u32 v
         count(vrrp_other_vlan);
         return NULL;
     }
-    /* VRRP numbers VRIDs per family (RFC 5798 5.2.3): an advert of the other family for this
-     * VRID is another election, perhaps keepalived's on this host. */
+    /* VRRP numbers VRIDs per family (RFC 5798 7.3: a virtual MAC for each): an advert of
+     * the other family for this VRID is another election, perhaps keepalived's here. */
     if (!(inst->flags & XVRRP_INST_IPV6) != !ipv6) {
         count(vrrp_other_family);
         return NULL;

@@ -187,7 +187,7 @@ void check_across_instances(const std::vector<ParsedInstance> &parsed, Diagnosti
                                            "; names must be unique");
         }
         if (inst.vrid != 0 && !inst.interface.empty() && !inst.virtual_ips.empty()) {
-            // VRRP numbers VRIDs per family (RFC 5798 5.2.3), but xvrrp's kernel state is
+            // VRRP numbers VRIDs per family (RFC 5798 7.3), but xvrrp's kernel state is
             // keyed by VRID and interface alone: one VRID serves one family and one VLAN.
             auto [it, fresh] = vrids.emplace(std::pair(inst.interface, inst.vrid), &p);
             if (!fresh && it->second->instance.family() != inst.family())

@@ -155,7 +155,7 @@ TEST(StructureErrors, VridOncePerInterface) {
     EXPECT_EQ(errors_of(instance("a", "eth0", 51, "[\"192.0.2.1\"]") +
                         instance("b", "eth1", 51, "[\"192.0.2.2\"]")),
               "");
-    // VRRP would allow it for the other family (RFC 5798 5.2.3), but the kernel state is kept
+    // VRRP would allow it for the other family (RFC 5798 7.3), but the kernel state is kept
     // per VRID and interface (include/xvrrp/abi.h, XVRRP_INST_IPV6).
     EXPECT_EQ(errors_of(instance("a", "eth0", 51, "[\"192.0.2.1\"]") +
                         instance("c", "eth0", 51, "[\"2001:db8::1\"]")),
