@@ -1,7 +1,8 @@
 // Fuzzing the XDP program: the real program, loaded (not attached), configured with several
-// VRIDs the way the controller configures them, fed seeded random and mutated frames through
-// BPF_PROG_TEST_RUN. Each result is checked against the oracle (fuzz_xdp_oracle.h), a model
-// written from RFC 826, RFC 5798 / RFC 3768 and docs/design.md, not from bpf/: the action, the
+// VRIDs (IPv4 and IPv6 instances) the way the controller configures them, fed seeded random
+// and mutated frames through BPF_PROG_TEST_RUN. Each result is checked against the oracle
+// (fuzz_xdp_oracle.h), a model written from RFC 826, RFC 5798 / RFC 3768, RFC 8200 and
+// docs/design.md, not from bpf/: the action, the
 // exact reply bytes, which counters moved, the events, and the VRID's rx_state.
 //
 //   bench_fuzz_xdp [--seed S] [--frames N] [--replay K] [--show N]
@@ -125,16 +126,21 @@ void configure(Kernel &k, const Scenario &sc) {
             inst.flags |= XVRRP_INST_VMAC;
             std::copy(sc.our_mac.begin(), sc.our_mac.end(), inst.host_mac);
         }
-        if (c.unicast_addr) {
+        if (c.ipv6) inst.flags |= XVRRP_INST_IPV6;
+        if (c.unicast_addr || c.unicast_addr6) {
             inst.flags |= XVRRP_INST_UNICAST;
-            inst.unicast_addr = *c.unicast_addr;
+            Addr16 a = c.unicast_addr6 ? *c.unicast_addr6 : test::mapped(*c.unicast_addr);
+            std::copy(a.begin(), a.end(), inst.unicast_addr);
         }
         if (c.auth_pass) {
             inst.flags |= XVRRP_INST_AUTH_PASS;
             std::copy(c.auth_pass->begin(), c.auth_pass->end(), inst.auth_pass);
         }
         k.tables->set_instance(c.vrid, inst);
-        for (uint32_t a : c.allowed_srcs) k.tables->allow_source(c.vrid, a);
+        for (uint32_t a : c.allowed_srcs)
+            k.tables->allow_source(c.vrid, vrrp::IpAddress::v4_from_be32(a));
+        for (const Addr16 &a : c.allowed_srcs6)
+            k.tables->allow_source(c.vrid, vrrp::IpAddress::v6(a));
         bool controller_lease = c.lease_fresh && !c.took_over;
         k.leases->renew(c.vrid, controller_lease ? now_ns() + kDay : c.lease_fresh ? 0 : 1);
         check_control(k.control->set_role(c.vrid, c.role, c.priority), c, "set role");
@@ -181,13 +187,13 @@ std::string counters_text(const CounterMap &m) {
 }
 
 std::string event_text(const xvrrp_event &e) {
-    char buf[200];
+    char buf[300];
     snprintf(buf, sizeof buf,
              "type %u VRID %u src %s priority %u v%u interval %u md_interval %llu deadline %llu "
              "flags %u",
-             e.type, e.vrid, ip_text(e.src).c_str(), e.priority, e.version, e.interval_field,
-             (unsigned long long)e.master_down_interval_ns, (unsigned long long)e.deadline_ns,
-             e.flags);
+             e.type, e.vrid, ip_text(test::addr16(e.src)).c_str(), e.priority, e.version,
+             e.interval_field, (unsigned long long)e.master_down_interval_ns,
+             (unsigned long long)e.deadline_ns, e.flags);
     return buf;
 }
 
@@ -195,7 +201,7 @@ std::string event_text(const ExpectedEvent &w) {
     xvrrp_event e{};
     e.type = w.type;
     e.vrid = w.vrid;
-    e.src = w.src;
+    std::copy(w.src.begin(), w.src.end(), e.src);
     e.priority = w.priority;
     e.version = w.version;
     e.interval_field = w.interval_field;
@@ -224,8 +230,9 @@ std::string compare(const Expectation &e, const Verdict &v) {
     for (size_t i = 0; i < e.events.size(); i++) {
         const ExpectedEvent &w = e.events[i];
         const xvrrp_event &g = v.events[i];
-        if (g.type != w.type || g.vrid != w.vrid || g.src != w.src || g.priority != w.priority ||
-            g.version != w.version || g.interval_field != w.interval_field ||
+        if (g.type != w.type || g.vrid != w.vrid || test::addr16(g.src) != w.src ||
+            g.priority != w.priority || g.version != w.version ||
+            g.interval_field != w.interval_field ||
             g.master_down_interval_ns != w.master_down_interval_ns || g.deadline_ns != 0 ||
             g.flags != 0 || !v.when.contains(g.ts_ns)) {
             p += "event: expected " + event_text(w) + " (ts within the run)\n  got      " +

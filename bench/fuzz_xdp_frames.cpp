@@ -20,6 +20,13 @@ uint32_t pseudo_sum(uint32_t src, uint32_t dst, size_t len) {
     return (s >> 16) + (s & 0xffff) + (d >> 16) + (d & 0xffff) + 112 + uint32_t(len);
 }
 
+// ... over IPv6 (RFC 8200 8.1): both addresses, the 32-bit length, next header 112.
+uint32_t pseudo_sum6(const Bytes &f, size_t ip, size_t len) {
+    uint32_t s = 0;
+    for (size_t i = 0; i < 32; i += 2) s += f[ip + 8 + i] << 8 | f[ip + 9 + i];
+    return s + 112 + uint32_t(len);
+}
+
 void set16(Bytes &b, size_t at, uint16_t v) {
     b[at] = v >> 8;
     b[at + 1] = v & 0xff;
@@ -39,6 +46,16 @@ void fix_checksums(Bytes &f, Rng &rng) {
         uint16_t t = uint16_t(f[at] << 8 | f[at + 1]);
         if (t != 0x8100 && t != 0x88a8) break;
         at += 4;
+    }
+    if (at + 2 <= f.size() && f[at] == 0x86 && f[at + 1] == 0xdd) {
+        size_t ip = at + 2, v = ip + 40;
+        if (f.size() < v || f[ip + 6] != 112) return;
+        size_t len = size_t(f[ip + 4] << 8 | f[ip + 5]);
+        if (len < 8 || v + len > f.size()) return;
+        f[v + 6] = f[v + 7] = 0;
+        Bytes msg(f.begin() + v, f.begin() + v + len);
+        set16(f, v + 6, test::inet_csum(msg, pseudo_sum6(f, ip, len)));
+        return;
     }
     if (at + 2 > f.size() || f[at] != 0x08 || f[at + 1] != 0x00) return;
     size_t ip = at + 2;
@@ -130,13 +147,19 @@ FrameGenerator::FrameGenerator(const Scenario &sc) : sc_(sc) {
     for (const auto &v : sc.vrids) {
         if (v.auth_pass) passwords_.emplace_back(v.auth_pass->begin(), v.auth_pass->end());
         if (v.unicast_addr) unicast_addrs_.push_back(*v.unicast_addr);
+        if (v.unicast_addr6) unicast_addrs6_.push_back(*v.unicast_addr6);
+        advert_srcs6_.insert(advert_srcs6_.end(), v.allowed_srcs6.begin(), v.allowed_srcs6.end());
     }
+    for (const char *a : {"fe80::1", "fe80::2", "febf::3", "fec0::1", "2001:db8::1", "::1"})
+        advert_srcs6_.push_back(test::ip6(a));
+    advert_srcs6_.push_back(test::mapped(test::ip("192.0.2.1")));
 }
 
 Frame FrameGenerator::make(Rng &rng) const {
     uint32_t r = rng.below(100);
     Frame f = r < 38   ? arp(rng)
-              : r < 80 ? advert(rng)
+              : r < 70 ? advert(rng)
+              : r < 82 ? advert6(rng)
               : r < 90 ? other_ipv4(rng)
               : r < 95 ? ipv6(rng)
                        : noise(rng);
@@ -312,6 +335,85 @@ Frame FrameGenerator::advert(Rng &rng) const {
     r = rng.below(100);
     Mac edst = r < 80 ? test::kVrrpMcastMac : r < 90 ? sc_.our_mac : test::kBroadcast;
     fr.bytes = test::cat({ethernet(rng, edst, any_mac(rng), 0x0800, fr.kind), ip, v});
+    return fr;
+}
+
+// VRRPv3 over IPv6 (RFC 5798 5.1.2): mostly to the scenario's IPv6 instances, from link-local
+// sources, to ff02::12; every rule of judge_advert6 broken now and then.
+Frame FrameGenerator::advert6(Rng &rng) const {
+    Frame fr;
+    std::vector<const VridConfig *> v6;
+    for (const auto &c : sc_.vrids)
+        if (c.ipv6) v6.push_back(&c);
+    uint32_t r = rng.below(100);
+    const VridConfig *c = r < 75 && !v6.empty() ? rng.pick(v6)
+                          : r < 90              ? &rng.pick(sc_.vrids)
+                                                : nullptr;
+    uint8_t vrid = c ? c->vrid : rng.byte();
+    uint8_t ours = c ? c->priority : 100;
+    r = rng.below(100);
+    uint8_t version = r < 88 ? 3 : r < 95 ? 2 : uint8_t(rng.below(16));
+    uint8_t type = rng.percent(94) ? 1 : rng.below(16);
+    std::vector<uint8_t> prios = {0,   1,   uint8_t(ours - 1), ours, uint8_t(ours + 1), 100, 150,
+                                  254, 255, rng.byte()};
+    uint8_t prio = rng.pick(prios);
+    r = rng.below(100);
+    size_t count = r < 70 ? 1 + rng.below(3) : r < 80 ? 0 : r < 97 ? 4 + rng.below(17) : 80;
+    uint16_t interval =
+        rng.pick(std::vector<uint16_t>{1, 100, 1000, 4095, uint16_t(rng.below(4096)), 0});
+    if (rng.percent(10)) interval |= uint16_t(rng.below(16) << 12);  // reserved bits
+    fr.kind = "IPv6 VRRPv" + std::to_string(version) + " advert, VRID " + std::to_string(vrid) +
+              ", priority " + std::to_string(prio);
+
+    Bytes v = {uint8_t(version << 4 | type), vrid, prio, uint8_t(count)};
+    put16(v, interval);
+    put16(v, 0);
+    for (size_t i = 0; i < count; i++) {
+        Bytes a = i == 0 && rng.percent(70) ? Bytes{0xfe, 0x80} : random_bytes(rng, 2);
+        Bytes rest = random_bytes(rng, 14);
+        v.insert(v.end(), a.begin(), a.end());
+        v.insert(v.end(), rest.begin(), rest.end());
+    }
+    if (rng.percent(5)) v[3] = rng.byte();  // the count lies
+
+    Addr16 src = rng.pick(advert_srcs6_);
+    Addr16 dst = test::ip6("ff02::12");
+    r = rng.below(100);
+    if (r < 12 && !unicast_addrs6_.empty())
+        dst = rng.pick(unicast_addrs6_);
+    else if (r < 18)
+        dst = test::ip6("ff02::1");
+    else if (r < 22)
+        dst = rng.pick(advert_srcs6_);
+    Bytes ip = {0x60, 0, 0, 0};
+    put16(ip, uint16_t(v.size()));
+    ip.push_back(112);
+    ip.push_back(rng.percent(88) ? 255 : rng.pick(std::vector<uint8_t>{254, 64, 1, 0}));
+    ip.insert(ip.end(), src.begin(), src.end());
+    ip.insert(ip.end(), dst.begin(), dst.end());
+
+    r = rng.below(100);
+    uint32_t csum_extra = r < 80 ? pseudo_sum6(ip, 0, v.size()) : 0;
+    set16(v, 6, test::inet_csum(v, csum_extra));
+    if (r >= 92) v[6] ^= 0x5a;
+    fr.kind += r < 80   ? ", pseudo-header checksum"
+               : r < 92 ? ", plain checksum"
+                        : ", wrong checksum";
+
+    if (rng.percent(8)) {  // an extension header before VRRP: a fragment, or another
+        uint8_t ext = rng.pick(std::vector<uint8_t>{0, 43, 44, 60});
+        Bytes h = {112, 0, 0, 0, 0, 0, 0, 0};
+        if (ext == 44 && rng.percent(50)) h[3] = 1;  // more fragments
+        ip[6] = ext;
+        set16(ip, 4, uint16_t(v.size() + h.size()));
+        ip.insert(ip.end(), h.begin(), h.end());
+        fr.kind += ", extension header " + std::to_string(ext);
+    }
+    if (rng.percent(4)) set16(ip, 4, uint16_t(v.size() + rng.below(33) - 16));
+    if (rng.percent(2)) ip[0] = uint8_t(rng.below(16) << 4);
+
+    Mac edst = rng.percent(85) ? Mac{0x33, 0x33, 0, 0, 0, 0x12} : sc_.our_mac;
+    fr.bytes = test::cat({ethernet(rng, edst, any_mac(rng), 0x86dd, fr.kind), ip, v});
     return fr;
 }
 

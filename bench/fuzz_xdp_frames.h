@@ -1,7 +1,7 @@
-// Seeded frames for the XDP fuzzer: ARP and VRRP adverts with every field varied (valid ones
-// too, or nothing deep is reached), other IPv4 and IPv6, VLAN stacks of 0-3 tags, truncations,
-// 14 to 1514 bytes; a share of them mutated afterwards (bytes flipped, cut, grown), with their
-// checksums sometimes repaired so that a mutation gets past the checksum checks.
+// Seeded frames for the XDP fuzzer: ARP and VRRP adverts (IPv4 and IPv6) with every field varied
+// (valid ones too, or nothing deep is reached), other IPv4 and IPv6, VLAN stacks of 0-3 tags,
+// truncations, 14 to 1514 bytes; a share of them mutated afterwards (bytes flipped, cut, grown),
+// with their checksums sometimes repaired so that a mutation gets past the checksum checks.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +46,7 @@ class FrameGenerator {
   private:
     Frame arp(Rng &rng) const;
     Frame advert(Rng &rng) const;
+    Frame advert6(Rng &rng) const;
     Frame other_ipv4(Rng &rng) const;
     Frame ipv6(Rng &rng) const;
     Frame noise(Rng &rng) const;
@@ -58,6 +59,7 @@ class FrameGenerator {
     std::vector<uint32_t> vip_addrs_, advert_srcs_;
     std::vector<Bytes> passwords_;         // the scenario's VRRPv2 passwords
     std::vector<uint32_t> unicast_addrs_;  // where the scenario's unicast instances listen
+    std::vector<Addr16> advert_srcs6_, unicast_addrs6_;  // ... over IPv6
 };
 
 // Finishes a frame: pads it, cuts it, mutates it (and says so in kind).

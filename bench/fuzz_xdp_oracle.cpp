@@ -11,7 +11,7 @@ namespace xvrrp::fuzz {
 namespace {
 
 constexpr uint64_t kCentisecond = 10'000'000ull;
-constexpr uint16_t kEtherArp = 0x0806, kEtherIpv4 = 0x0800;
+constexpr uint16_t kEtherArp = 0x0806, kEtherIpv4 = 0x0800, kEtherIpv6 = 0x86dd;
 constexpr uint8_t kProtoVrrp = 112;
 constexpr size_t kArpEthIpv4Size = 28;
 constexpr uint32_t kNoVlan = 0xffff;  // two tags, or an 802.1ad one: no instance's VLAN  // RFC 826
@@ -23,6 +23,11 @@ uint16_t be16(const Bytes &f, size_t at) {
 uint32_t addr_at(const Bytes &f, size_t at) {  // as stored: network byte order
     uint32_t a;
     std::memcpy(&a, &f[at], 4);
+    return a;
+}
+Addr16 addr16_at(const Bytes &f, size_t at) {
+    Addr16 a;
+    std::memcpy(a.data(), &f[at], 16);
     return a;
 }
 bool group_address(const uint8_t *mac) {
@@ -134,7 +139,8 @@ std::vector<Expectation> Oracle::judge(const Bytes &f, Window now) const {
         return {judge_arp(f, l3, vlan, e)};
     }
     if (type == kEtherIpv4) return judge_ipv4(f, l3, vlan, e, now);
-    return {pass(e, f, fmt("EtherType 0x%04x: not ARP or IPv4, passed", type))};
+    if (type == kEtherIpv6) return judge_ipv6(f, l3, vlan, e, now);
+    return {pass(e, f, fmt("EtherType 0x%04x: not ARP or IP, passed", type))};
 }
 
 // RFC 826 and docs/design.md: a request for a service IP is answered by us or by nobody.
@@ -243,7 +249,94 @@ std::vector<Expectation> Oracle::judge_ipv4(const Bytes &f, size_t ip, uint32_t 
         return {pass(e, f,
                      fmt("VRID %u runs in VLAN %u, not this frame's: passed", c->vrid, c->vlan),
                      {{"vrrp_other_vlan", 1}})};
+    // docs/design.md: one VRID runs one family here; the other family's election passes.
+    if (c->ipv6)
+        return {pass(e, f, fmt("VRID %u is an IPv6 instance: passed", c->vrid),
+                     {{"vrrp_other_family", 1}})};
     return judge_advert(f, ip, ihl, *c, e, now);
+}
+
+// IPv6 (RFC 8200) carrying VRRP: next header 112, or one extension header whose next header
+// is 112 (RFC 5798 5.1.2 sends none: dropped). Anything else is not looked at.
+std::vector<Expectation> Oracle::judge_ipv6(const Bytes &f, size_t ip, uint32_t vlan, Expectation e,
+                                            Window now) const {
+    if (f.size() < ip + 40) return {pass(e, f, "IPv6 header cut short: passed")};
+    const uint8_t next = f[ip + 6];
+    const bool ext = next == 0 || next == 43 || next == 44 || next == 60;
+    if (next != kProtoVrrp && !(ext && f.size() > ip + 40 && f[ip + 40] == kProtoVrrp))
+        return {pass(e, f, fmt("IPv6 next header %u: passed", next))};
+    if (!sc_.vlan_in_use(vlan))
+        return {pass(e, f, fmt("IPv6 VRRP in VLAN %u, no instance's: passed untouched", vlan),
+                     {{"vlan_no_instance", 1}})};
+    e.why = "IPv6 VRRP: ";
+    const CounterMap bad_ip = {{"vrrp_drop_ip_malformed", 1}};
+    if (f[ip] >> 4 != 6) return {drop(e, fmt("IP version %u, dropped", f[ip] >> 4), bad_ip)};
+    size_t payload = be16(f, ip + 4);
+    if (ip + 40 + payload > f.size())
+        return {drop(e, fmt("payload length %zu beyond the frame, dropped", payload), bad_ip)};
+    if (next == 44) return {drop(e, "in a fragment, dropped", {{"vrrp_drop_fragment", 1}})};
+    if (next != kProtoVrrp)
+        return {
+            drop(e, fmt("behind extension header %u, dropped", next), {{"vrrp_drop_ipv6_ext", 1}})};
+    size_t v = ip + 40;
+    if (f.size() < v + 8)
+        return {drop(e, "VRRP header beyond the frame, dropped", {{"vrrp_drop_truncated", 1}})};
+    const VridConfig *c = sc_.vrid(f[v + 1]);
+    if (!c)
+        return {pass(e, f, fmt("VRID %u not configured here: passed", f[v + 1]),
+                     {{"vrrp_other_vrid", 1}})};
+    if (c->vlan != vlan)
+        return {pass(e, f,
+                     fmt("VRID %u runs in VLAN %u, not this frame's: passed", c->vrid, c->vlan),
+                     {{"vrrp_other_vlan", 1}})};
+    if (!c->ipv6)
+        return {pass(e, f, fmt("VRID %u is an IPv4 instance: passed", c->vrid),
+                     {{"vrrp_other_family", 1}})};
+    return judge_advert6(f, ip, *c, e, now);
+}
+
+// RFC 5798 7.1 over IPv6 (5.1.2: hop limit 255, to ff02::12 from a link-local source; only
+// version 3; the checksum always over the RFC 8200 8.1 pseudo-header), docs/design.md's order.
+std::vector<Expectation> Oracle::judge_advert6(const Bytes &f, size_t ip, const VridConfig &c,
+                                               Expectation e, Window now) const {
+    const RxModel &rec = *model(c.vrid);
+    const size_t v = ip + 40;
+    const uint8_t version = f[v] >> 4, type = f[v] & 0xf, prio = f[v + 2], count = f[v + 3];
+    e.vrid = c.vrid;
+    e.next = rec;
+    e.why += fmt("advert for VRID %u (%s): ", c.vrid, c.name);
+    if (f[ip + 7] != 255)
+        return {drop(e, fmt("hop limit %u, dropped", f[ip + 7]), {{"vrrp_drop_ttl", 1}})};
+    const Addr16 src = addr16_at(f, ip + 8), dst = addr16_at(f, ip + 24);
+    static const Addr16 group = test::ip6("ff02::12");
+    if (c.unicast_addr6) {
+        if (dst != *c.unicast_addr6)
+            return {drop(e, "unicast instance, not addressed to us: dropped",
+                         {{"vrrp_drop_destination", 1}})};
+    } else {
+        if (dst != group)
+            return {drop(e, "not to ff02::12: dropped", {{"vrrp_drop_destination", 1}})};
+        if (!(src[0] == 0xfe && (src[1] & 0xc0) == 0x80))
+            return {drop(e, "source " + ip_text(src) + " not link-local, dropped",
+                         {{"vrrp_drop_not_link_local", 1}})};
+    }
+    if (version != 3 || version != c.version)
+        return {drop(e, fmt("version %u, dropped", version), {{"vrrp_drop_version", 1}})};
+    if (type != 1) return {drop(e, fmt("type %u, dropped", type), {{"vrrp_drop_type", 1}})};
+    size_t len = 8 + 16 * size_t(count), payload = be16(f, ip + 4);
+    if (payload != len)
+        return {drop(e, fmt("%zu bytes for %u addresses, dropped", payload, count),
+                     {{"vrrp_drop_length", 1}})};
+    uint16_t interval = be16(f, v + 4) & 0x0fff;
+    if (interval == 0) return {drop(e, "interval 0, dropped", {{"vrrp_drop_interval", 1}})};
+    uint32_t ph = ones_sum(&f[ip + 8], 32) + uint32_t(len) + kProtoVrrp;
+    if (ones_sum(&f[v], len, ph) != 0xffff)
+        return {drop(e, "checksum wrong, dropped", {{"vrrp_drop_checksum", 1}})};
+    if (c.allowlist &&
+        std::find(c.allowed_srcs6.begin(), c.allowed_srcs6.end(), src) == c.allowed_srcs6.end())
+        return {
+            drop(e, "source " + ip_text(src) + " not allowed, dropped", {{"vrrp_drop_source", 1}})};
+    return judge_valid(f, c, e, now, src, version, prio, interval);
 }
 
 // RFC 5798 7.1 (RFC 3768 7.1 for version 2) in docs/design.md's order, then 6.4.2.
@@ -298,7 +391,13 @@ std::vector<Expectation> Oracle::judge_advert(const Bytes &f, size_t ip, size_t 
         std::find(c.allowed_srcs.begin(), c.allowed_srcs.end(), src) == c.allowed_srcs.end())
         return {
             drop(e, "source " + ip_text(src) + " not allowed, dropped", {{"vrrp_drop_source", 1}})};
+    return judge_valid(f, c, e, now, test::mapped(src), version, prio, interval);
+}
 
+std::vector<Expectation> Oracle::judge_valid(const Bytes &f, const VridConfig &c, Expectation e,
+                                             Window now, const Addr16 &src, uint8_t version,
+                                             uint8_t prio, uint16_t interval) const {
+    const RxModel &rec = *model(c.vrid);
     // Valid. RFC 5798 6.4.2: priority 0 sets the Master_Down_Timer to Skew_Time; otherwise
     // it is restarted with Master_Down_Interval unless preempt discards a lower priority.
     uint64_t mai = c.fixed_interval_ns ? c.fixed_interval_ns
@@ -401,7 +500,7 @@ void Oracle::commit(const Expectation &e, uint64_t event_ts) {
 RxModel RxModel::from_kernel(const xvrrp_rx_state &rx) {
     RxModel m;
     m.flags = rx.flags & kFlagsCompared;
-    m.master_addr = rx.master_addr;
+    m.master_addr = test::addr16(rx.master_addr);
     m.master_priority = rx.master_priority;
     m.version = rx.version;
     m.interval_field = rx.interval_field;
@@ -460,6 +559,18 @@ std::string RxModel::diff(const xvrrp_rx_state &rx) const {
 std::string ip_text(uint32_t be) {
     char buf[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &be, buf, sizeof buf);
+    return buf;
+}
+
+std::string ip_text(const Addr16 &a) {
+    static const uint8_t prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (std::equal(prefix, prefix + 12, a.begin())) {
+        uint32_t be;
+        std::memcpy(&be, &a[12], 4);
+        return ip_text(be);
+    }
+    char buf[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, a.data(), buf, sizeof buf);
     return buf;
 }
 

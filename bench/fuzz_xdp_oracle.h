@@ -1,7 +1,7 @@
 // The fuzzer's oracle: what xvrrp's XDP program must do with a frame, written from RFC 826,
-// RFC 5798 7.1 / 6.4.2, RFC 3768 7.1 and docs/design.md, not from bpf/. It keeps its own model
-// of each VRID's receive state and answers, per frame: the XDP action, the exact output bytes,
-// which counters move, which events are sent and how rx_state changes.
+// RFC 5798 7.1 / 6.4.2 (over IPv4 and IPv6), RFC 3768 7.1 and docs/design.md, not from bpf/. It
+// keeps its own model of each VRID's receive state and answers, per frame: the XDP action, the
+// exact output bytes, which counters move, which events are sent and how rx_state changes.
 #pragma once
 
 #include <xvrrp/abi.h>
@@ -17,6 +17,7 @@
 
 namespace xvrrp::fuzz {
 
+using test::Addr16;
 using test::Bytes;
 using test::Mac;
 
@@ -51,6 +52,10 @@ struct VridConfig {
     bool vmac = false;
     // The 802.1Q VLAN the instance belongs to (0: untagged); its VIPs belong to it too.
     uint16_t vlan = 0;
+    // VRRPv3 over IPv6 (XVRRP_INST_IPV6): its allow-list and unicast address are these.
+    bool ipv6 = false;
+    std::vector<Addr16> allowed_srcs6 = {};
+    std::optional<Addr16> unicast_addr6 = std::nullopt;
 };
 
 struct VipConfig {
@@ -89,7 +94,7 @@ struct RxModel {
                                                XVRRP_RX_TOOK_OVER | XVRRP_RX_WATCHING |
                                                XVRRP_RX_GRACE;
     uint32_t flags = 0;
-    uint32_t master_addr = 0;
+    Addr16 master_addr{};  // IPv4: mapped (abi.h)
     uint8_t master_priority = 0, version = 0;
     uint16_t interval_field = 0;
     uint32_t last_event_type = 0;
@@ -110,7 +115,7 @@ struct RxModel {
 struct ExpectedEvent {
     uint32_t type;
     uint8_t vrid;
-    uint32_t src;
+    Addr16 src;
     uint8_t priority, version;
     uint16_t interval_field;
     uint64_t master_down_interval_ns;
@@ -155,6 +160,15 @@ class Oracle {
                                         Window now) const;
     std::vector<Expectation> judge_advert(const Bytes &f, size_t ip, size_t ihl,
                                           const VridConfig &c, Expectation e, Window now) const;
+    std::vector<Expectation> judge_ipv6(const Bytes &f, size_t off, uint32_t vlan, Expectation e,
+                                        Window now) const;
+    std::vector<Expectation> judge_advert6(const Bytes &f, size_t ip, const VridConfig &c,
+                                           Expectation e, Window now) const;
+    // A valid advert of either family (src: 16 bytes, IPv4 mapped): RFC 5798 6.4.2 and the
+    // events (docs/design.md).
+    std::vector<Expectation> judge_valid(const Bytes &f, const VridConfig &c, Expectation e,
+                                         Window now, const Addr16 &src, uint8_t version,
+                                         uint8_t prio, uint16_t interval) const;
 
     const Scenario &sc_;
     std::map<uint8_t, RxModel> rx_;
@@ -166,6 +180,7 @@ uint64_t master_down_interval_ns(uint8_t version, uint8_t our_priority,
                                  uint64_t master_adver_interval_ns);
 
 std::string ip_text(uint32_t be);
+std::string ip_text(const Addr16 &a);  // IPv4-mapped shown as IPv4
 std::string hex_dump(const Bytes &b, const char *indent = "    ");
 
 }  // namespace xvrrp::fuzz

@@ -1,7 +1,7 @@
 // The VRIDs the fuzzer configures: each role the controller gives a VRID, VRRPv2 and v3, fast
 // mode, an allow-list, accept mode off, a VRRPv2 password, unicast peers, the virtual MAC, and
-// the kernel's own takeover, instances in VLANs 10 and 20 beside untagged ones. Leases a day ahead
-// or long past, timers armed for a day: no verdict depends on when a frame runs.
+// the kernel's own takeover, instances in VLANs 10 and 20 beside untagged ones, IPv6 instances.
+// Leases a day ahead or long past, timers armed for a day: no verdict depends on when a frame runs.
 #include "fuzz_xdp_oracle.h"
 
 namespace xvrrp::fuzz {
@@ -97,6 +97,28 @@ Scenario default_scenario() {
          .allowed_srcs = {ip("192.0.2.111"), ip("192.0.2.112")},
          .unicast_addr = ip("192.0.2.110")},
         {"192.0.2.113"});
+    // VRRPv3 over IPv6: their service IPs are IPv6 (answered by Neighbor Discovery, not here).
+    using test::ip6;
+    add({.vrid = 120, .name = "IPv6 backup", .role = A | P, .watching = true, .ipv6 = true}, {});
+    add({.vrid = 130,
+         .name = "IPv6 backup with unicast peers",
+         .role = A | P,
+         .allowlist = true,
+         .watching = true,
+         .ipv6 = true,
+         .allowed_srcs6 = {ip6("2001:db8::131"), ip6("fe80::132")},
+         .unicast_addr6 = ip6("2001:db8::130")},
+        {});
+    add({.vrid = 140,
+         .name = "IPv6 master with an allow-list, in VLAN 10",
+         .priority = 200,
+         .role = M | P,
+         .allowlist = true,
+         .lease_fresh = true,
+         .vlan = 10,
+         .ipv6 = true,
+         .allowed_srcs6 = {ip6("fe80::141"), ip6("fe80::1")}},
+        {});
     sc.vips.push_back({ip("192.0.2.200"), 200, mac});  // a service IP whose VRID is gone
     return sc;
 }

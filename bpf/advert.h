@@ -2,7 +2,9 @@
 /*
  * VRRP advert handling: validate what RFC 5798 section 7.1 requires, record the master in
  * rx_state, re-arm the master-down timer, and wake the controller only when something the
- * election cares about changed.
+ * election cares about changed. IPv4 adverts here; IPv6 ones in advert6.h, which shares
+ * everything from advert_instance() on: the instance lookup, the allow-list and what a valid
+ * advert does (advert_valid()), with the source as 16 bytes (IPv4 mapped, abi.h).
  */
 #ifndef XVRRP_BPF_ADVERT_H
 #define XVRRP_BPF_ADVERT_H
@@ -36,8 +38,8 @@ static __always_inline int vrrp_checksum_ok(const struct iphdr *iph, const struc
 
 /* What changed that the controller must hear about; 0 = nothing (steady state). */
 static __always_inline __u32 advert_event(const struct xvrrp_instance *inst,
-                                          const struct xvrrp_rx_state *rx, __be32 src, __u8 prio,
-                                          __u16 interval_field, int accepted)
+                                          const struct xvrrp_rx_state *rx, const __u64 *src,
+                                          __u8 prio, __u16 interval_field, int accepted)
 {
     if (inst->role & XVRRP_ROLE_MASTER)
         return XVRRP_EV_ADVERT_WHILE_MASTER;
@@ -48,9 +50,10 @@ static __always_inline __u32 advert_event(const struct xvrrp_instance *inst,
     if (inst->role & XVRRP_ROLE_RELEASING)
         return XVRRP_EV_ADVERT_WHILE_RELEASING;
     if (!accepted)
-        return (src != rx->master_addr || prio != rx->master_priority) ? XVRRP_EV_LOWER_PRIORITY
-                                                                       : 0;
-    if (src != rx->master_addr)
+        return (!addr16_equal(src, rx->master_addr) || prio != rx->master_priority)
+                   ? XVRRP_EV_LOWER_PRIORITY
+                   : 0;
+    if (!addr16_equal(src, rx->master_addr))
         return XVRRP_EV_NEW_MASTER;
     if (prio != rx->master_priority)
         return XVRRP_EV_PRIORITY_CHANGE;
@@ -67,11 +70,12 @@ static __always_inline __u32 advert_event(const struct xvrrp_instance *inst,
  */
 static __always_inline int advert_event_limited(const struct xvrrp_instance *inst,
                                                 const struct xvrrp_rx_state *rx, __u32 ev,
-                                                __be32 src, __u8 prio, __u64 now)
+                                                const __u64 *src, __u8 prio, __u64 now)
 {
     if (ev != XVRRP_EV_ADVERT_WHILE_MASTER && ev != XVRRP_EV_ADVERT_WHILE_RELEASING)
         return 0;
-    if (ev != rx->last_event_type || src != rx->master_addr || prio != rx->master_priority)
+    if (ev != rx->last_event_type || !addr16_equal(src, rx->master_addr) ||
+        prio != rx->master_priority)
         return 0;
     return now - rx->last_event_ns < inst->advert_interval_ns;
 }
@@ -81,7 +85,7 @@ static __always_inline int advert_event_limited(const struct xvrrp_instance *ins
  * Master_Down_Timer, record the sender, and emit an event if the election must know.
  */
 static __always_inline void advert_accept(struct xvrrp_vrid_key *key,
-                                          const struct xvrrp_instance *inst, __be32 src,
+                                          const struct xvrrp_instance *inst, const __u64 *src,
                                           const struct vrrp_hdr *vrrp, __u8 version,
                                           __u16 interval_field)
 {
@@ -131,7 +135,7 @@ static __always_inline void advert_accept(struct xvrrp_vrid_key *key,
         if (prio != 0)
             rx->master_adver_interval_ns = mai;
         rx->advert_cpu = bpf_get_smp_processor_id();
-        if (src == rx->master_addr && rx->last_advert_ns)
+        if (addr16_equal(src, rx->master_addr) && rx->last_advert_ns)
             __sync_fetch_and_add(&rx->gap_hist[log2_us_bucket(now - rx->last_advert_ns)], 1);
         __sync_fetch_and_add(&rx->accepted, 1);
         if (rx->flags & XVRRP_RX_WATCHING) {
@@ -141,20 +145,77 @@ static __always_inline void advert_accept(struct xvrrp_vrid_key *key,
     }
     __sync_fetch_and_add(&rx->adverts, 1);
     rx->last_advert_ns = now;
-    rx->master_addr = src;
+    addr16_copy(rx->master_addr, src);
     rx->master_priority = prio;
     rx->version = version;
     rx->interval_field = interval_field;
     if (ev) {
         rx->last_event_ns = now;
         rx->last_event_type = ev;
-        f.src = src;
+        addr16_copy(f.src, src);
         f.priority = prio;
         f.version = version;
         f.interval_field = interval_field;
         f.master_down_interval_ns = accepted ? timeout : rx->master_down_interval_ns;
         emit_event(ev, key->vrid, now, &f, 0);
     }
+}
+
+/*
+ * The instance an advert is for, or NULL when it is not ours to judge (counted; the caller
+ * passes it to the kernel). RFC 5798 7.1 would discard a VRID we do not run; but keepalived
+ * may run it on this very host, so it goes on to the kernel untouched. ipv6: the advert's
+ * family; the instance runs one (XVRRP_INST_IPV6).
+ */
+static __always_inline struct xvrrp_instance *
+advert_instance(struct xvrrp_vrid_key *key, const struct vrrp_hdr *vrrp, __u32 vlan, int ipv6)
+{
+    struct xvrrp_instance *inst;
+
+    key->vrid = vrrp->vrid;
+    inst = bpf_map_lookup_elem(&instances, key);
+    if (!inst) {
+        count(vrrp_other_vrid);
+        return NULL;
+    }
+    /* The VRID runs here in another VLAN: this advert is another network's election. */
+    if (inst->vlan != vlan) {
+        count(vrrp_other_vlan);
+        return NULL;
+    }
+    /* VRRP numbers VRIDs per family (RFC 5798 7.3: a virtual MAC for each): an advert of
+     * the other family for this VRID is another election, perhaps keepalived's here. */
+    if (!(inst->flags & XVRRP_INST_IPV6) != !ipv6) {
+        count(vrrp_other_family);
+        return NULL;
+    }
+    return inst;
+}
+
+/*
+ * The last check of either family, then what a valid advert does. src: 16 bytes, IPv4
+ * mapped, 8-byte aligned.
+ */
+static __always_inline int advert_valid(struct xvrrp_vrid_key *key,
+                                        const struct xvrrp_instance *inst, const __u64 *src,
+                                        const struct vrrp_hdr *vrrp, __u8 version,
+                                        __u16 interval_field)
+{
+    if (inst->flags & XVRRP_INST_ALLOWLIST) {
+        struct xvrrp_src_key k = {.vrid = key->vrid};
+
+        __builtin_memcpy(k.addr, src, sizeof(k.addr));
+        if (!bpf_map_lookup_elem(&allowed_srcs, &k)) {
+            count(vrrp_drop_source);
+            return XDP_DROP;
+        }
+    }
+
+    count(vrrp_valid);
+    advert_accept(key, inst, src, vrrp, version, interval_field);
+    /* Consumed here by default: the controller reads rx_state and events, and the kernel
+     * would only answer a unicast advert with ICMP protocol-unreachable. */
+    return (inst->flags & XVRRP_INST_PASS_ADVERTS) ? XDP_PASS : XDP_DROP;
 }
 
 /*
@@ -202,6 +263,7 @@ static __always_inline int handle_vrrp(struct hdr_cursor *nh, void *data_end, __
     struct xvrrp_instance *inst;
     struct vrrp_hdr *vrrp;
     struct iphdr *iph;
+    __u64 src[2], dst[2];
     __u32 ip_len, len, hdr_len;
     __u16 interval_field;
     __u64 ip_sum;
@@ -232,19 +294,9 @@ static __always_inline int handle_vrrp(struct hdr_cursor *nh, void *data_end, __
         count(vrrp_drop_truncated);
         return XDP_DROP;
     }
-    /* RFC 5798 7.1 would discard a VRID we do not run; but keepalived may run it on this
-     * very host, so it goes on to the kernel untouched. */
-    key.vrid = vrrp->vrid;
-    inst = bpf_map_lookup_elem(&instances, &key);
-    if (!inst) {
-        count(vrrp_other_vrid);
+    inst = advert_instance(&key, vrrp, vlan, 0);
+    if (!inst)
         return XDP_PASS;
-    }
-    /* The VRID runs here in another VLAN: this advert is another network's election. */
-    if (inst->vlan != vlan) {
-        count(vrrp_other_vlan);
-        return XDP_PASS;
-    }
 
     if (iph->ttl != XVRRP_VRRP_TTL) {
         count(vrrp_drop_ttl);
@@ -252,9 +304,12 @@ static __always_inline int handle_vrrp(struct hdr_cursor *nh, void *data_end, __
     }
     /* Unicast peers: adverts come addressed to us; one to the group, or to another address,
      * is not for this instance (keepalived with unicast peers ignores them too). */
-    if ((inst->flags & XVRRP_INST_UNICAST) && iph->daddr != inst->unicast_addr) {
-        count(vrrp_drop_destination);
-        return XDP_DROP;
+    if (inst->flags & XVRRP_INST_UNICAST) {
+        addr16_from_ipv4(dst, iph->daddr);
+        if (!addr16_equal(dst, inst->unicast_addr)) {
+            count(vrrp_drop_destination);
+            return XDP_DROP;
+        }
     }
     version = vrrp->vers_type >> 4;
     if (version != inst->version) {
@@ -292,19 +347,8 @@ static __always_inline int handle_vrrp(struct hdr_cursor *nh, void *data_end, __
         if (verdict >= 0)
             return verdict;
     }
-    if (inst->flags & XVRRP_INST_ALLOWLIST) {
-        struct xvrrp_src_key src = {.vrid = key.vrid, .addr = iph->saddr};
-        if (!bpf_map_lookup_elem(&allowed_srcs, &src)) {
-            count(vrrp_drop_source);
-            return XDP_DROP;
-        }
-    }
-
-    count(vrrp_valid);
-    advert_accept(&key, inst, iph->saddr, vrrp, version, interval_field);
-    /* Consumed here by default: the controller reads rx_state and events, and the kernel
-     * would only answer a unicast advert with ICMP protocol-unreachable. */
-    return (inst->flags & XVRRP_INST_PASS_ADVERTS) ? XDP_PASS : XDP_DROP;
+    addr16_from_ipv4(src, iph->saddr);
+    return advert_valid(&key, inst, src, vrrp, version, interval_field);
 }
 
 #endif /* XVRRP_BPF_ADVERT_H */

@@ -4,10 +4,11 @@
 #define XVRRP_BPF_EVENTS_H
 
 #include "maps.h"
+#include "parsing.h"
 
 /* What an event says besides its type; filled by the caller. */
 struct event_fields {
-    __be32 src;
+    __u64 src[2]; /* 16 bytes, IPv4 mapped (abi.h) */
     __u8 priority;
     __u8 version;
     __u16 interval_field;
@@ -34,7 +35,7 @@ static __always_inline void emit_event(__u32 type, __u32 vrid, __u64 now,
     e->ts_ns = now;
     e->type = type;
     e->vrid = vrid;
-    e->src = f->src;
+    addr16_copy(e->src, f->src);
     e->priority = f->priority;
     e->version = f->version;
     e->interval_field = f->interval_field;

@@ -137,7 +137,7 @@ static __always_inline __u64 master_down_expiry(struct xvrrp_vrid_key *key,
     } else {
         __sync_fetch_and_or(&rx->flags, XVRRP_RX_MASTER_DOWN);
     }
-    f.src = rx->master_addr;
+    addr16_copy(f.src, rx->master_addr);
     f.priority = rx->master_priority;
     f.version = rx->version;
     f.interval_field = rx->interval_field;

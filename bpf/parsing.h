@@ -144,4 +144,35 @@ static __always_inline int mac_equal(const __u8 *a, const __u8 *b)
            a[5] == b[5];
 }
 
+/*
+ * Addresses of either family as the maps hold them (abi.h): 16 bytes, an IPv4 address mapped
+ * (::ffff:a.b.c.d). Every such field and buffer is 8-byte aligned (abi.h's static_asserts;
+ * locals are declared as __u64[2]), so two 64-bit loads compare or copy one.
+ */
+static __always_inline int addr16_equal(const void *a, const void *b)
+{
+    const __u64 *x = __builtin_assume_aligned(a, 8), *y = __builtin_assume_aligned(b, 8);
+
+    return x[0] == y[0] && x[1] == y[1];
+}
+
+static __always_inline void addr16_copy(void *dst, const void *src)
+{
+    __u64 *d = __builtin_assume_aligned(dst, 8);
+    const __u64 *s = __builtin_assume_aligned(src, 8);
+
+    d[0] = s[0];
+    d[1] = s[1];
+}
+
+static __always_inline void addr16_from_ipv4(__u64 out[2], __be32 addr)
+{
+    __u32 *w = (__u32 *)out;
+
+    w[0] = 0;
+    w[1] = 0;
+    w[2] = bpf_htonl(0x0000ffff);
+    w[3] = addr;
+}
+
 #endif /* XVRRP_BPF_PARSING_H */

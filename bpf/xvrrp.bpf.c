@@ -5,6 +5,7 @@
  *   tagged ARP/VRRP of a VLAN without an instance here -> vlan.h: passed untouched
  *   ARP request for a service IP  -> arp.h: answered in place (XDP_TX) or dropped
  *   IPv4 protocol 112 (VRRP)      -> advert.h: validated, recorded, timer re-armed, consumed
+ *   IPv6 next header 112 (VRRP)   -> advert6.h: the same, over IPv6
  *   other IPv4 to a service IP    -> accept.h: dropped if its instance has accept mode off
  *   everything else               -> XDP_PASS after a few instructions
  *
@@ -23,6 +24,7 @@
 #include "vlan.h"
 #include "arp.h"
 #include "advert.h"
+#include "advert6.h"
 #include "accept.h"
 #include "vmac.h"
 #include "control.h"
@@ -52,6 +54,14 @@ static __always_inline int xvrrp_process(struct xdp_md *ctx)
         }
         if ((void *)(iph + 1) <= data_end)
             return handle_ipv4_to_vip(iph, vlan);
+        return XDP_PASS;
+    }
+    if (proto == bpf_htons(ETH_P_IPV6)) {
+        if (ipv6_is_vrrp(nh.pos, data_end)) {
+            if (!vlan_has_instance(vlan))
+                goto other_vlan;
+            return handle_vrrp6(&nh, data_end, vlan);
+        }
         return XDP_PASS;
     }
     if (proto == -2)

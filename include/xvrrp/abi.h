@@ -27,7 +27,10 @@
  *                                                           how many VIPs refuse traffic)
  *
  * One copy of the program and its maps serves one interface, so keys carry no ifindex.
- * Addresses are kept in network byte order (__be32) exactly as they sit in the packet.
+ * Addresses are kept in network byte order exactly as they sit in the packet. One that may be
+ * of either family (an advert's source, a unicast instance's own address) takes 16 bytes, an
+ * IPv4 address as its IPv4-mapped IPv6 address ::ffff:a.b.c.d (RFC 4291 2.5.5.2): a VRID runs
+ * one family (XVRRP_INST_IPV6), and its maps hold only that family's addresses.
  *
  * Concurrency. XDP runs on every CPU at once, the timer callback on one, xvrrp_control in the
  * controller's thread. rx_state.flags and leases.answering are changed only with atomic
@@ -50,7 +53,7 @@
 #endif
 
 /* Bump when any struct below changes layout: the controller refuses pins of another version. */
-#define XVRRP_SCHEMA_VERSION 7
+#define XVRRP_SCHEMA_VERSION 8
 
 /* Per interface (one copy of the program and its maps per uplink). Sized for every VRID in use
  * with 16 service IPs and 16 allowed advert sources each; the configuration is checked against
@@ -70,6 +73,8 @@
 /* An initializer, which clang-format would lay out as a block. */
 /* clang-format off */
 #define XVRRP_VRRP_MCAST_BE_BYTES {224, 0, 0, 18}
+/* RFC 5798 5.1.2.2: ff02::12, the IPv6 VRRP group. */
+#define XVRRP_VRRP6_MCAST_BYTES {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12}
 /* clang-format on */
 #define XVRRP_MAX_VRRP_ADDRS 255 /* 8-bit Count IPvX Addr */
 
@@ -102,6 +107,11 @@ enum xvrrp_instance_flags {
      * and the tc program (bpf/vmac.h) gives frames sent to it host_mac, the interface's own
      * MAC, and PACKET_HOST, so that the kernel takes them as its own. */
     XVRRP_INST_VMAC = 1u << 4,
+    /* The instance runs VRRPv3 over IPv6 (RFC 5798 5.1.2): only IPv6 adverts count for its
+     * VRID, IPv4 ones pass to the kernel (vrrp_other_family), and the reverse for an IPv4
+     * instance. VRRP numbers VRIDs per family, but these maps are keyed by VRID alone: one
+     * VRID runs one family on an interface. */
+    XVRRP_INST_IPV6 = 1u << 5,
 };
 
 /* The VRID's role, as the controller's election last decided (XVRRP_CTL_SET_ROLE). */
@@ -127,7 +137,9 @@ struct xvrrp_instance {
     /* The 802.1Q VLAN the instance belongs to (0: untagged): adverts count only when their
      * frame carries exactly this VLAN (bpf/vlan.h); others go to the kernel untouched. */
     __u16 vlan;
-    __be32 unicast_addr; /* XVRRP_INST_UNICAST: the destination adverts must have */
+    __u32 pad1;
+    /* XVRRP_INST_UNICAST: the destination adverts must have (IPv4: mapped, see above) */
+    __u8 unicast_addr[16];
     /* Fast mode (interval below 10 ms, xvrrp peers only): the fixed Master_Adver_Interval.
      * 0 = standard mode: learn it from each advert's interval field (RFC 5798 6.4.2). */
     __u64 fixed_interval_ns;
@@ -174,7 +186,7 @@ struct xvrrp_vip {
 
 struct xvrrp_src_key {
     __u32 vrid;
-    __be32 addr;
+    __u8 addr[16]; /* the advert's source; IPv4: mapped (::ffff:a.b.c.d) */
 };
 
 struct xvrrp_allowed_src {
@@ -231,14 +243,15 @@ struct xvrrp_rx_state {
 #else
     struct bpf_timer timer;
 #endif
-    __u32 flags;        /* enum xvrrp_rx_flags */
-    __be32 master_addr; /* source of the last valid advert */
+    __u32 flags; /* enum xvrrp_rx_flags */
     __u8 master_priority;
     __u8 version;
-    __u16 interval_field;           /* as carried: v3 centiseconds, v2 seconds */
-    __u32 last_event_type;          /* enum xvrrp_event_type of the last advert event sent */
-    __u32 advert_cpu;               /* the CPU that received the last accepted advert */
-    __u32 timer_cpu;                /* the CPU the timer last fired on */
+    __u16 interval_field;  /* as carried: v3 centiseconds, v2 seconds */
+    __u8 master_addr[16];  /* source of the last valid advert (IPv4: mapped); 8-aligned */
+    __u32 last_event_type; /* enum xvrrp_event_type of the last advert event sent */
+    __u32 advert_cpu;      /* the CPU that received the last accepted advert */
+    __u32 timer_cpu;       /* the CPU the timer last fired on */
+    __u32 pad;
     __u64 last_advert_ns;           /* arrival of the last valid advert (any source) */
     __u64 last_event_ns;            /* ... of the last advert event sent to the controller */
     __u64 master_adver_interval_ns; /* learned from the last accepted non-zero advert (6.4.2) */
@@ -352,17 +365,20 @@ struct xvrrp_control {
     X(vrrp_while_master, "valid advert received while this server is master")                     \
     X(vrrp_other_vrid, "VRRP for a VRID not configured here: passed to the kernel")               \
     X(vrrp_other_vlan, "VRRP for a VRID whose instance is in another VLAN: passed")               \
-    X(vrrp_drop_ip_malformed, "protocol 112, bad IPv4 header (IHL, length, checksum): dropped")   \
+    X(vrrp_other_family, "VRRP over IPv4 for an IPv6 instance's VRID, or the reverse: passed")    \
+    X(vrrp_drop_ip_malformed, "VRRP, bad IP header (IPv4 IHL/length/checksum, IPv6 length)")      \
+    X(vrrp_drop_ipv6_ext, "VRRP behind an IPv6 extension header (RFC 5798 5.1.2): dropped")       \
     X(vrrp_drop_fragment, "VRRP in an IP fragment: dropped")                                      \
     X(vrrp_drop_truncated, "VRRP header or addresses beyond the frame: dropped")                  \
-    X(vrrp_drop_ttl, "VRRP with IP TTL other than 255 (RFC 5798 7.1): dropped")                   \
-    X(vrrp_drop_version, "VRRP version not the configured one: dropped")                          \
+    X(vrrp_drop_ttl, "VRRP with IP TTL or hop limit other than 255 (RFC 5798 7.1): dropped")      \
+    X(vrrp_drop_version, "VRRP version not the configured one (over IPv6: not 3): dropped")       \
     X(vrrp_drop_type, "VRRP type not ADVERTISEMENT (1): dropped")                                 \
     X(vrrp_drop_length, "VRRP length inconsistent with its address count: dropped")               \
-    X(vrrp_drop_checksum, "VRRP checksum wrong (with and without pseudo-header): dropped")        \
+    X(vrrp_drop_checksum, "VRRP checksum wrong (IPv4: with and without pseudo-header): dropped")  \
     X(vrrp_drop_interval, "VRRP interval zero, or VRRPv2 interval not ours (RFC 3768 7.1)")       \
     X(vrrp_drop_source, "VRRP source not in the allow-list: dropped")                             \
-    X(vrrp_drop_destination, "VRRP of a unicast instance not addressed to us: dropped")           \
+    X(vrrp_drop_destination, "VRRP not to us (unicast instance) or not to ff02::12 (IPv6)")       \
+    X(vrrp_drop_not_link_local, "IPv6 VRRP to ff02::12 from a non-link-local source: dropped")    \
     X(vrrp_drop_auth, "VRRPv2 Auth Type not the configured one (RFC 3768 7.1): dropped")          \
     X(vrrp_drop_auth_pass, "VRRPv2 simple-text password not the configured one: dropped")         \
     X(timer_master_down, "master-down timer fired: master declared down")                         \
@@ -407,10 +423,11 @@ struct xvrrp_event {
     __u64 ts_ns; /* bpf_ktime_get_ns() of the advert or the expiry */
     __u32 type;  /* enum xvrrp_event_type */
     __u32 vrid;
-    __be32 src;    /* advert source; for timer events the last master heard */
+    __u8 src[16];  /* advert source (IPv4: mapped); for timer events the last master heard */
     __u8 priority; /* advert priority */
     __u8 version;
-    __u16 interval_field;          /* as carried */
+    __u16 interval_field; /* as carried */
+    __u32 pad;
     __u64 master_down_interval_ns; /* the interval the timer is (or was) armed with */
     __u64 deadline_ns; /* timer events: the deadline that passed (ts_ns - deadline_ns = late) */
     __u32 flags;       /* enum xvrrp_event_flags */
@@ -420,17 +437,20 @@ struct xvrrp_event {
 
 #ifdef __cplusplus
 static_assert(sizeof(xvrrp_vrid_key) == 4);
-static_assert(sizeof(xvrrp_instance) == 72);
+static_assert(sizeof(xvrrp_instance) == 88);
+static_assert(offsetof(xvrrp_instance, unicast_addr) == 16);
 static_assert(sizeof(xvrrp_vip_key) == 4);
 static_assert(sizeof(xvrrp_vip) == 12);
 static_assert(sizeof(xvrrp_meta) == 8 + XVRRP_VLAN_IDS / 8);
-static_assert(sizeof(xvrrp_src_key) == 8);
+static_assert(sizeof(xvrrp_src_key) == 20);
 static_assert(sizeof(xvrrp_lease) == 24);
-static_assert(sizeof(xvrrp_rx_state) == 16 + 24 + 17 * 8 + 8 * XVRRP_GAP_BUCKETS);
+static_assert(sizeof(xvrrp_rx_state) == 16 + 40 + 17 * 8 + 8 * XVRRP_GAP_BUCKETS);
+static_assert(offsetof(xvrrp_rx_state, master_addr) == 24);
 static_assert(sizeof(xvrrp_cpu_watch) == 16 + 8 + 7 * 8);
 static_assert(offsetof(xvrrp_rx_state, flags) == 16);
 static_assert(sizeof(xvrrp_control) == 40);
-static_assert(sizeof(xvrrp_event) == 48);
+static_assert(sizeof(xvrrp_event) == 64);
+static_assert(offsetof(xvrrp_event, src) == 16);
 static_assert(sizeof(xvrrp_counters) % 8 == 0);
 #endif
 

@@ -45,7 +45,7 @@ TEST_F(Advert, ValidV3AdvertIsConsumedRecordedAndReportedOnce) {
               (CounterDelta{{"vrrp_valid", 1}, {"vrrp_accepted", 1}, {"event_sent", 1}}));
     auto rx = state_->rx_state(kVrid);
     ASSERT_TRUE(rx);
-    EXPECT_EQ(rx->master_addr, ip("192.0.2.11"));
+    EXPECT_EQ(addr16(rx->master_addr), mapped(ip("192.0.2.11")));
     EXPECT_EQ(rx->master_priority, 150);
     EXPECT_EQ(rx->version, 3);
     EXPECT_EQ(rx->interval_field, 100);
@@ -57,7 +57,7 @@ TEST_F(Advert, ValidV3AdvertIsConsumedRecordedAndReportedOnce) {
     ASSERT_EQ(ev.size(), 1u);
     EXPECT_EQ(ev[0].type, XVRRP_EV_NEW_MASTER);
     EXPECT_EQ(ev[0].vrid, kVrid);
-    EXPECT_EQ(ev[0].src, ip("192.0.2.11"));
+    EXPECT_EQ(addr16(ev[0].src), mapped(ip("192.0.2.11")));
     EXPECT_EQ(ev[0].priority, 150);
     EXPECT_EQ(ev[0].interval_field, 100);
     EXPECT_EQ(ev[0].master_down_interval_ns, master_down_ns(100 * kCs));
@@ -230,13 +230,13 @@ TEST_F(Advert, LaterFragmentIsDropped) {
 
 TEST_F(Advert, SourceOutsideTheAllowListIsDropped) {
     set_instance(kPreempt | kAllowlist);
-    tables_->allow_source(kVrid, ip("192.0.2.12"));
+    tables_->allow_source(kVrid, addr("192.0.2.12"));
     expect_dropped(advert_frame(), "vrrp_drop_source");
 }
 
 TEST_F(Advert, SourceInTheAllowListIsAccepted) {
     set_instance(kPreempt | kAllowlist);
-    tables_->allow_source(kVrid, ip("192.0.2.11"));
+    tables_->allow_source(kVrid, addr("192.0.2.11"));
     EXPECT_EQ(run(advert_frame()).action, XDP_DROP);
     EXPECT_EQ(counter_delta()["vrrp_valid"], 1u);
 }
@@ -282,7 +282,7 @@ TEST_F(Advert, NewSourceIsReportedAsNewMaster) {
     auto ev = drain_events();
     ASSERT_EQ(ev.size(), 1u);
     EXPECT_EQ(ev[0].type, XVRRP_EV_NEW_MASTER);
-    EXPECT_EQ(ev[0].src, ip("192.0.2.13"));
+    EXPECT_EQ(addr16(ev[0].src), mapped(ip("192.0.2.13")));
 }
 
 TEST_F(Advert, PriorityZeroSetsTheTimerToSkewTimeAndIsReported_Rfc5798_6_4_2) {
@@ -369,7 +369,7 @@ TEST_F(Advert, UnicastInstanceDropsAdvertsToTheGroupOrToAnotherAddress) {
 TEST_F(Advert, UnicastInstanceTakesAdvertsFromItsPeersOnly) {
     // The daemon makes the peers the allow-list.
     set_instance(kPreempt | kTakeoverArmed | kUnicast | kAllowlist);
-    tables_->allow_source(kVrid, ip("192.0.2.11"));
+    tables_->allow_source(kVrid, addr("192.0.2.11"));
     Ipv4Fields forged;
     forged.src = ip("192.0.2.66");
     forged.dst = kUnicastAddr;
@@ -470,7 +470,7 @@ TEST_F(Advert, AdvertsWhileMasterAreReportedOncePerIntervalUnlessTheSenderChange
     run(advert_frame({}, other));
     ev = drain_events();
     ASSERT_EQ(ev.size(), 1u);
-    EXPECT_EQ(ev[0].src, ip("192.0.2.13"));
+    EXPECT_EQ(addr16(ev[0].src), mapped(ip("192.0.2.13")));
     VrrpFields higher;
     higher.priority = 200;
     run(advert_frame(higher, other));
@@ -501,7 +501,7 @@ TEST_F(Advert, TheNextMastersFirstAdvertIsReportedWhileReleasing) {
     auto ev = drain_events();
     ASSERT_EQ(ev.size(), 1u);
     EXPECT_EQ(ev[0].type, XVRRP_EV_ADVERT_WHILE_RELEASING);
-    EXPECT_EQ(ev[0].src, ip("192.0.2.11"));
+    EXPECT_EQ(addr16(ev[0].src), mapped(ip("192.0.2.11")));
     EXPECT_EQ(ev[0].priority, 150);
     run(advert_frame());
     EXPECT_TRUE(drain_events().empty()) << "once per interval";

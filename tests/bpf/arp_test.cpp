@@ -278,7 +278,7 @@ TEST_F(Arp, ForeignTcpPacketIsPassedWithoutTouchingAnyCounter) {
 
 TEST_F(Arp, ClearingTheControlTablesForgetsEveryVip) {
     become_master();
-    tables_->allow_source(kVrid, ip("192.0.2.11"));
+    tables_->allow_source(kVrid, addr("192.0.2.11"));
     EXPECT_EQ(tables_->clear(), 4u);  // the instance, its receive state, the VIP, the source
     auto in = arp_request_frame();
     EXPECT_EQ(run(in).action, XDP_PASS) << "no longer a service IP: the kernel decides";

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -27,6 +28,26 @@ inline uint32_t ip(const char *text) {  // network byte order
     in_addr a{};
     inet_pton(AF_INET, text, &a);
     return a.s_addr;
+}
+
+// An address of either family as the maps hold it (include/xvrrp/abi.h): 16 bytes.
+using Addr16 = std::array<uint8_t, 16>;
+// IPv4 as its IPv4-mapped IPv6 address ::ffff:a.b.c.d.
+inline Addr16 mapped(uint32_t be) {
+    Addr16 a{};
+    a[10] = a[11] = 0xff;
+    std::memcpy(&a[12], &be, 4);
+    return a;
+}
+inline Addr16 ip6(const char *text) {
+    Addr16 a{};
+    inet_pton(AF_INET6, text, a.data());
+    return a;
+}
+inline Addr16 addr16(const uint8_t (&a)[16]) {
+    Addr16 b;
+    std::memcpy(b.data(), a, 16);
+    return b;
 }
 
 inline Bytes cat(std::initializer_list<Bytes> parts) {
@@ -153,6 +174,68 @@ inline Bytes vrrp(const VrrpFields &f, const Ipv4Fields &ipf = {}) {
 inline Bytes advert_frame(const VrrpFields &v = {}, const Ipv4Fields &i = {},
                           std::initializer_list<Vlan> vlans = {}) {
     return cat({eth(kVrrpMcastMac, kServerMac, 0x0800, vlans), ipv4(i, vrrp(v, i))});
+}
+
+// IPv6 (RFC 8200 3) carrying VRRP, with what a test may break.
+inline const Mac kVrrp6McastMac = {0x33, 0x33, 0x00, 0x00, 0x00, 0x12};
+struct Ipv6Fields {
+    Addr16 src = ip6("fe80::11");
+    Addr16 dst = ip6("ff02::12");
+    uint8_t hop_limit = 255;
+    uint8_t version = 6;
+    uint8_t next = 112;     // the header's Next Header
+    Bytes ext;              // an extension header put before the payload (its next header first)
+    int payload_delta = 0;  // lie about the payload length
+};
+inline Bytes ipv6(const Ipv6Fields &f, const Bytes &payload) {
+    Bytes b = {uint8_t(f.version << 4), 0, 0, 0};
+    put16(b, uint16_t(f.ext.size() + payload.size() + f.payload_delta));
+    b.push_back(f.next);
+    b.push_back(f.hop_limit);
+    b.insert(b.end(), f.src.begin(), f.src.end());
+    b.insert(b.end(), f.dst.begin(), f.dst.end());
+    b.insert(b.end(), f.ext.begin(), f.ext.end());
+    b.insert(b.end(), payload.begin(), payload.end());
+    return b;
+}
+
+// Over IPv6 the checksum covers the RFC 8200 8.1 pseudo-header (RFC 5798 5.2.8). Ipv4Style:
+// what a sender that took the addresses' last 32 bits as IPv4 ones would compute.
+enum class Csum6 { PseudoHeader, Plain, Ipv4Style, Wrong };
+struct Vrrp6Fields {
+    uint8_t version = 3, type = 1, vrid = 51, priority = 150;
+    uint16_t interval = 100;  // centiseconds
+    std::vector<Addr16> addrs = {ip6("fe80::11")};
+    int count_override = -1;
+    Csum6 csum = Csum6::PseudoHeader;
+};
+inline Bytes vrrp6(const Vrrp6Fields &f, const Ipv6Fields &ipf = {}) {
+    Bytes b;
+    b.push_back((f.version << 4) | f.type);
+    b.push_back(f.vrid);
+    b.push_back(f.priority);
+    b.push_back(f.count_override >= 0 ? f.count_override : f.addrs.size());
+    put16(b, f.interval & 0x0fff);
+    put16(b, 0);
+    for (const auto &a : f.addrs) b.insert(b.end(), a.begin(), a.end());
+    uint32_t ph = 0;
+    auto word = [](const Addr16 &a, size_t i) { return uint32_t(a[i] << 8 | a[i + 1]); };
+    if (f.csum == Csum6::PseudoHeader || f.csum == Csum6::Wrong) {
+        for (size_t i = 0; i < 16; i += 2) ph += word(ipf.src, i) + word(ipf.dst, i);
+        ph += 112 + b.size();  // 32-bit length and next header: the high words are zero
+    } else if (f.csum == Csum6::Ipv4Style) {
+        ph += word(ipf.src, 12) + word(ipf.src, 14) + word(ipf.dst, 12) + word(ipf.dst, 14);
+        ph += 112 + b.size();
+    }
+    uint16_t c = inet_csum(b, ph);
+    if (f.csum == Csum6::Wrong) c ^= 0x0101;
+    b[6] = c >> 8, b[7] = c & 0xff;
+    return b;
+}
+
+inline Bytes advert6_frame(const Vrrp6Fields &v = {}, const Ipv6Fields &i = {},
+                           std::initializer_list<Vlan> vlans = {}) {
+    return cat({eth(kVrrp6McastMac, kServerMac, 0x86dd, vlans), ipv6(i, vrrp6(v, i))});
 }
 
 inline Bytes arp_request_frame(const ArpFields &a = {}, std::initializer_list<Vlan> vlans = {},

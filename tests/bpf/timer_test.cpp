@@ -51,7 +51,7 @@ TEST_F(MasterDownTimer, FiresWhenAdvertsStopAndReportsMasterDown) {
     auto ev = wait_for_event(XVRRP_EV_MASTER_DOWN);
     ASSERT_TRUE(ev) << "the timer never fired";
     EXPECT_EQ(ev->vrid, kVrid);
-    EXPECT_EQ(ev->src, ip("192.0.2.11"));
+    EXPECT_EQ(addr16(ev->src), mapped(ip("192.0.2.11")));
     auto rx = state_->rx_state(kVrid);
     EXPECT_TRUE(rx->flags & XVRRP_RX_MASTER_DOWN);
     EXPECT_FALSE(rx->flags & XVRRP_RX_TOOK_OVER);

@@ -47,10 +47,19 @@ enum TestFlags : uint32_t {
     kAuthPass = 1u << 19,
     // Unicast peers: adverts must be addressed to kUnicastAddr (with kAllowlist: from peers).
     kUnicast = 1u << 20,
+    // The instance runs VRRPv3 over IPv6 (XVRRP_INST_IPV6); with kUnicast: kUnicastAddr6.
+    kIpv6 = 1u << 21,
 };
 
 // This server's address, where unicast peers send their adverts.
 inline const uint32_t kUnicastAddr = ip("192.0.2.12");
+// ... over IPv6 (kIpv6 | kUnicast).
+inline const Addr16 kUnicastAddr6 = ip6("2001:db8::12");
+
+// An address as the controller's binding gives it (allow-list entries).
+inline vrrp::IpAddress addr(const char *text) {
+    return *vrrp::IpAddress::parse(text);
+}
 
 // The password of kAuthPass, zero-padded to its 8 bytes on the wire.
 inline constexpr std::array<uint8_t, 8> kAuthPassword = {'h', 'u', 'n', 't', 'e', 'r', '2', 0};
@@ -125,9 +134,11 @@ class XdpTest : public ::testing::Test {
         xvrrp_instance inst{};
         if (flags & kAllowlist) inst.flags |= XVRRP_INST_ALLOWLIST;
         if (flags & kPassAdverts) inst.flags |= XVRRP_INST_PASS_ADVERTS;
+        if (flags & kIpv6) inst.flags |= XVRRP_INST_IPV6;
         if (flags & kUnicast) {
             inst.flags |= XVRRP_INST_UNICAST;
-            inst.unicast_addr = kUnicastAddr;
+            Addr16 a = (flags & kIpv6) ? kUnicastAddr6 : mapped(kUnicastAddr);
+            std::copy(a.begin(), a.end(), inst.unicast_addr);
         }
         if (flags & kAuthPass) {
             inst.flags |= XVRRP_INST_AUTH_PASS;

@@ -147,7 +147,7 @@ std::string vlan_name(uint16_t vlan) {
 // first by instance and line.
 void check_across_instances(const std::vector<ParsedInstance> &parsed, Diagnostics &diag) {
     std::map<std::string, const ParsedInstance *> names;
-    std::map<std::tuple<std::string, Family, uint8_t>, const ParsedInstance *> vrids;
+    std::map<std::pair<std::string, uint8_t>, const ParsedInstance *> vrids;
     std::map<IpAddress, const ParsedInstance *> vips;
     auto first = [](const ParsedInstance *p) {
         return "instance '" + printable(p->instance.name) + "' (line " +
@@ -187,9 +187,18 @@ void check_across_instances(const std::vector<ParsedInstance> &parsed, Diagnosti
                                            "; names must be unique");
         }
         if (inst.vrid != 0 && !inst.interface.empty() && !inst.virtual_ips.empty()) {
-            auto [it, fresh] =
-                vrids.emplace(std::tuple(inst.interface, inst.family(), inst.vrid), &p);
-            if (!fresh && it->second->instance.vlan != inst.vlan)
+            // VRRP numbers VRIDs per family (RFC 5798 7.3), but xvrrp's kernel state is
+            // keyed by VRID and interface alone: one VRID serves one family and one VLAN.
+            auto [it, fresh] = vrids.emplace(std::pair(inst.interface, inst.vrid), &p);
+            if (!fresh && it->second->instance.family() != inst.family())
+                diag.error(p.vrid_pos,
+                           "VRID " + std::to_string(inst.vrid) + " is already used on " +
+                               inst.interface + " for " +
+                               family_name(it->second->instance.family()) + " by " +
+                               first(it->second) +
+                               "; xvrrp keeps one kernel state per VRID and interface, so a VRID "
+                               "serves one address family: give this one another VRID");
+            else if (!fresh && it->second->instance.vlan != inst.vlan)
                 diag.error(p.vrid_pos,
                            "VRID " + std::to_string(inst.vrid) + " is already used on " +
                                inst.interface + " (" + vlan_name(it->second->instance.vlan) +

@@ -79,6 +79,7 @@ dataplane::VridConfig binding_config(const config::Instance &c, const vrrp::MacA
     b.vrid = c.vrid;
     b.vlan = c.vlan;
     b.version = c.version;
+    b.family = c.family();
     b.advert_interval = c.advert_interval;
     b.fast_mode = c.fast_mode();
     b.lease = c.lease;

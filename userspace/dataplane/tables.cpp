@@ -5,7 +5,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <string>
 
 #include "common/fd.h"
@@ -94,14 +96,41 @@ void ControlTables::reset_meta() {
     write_meta(fds_.meta, meta);
 }
 
-void ControlTables::allow_source(uint8_t vrid, uint32_t addr_be) {
-    xvrrp_src_key key{vrid, addr_be};
+namespace {
+
+xvrrp_src_key src_key(uint8_t vrid, const vrrp::IpAddress &addr) {
+    xvrrp_src_key key{};
+    key.vrid = vrid;
+    auto a = abi_address(addr);
+    std::memcpy(key.addr, a.data(), sizeof key.addr);
+    return key;
+}
+
+}  // namespace
+
+std::array<uint8_t, 16> abi_address(const vrrp::IpAddress &a) {
+    if (a.family == vrrp::Family::IPv6) return a.bytes;
+    std::array<uint8_t, 16> m{};
+    m[10] = m[11] = 0xff;
+    std::copy_n(a.bytes.begin(), 4, m.begin() + 12);
+    return m;
+}
+
+vrrp::IpAddress from_abi_address(const uint8_t (&a)[16], vrrp::Family family) {
+    if (family == vrrp::Family::IPv4) return vrrp::IpAddress::v4(a[12], a[13], a[14], a[15]);
+    std::array<uint8_t, 16> b;
+    std::copy_n(a, 16, b.begin());
+    return vrrp::IpAddress::v6(b);
+}
+
+void ControlTables::allow_source(uint8_t vrid, const vrrp::IpAddress &addr) {
+    xvrrp_src_key key = src_key(vrid, addr);
     xvrrp_allowed_src value{};
     update(fds_.allowed_srcs, &key, &value, "allowed_srcs");
 }
 
-void ControlTables::disallow_source(uint8_t vrid, uint32_t addr_be) {
-    xvrrp_src_key key{vrid, addr_be};
+void ControlTables::disallow_source(uint8_t vrid, const vrrp::IpAddress &addr) {
+    xvrrp_src_key key = src_key(vrid, addr);
     remove(fds_.allowed_srcs, &key, "allowed_srcs");
 }
 

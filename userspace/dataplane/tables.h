@@ -4,6 +4,7 @@
 
 #include <xvrrp/abi.h>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -11,8 +12,16 @@
 #include <vector>
 
 #include "dataplane/dataplane.h"
+#include "vrrp/types.h"
 
 namespace xvrrp::dataplane {
+
+// An address of either family as the maps hold it (abi.h: allowed_srcs keys, a unicast
+// instance's own address, rx_state.master_addr, event sources): 16 bytes, IPv4 as its
+// IPv4-mapped IPv6 address ::ffff:a.b.c.d (RFC 4291 2.5.5.2).
+std::array<uint8_t, 16> abi_address(const vrrp::IpAddress &a);
+// ... and back, in the family of the instance that stored it (a VRID runs one family).
+vrrp::IpAddress from_abi_address(const uint8_t (&a)[16], vrrp::Family family);
 
 // Controller-written maps: instance configuration, service IPs, advert source allow-list.
 // (The role in an instances entry changes through ControlProgram, control.h.)
@@ -37,8 +46,9 @@ class ControlTables {
     // meta as a new port starts: this schema, no VIP refusing traffic, no VLAN in use.
     void reset_meta();
 
-    void allow_source(uint8_t vrid, uint32_t addr_be);
-    void disallow_source(uint8_t vrid, uint32_t addr_be);
+    // An advert source of the VRID's allow-list (XVRRP_INST_ALLOWLIST), of its family.
+    void allow_source(uint8_t vrid, const vrrp::IpAddress &addr);
+    void disallow_source(uint8_t vrid, const vrrp::IpAddress &addr);
 
     // Empties the three maps and rx_state: pins reused from an earlier run may hold what its
     // configuration had (and timers still running); returns how many entries were removed.

@@ -62,8 +62,7 @@ VridBinding::VridBinding(Port &port, VridConfig config, ReportHandler on_report)
     write_instance();
     // The ARP responder's table: this VRID's service IPs, answered with answer_mac.
     for (const auto &v : cfg_.virtual_ips) put_vip(v);
-    for (const auto &src : cfg_.allowed_sources)
-        port_.tables_.allow_source(cfg_.vrid, src.to_be32());
+    for (const auto &src : cfg_.allowed_sources) port_.tables_.allow_source(cfg_.vrid, src);
     port_.leases_.reset(cfg_.vrid);
     port_.add_vlan_binding(cfg_.vlan, +1);
     if (cfg_.vmac_host_mac) port_.attach_vmac_delivery();
@@ -78,8 +77,7 @@ VridBinding::~VridBinding() {
         port_.leases_.renew(cfg_.vrid, 0);
         port_.tables_.remove_instance(cfg_.vrid);  // and rx_state, and its timer
         for (const auto &v : cfg_.virtual_ips) drop_vip(v);
-        for (const auto &src : cfg_.allowed_sources)
-            port_.tables_.disallow_source(cfg_.vrid, src.to_be32());
+        for (const auto &src : cfg_.allowed_sources) port_.tables_.disallow_source(cfg_.vrid, src);
         port_.leases_.reset(cfg_.vrid);
         port_.add_vlan_binding(cfg_.vlan, -1);
     } catch (const std::exception &) {
@@ -133,9 +131,11 @@ void VridBinding::write_instance() {
         e.flags |= XVRRP_INST_VMAC;
         std::memcpy(e.host_mac, cfg_.vmac_host_mac->data(), sizeof e.host_mac);
     }
+    if (cfg_.family == vrrp::Family::IPv6) e.flags |= XVRRP_INST_IPV6;
     if (cfg_.unicast_self) {
         e.flags |= XVRRP_INST_UNICAST;
-        e.unicast_addr = cfg_.unicast_self->to_be32();
+        auto a = abi_address(*cfg_.unicast_self);
+        std::memcpy(e.unicast_addr, a.data(), sizeof e.unicast_addr);
     }
     if (cfg_.v2_auth_pass) {
         e.flags |= XVRRP_INST_AUTH_PASS;
@@ -239,7 +239,7 @@ void VridBinding::on_event(const void *event) {
     a.advert.vrid = cfg_.vrid;
     a.advert.priority = ev.priority;
     a.advert.interval_field = ev.interval_field;
-    a.advert.source = vrrp::IpAddress::v4_from_be32(ev.src);
+    a.advert.source = from_abi_address(ev.src, cfg_.family);
     a.at = TimePoint(int64_t(ev.ts_ns));
     a.why = why(ev.type);
     on_report_(a);

@@ -64,6 +64,9 @@ struct VridRole {
 struct VridConfig {
     uint8_t vrid = 0;
     uint8_t version = 3;
+    // The instance's address family: only adverts of this family count for the VRID (the
+    // port's maps are keyed by VRID: one family per VRID per port). IPv6: VRRPv3 only.
+    vrrp::Family family = vrrp::Family::IPv4;
     // The 802.1Q VLAN of the instance (0: untagged): only frames of this VLAN are its ARP and
     // adverts (bpf/vlan.h). The port's maps are keyed by VRID: one VLAN per VRID per port.
     uint16_t vlan = 0;
@@ -82,7 +85,7 @@ struct VridConfig {
     // use_vmac: frames to answer_mac (the virtual MAC) get this, the interface's MAC, from the
     // port's tc program (bpf/vmac.h), which the binding has the port attach.
     std::optional<vrrp::MacAddress> vmac_host_mac;
-    std::vector<vrrp::IpAddress> allowed_sources;  // empty: adverts from anyone
+    std::vector<vrrp::IpAddress> allowed_sources;  // of `family`; empty: adverts from anyone
     // Unicast peers: adverts must be addressed to this, our own address (the peers are then
     // allowed_sources).
     std::optional<vrrp::IpAddress> unicast_self;

@@ -146,16 +146,22 @@ TEST(StructureErrors, NamesAreUnique) {
               "line 1; names must be unique\n");
 }
 
-TEST(StructureErrors, VridOncePerInterfaceAndFamily) {
+TEST(StructureErrors, VridOncePerInterface) {
     EXPECT_EQ(errors_of(instance("a", "eth0", 51, "[\"192.0.2.1\"]") +
                         instance("b", "eth0", 51, "[\"192.0.2.2\"]")),
               "x.toml:9:8: error: VRID 51 is already used on eth0 for IPv4 by instance 'a' (line "
               "1); each virtual router on a link needs its own VRID\n");
-    // The same VRID on another link, or for the other family, is another virtual router.
+    // The same VRID on another link is another virtual router.
     EXPECT_EQ(errors_of(instance("a", "eth0", 51, "[\"192.0.2.1\"]") +
-                        instance("b", "eth1", 51, "[\"192.0.2.2\"]") +
-                        instance("c", "eth0", 51, "[\"2001:db8::1\"]")),
+                        instance("b", "eth1", 51, "[\"192.0.2.2\"]")),
               "");
+    // VRRP would allow it for the other family (RFC 5798 7.3), but the kernel state is kept
+    // per VRID and interface (include/xvrrp/abi.h, XVRRP_INST_IPV6).
+    EXPECT_EQ(errors_of(instance("a", "eth0", 51, "[\"192.0.2.1\"]") +
+                        instance("c", "eth0", 51, "[\"2001:db8::1\"]")),
+              "x.toml:9:8: error: VRID 51 is already used on eth0 for IPv4 by instance 'a' (line "
+              "1); xvrrp keeps one kernel state per VRID and interface, so a VRID serves one "
+              "address family: give this one another VRID\n");
 }
 
 TEST(StructureErrors, ServiceIpInOneInstanceOnly) {
