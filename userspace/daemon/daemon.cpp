@@ -134,13 +134,6 @@ std::optional<config::Config> read_config(const std::string &path, bool log_erro
                 "program answers ARP, not Neighbor Solicitation)");
         if (inst.family() == vrrp::Family::IPv6 && !inst.unicast_peers.empty())
             refuse("unicast_peers with IPv6 service addresses: not supported by this xvrrpd yet");
-        // RFC 5798 gives each family its own VRIDs; the XDP program's maps are keyed by VRID.
-        for (const auto &other : result.config->instances)
-            if (&other < &inst && other.interface == inst.interface && other.vrid == inst.vrid)
-                refuse("VRID " + std::to_string(inst.vrid) + " is also used on " + inst.interface +
-                       " by '" + config::printable(other.name) +
-                       "' (the other address family): this xvrrpd keeps one VRID per interface, "
-                       "whatever the family; give one of them another VRID");
     }
     if (!errors.empty()) {
         report_diagnostics(config::format_diagnostics(errors), log_errors);
