@@ -10,6 +10,7 @@
 #include "daemon/log.h"
 #include "net/address.h"
 #include "net/link.h"
+#include "net/sysctl.h"
 #include "vrrp/codec.h"
 #include "vrrp/frames.h"
 
@@ -45,6 +46,16 @@ vrrp::InstanceParams params_of(const config::Instance &c, const vrrp::IpAddress 
     for (const auto &v : c.virtual_ips) p.virtual_addresses.push_back(v.address);
     p.release_hold = release_hold.value_or(vrrp::auto_release_hold(c.version, c.advert_interval));
     return p;
+}
+
+// Whether the interface forwards IPv6 (a router): the Router flag of the Neighbor
+// Advertisements for its service IPs says so, as keepalived's do.
+bool forwards_ipv6(const std::string &ifname) {
+    try {
+        return net::read_sysctl("net.ipv6.conf." + ifname + ".forwarding") == "1";
+    } catch (const std::exception &) {
+        return false;
+    }
 }
 
 net::AddressPrefix prefix_of(const config::VirtualIp &v) {
@@ -111,6 +122,7 @@ Instance::Instance(const config::Instance &cfg, Uplink &uplink, net::AddressEdit
       vip_interface_(std::move(vip_interface)),
       notify_(notify),
       takeover_netlink_fd_(takeover_netlink_fd),
+      nd_router_(cfg.family() == vrrp::Family::IPv6 && forwards_ipv6(cfg.interface)),
       release_hold_(release_hold),
       sm_(params_of(cfg, uplink.source_address(cfg.family()), release_hold)) {
     // The VRID in the kernel: its service IPs (answered with the uplink's MAC, or the virtual
@@ -600,9 +612,10 @@ void Instance::set_advert_frame(uint8_t priority) {
 std::vector<std::vector<uint8_t>> Instance::garp_frames() const {
     std::vector<std::vector<uint8_t>> frames;
     for (const auto &v : cfg_.virtual_ips)
-        frames.push_back(v.address.family == vrrp::Family::IPv4
-                             ? vrrp::build_gratuitous_arp(mac(), v.address)
-                             : vrrp::build_unsolicited_na(mac(), v.address));
+        frames.push_back(
+            v.address.family == vrrp::Family::IPv4
+                ? vrrp::build_gratuitous_arp(mac(), v.address)
+                : vrrp::build_unsolicited_na(mac(), v.address, std::nullopt, nd_router_));
     for (auto &f : frames) vrrp::add_vlan_tag(f, cfg_.vlan);
     return frames;
 }

@@ -156,6 +156,7 @@ class Instance {
     std::string vip_interface_;
     NotifyRunner &notify_;
     const int takeover_netlink_fd_;
+    const bool nd_router_;  // IPv6: Neighbor Advertisements carry the Router flag
     const std::optional<vrrp::Duration> release_hold_;  // [daemon] release_hold; nullopt: auto
     // How long an advert renews the lease for: read by the advert threads after each advert.
     std::shared_ptr<std::atomic<uint64_t>> lease_ns_ = std::make_shared<std::atomic<uint64_t>>(0);

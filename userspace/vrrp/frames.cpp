@@ -10,7 +10,8 @@ namespace {
 constexpr uint8_t kIpProtoIcmpv6 = 58;
 constexpr uint8_t kIcmpv6NeighborAdvertisement = 136;  // RFC 4861 4.4
 constexpr uint8_t kNaFlagOverride = 0x20;              // RFC 4861 4.4: R=0x80, S=0x40, O=0x20
-constexpr uint8_t kNdOptTargetLinkLayerAddress = 2;    // RFC 4861 4.6.1
+constexpr uint8_t kNaFlagRouter = 0x80;
+constexpr uint8_t kNdOptTargetLinkLayerAddress = 2;  // RFC 4861 4.6.1
 constexpr uint16_t kArpHardwareEthernet = 1;
 constexpr uint16_t kArpOpRequest = 1;
 
@@ -88,7 +89,7 @@ std::vector<uint8_t> build_gratuitous_arp(const MacAddress &sender_mac, const Ip
 }
 
 std::vector<uint8_t> build_unsolicited_na(const MacAddress &sender_mac, const IpAddress &target,
-                                          const std::optional<IpAddress> &source) {
+                                          const std::optional<IpAddress> &source, bool router) {
     const IpAddress src = source.value_or(target);
     const IpAddress all_nodes =
         IpAddress::v6({0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01});
@@ -110,7 +111,7 @@ std::vector<uint8_t> build_unsolicited_na(const MacAddress &sender_mac, const Ip
     f.push_back(kIcmpv6NeighborAdvertisement);
     f.push_back(0);  // code
     append16(f, 0);  // checksum, below
-    f.push_back(kNaFlagOverride);
+    f.push_back(uint8_t(kNaFlagOverride | (router ? kNaFlagRouter : 0)));
     f.insert(f.end(), 3, 0);
     append_bytes(f, target.bytes.data(), 16);
     f.push_back(kNdOptTargetLinkLayerAddress);

@@ -57,10 +57,12 @@ Result<std::vector<uint8_t>, EncodeError> build_advert_frame(const Advert &adver
 std::vector<uint8_t> build_gratuitous_arp(const MacAddress &sender_mac, const IpAddress &address);
 
 // Unsolicited Neighbor Advertisement (RFC 4861 4.4, 7.2.6) for an IPv6 service address:
-// to ff02::1 (33:33:00:00:00:01), hop limit 255, ICMPv6 type 136 with only the Override flag,
-// a Target Link-Layer Address option, checksum over the IPv6 pseudo-header. The IPv6 source is
+// to ff02::1 (33:33:00:00:00:01), hop limit 255, ICMPv6 type 136 with the Override flag (and
+// the Router flag when `router`: keepalived sets it when the interface forwards IPv6), a
+// Target Link-Layer Address option, checksum over the IPv6 pseudo-header. The IPv6 source is
 // `source` when given, else the target itself (what keepalived 2.2.7 sends).
 std::vector<uint8_t> build_unsolicited_na(const MacAddress &sender_mac, const IpAddress &target,
-                                          const std::optional<IpAddress> &source = std::nullopt);
+                                          const std::optional<IpAddress> &source = std::nullopt,
+                                          bool router = false);
 
 }  // namespace xvrrp::vrrp

@@ -139,5 +139,15 @@ TEST(Frames, UnsolicitedNeighborAdvertisementDefaultsSourceToTarget) {
     EXPECT_TRUE(std::equal(target.bytes.begin(), target.bytes.end(), f.begin() + 22));
 }
 
+TEST(Frames, UnsolicitedNeighborAdvertisementOfARouterCarriesTheRouterFlag) {
+    const IpAddress target = ip("2001:db8::100");
+    const auto f = build_unsolicited_na(kIfMac, target, std::nullopt, /*router=*/true);
+    EXPECT_EQ(f[58], 0xa0);  // R and O (RFC 4861 4.4)
+    std::span<const uint8_t> icmp(f.data() + 54, 32);
+    EXPECT_EQ(checksum::finish(checksum::add(
+                  icmp, checksum::ipv6_pseudo_header_sum(target, ip("ff02::1"), 58, 32))),
+              0);
+}
+
 }  // namespace
 }  // namespace xvrrp::vrrp::test
