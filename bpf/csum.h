@@ -17,17 +17,23 @@ static __always_inline __u16 csum_fold64(__u64 sum)
     return (__u16)sum;
 }
 
+/* Longest message csum_words_upto() is asked to sum here: a Neighbor Solicitation filling a
+ * 1500-byte MTU's IPv6 payload (nd.h). */
+#define XVRRP_MAX_ND_WORDS (1460 / 4)
+
 /*
- * Sum of nwords 32-bit words from p (a multiple of 4 bytes, which every VRRP message is).
- * Returns -1 if the words run past data_end. Loading 32-bit words in host order and folding
- * gives the 16-bit one's-complement sum in packet order (RFC 1071 2(B)).
+ * Sum of nwords 32-bit words from p (a multiple of 4 bytes, which every VRRP message and every
+ * ND message is), at most max_words (a constant: the loop's bound for the verifier). Returns
+ * -1 if the words run past data_end. Loading 32-bit words in host order and folding gives the
+ * 16-bit one's-complement sum in packet order (RFC 1071 2(B)).
  */
-static __always_inline int csum_words(const void *p, __u32 nwords, const void *data_end, __u64 *sum)
+static __always_inline int csum_words_upto(const void *p, __u32 nwords, const int max_words,
+                                           const void *data_end, __u64 *sum)
 {
     const __u32 *w = p;
     __u64 s = 0;
 
-    for (int i = 0; i < XVRRP_MAX_VRRP_WORDS; i++) {
+    for (int i = 0; i < max_words; i++) {
         if (i >= nwords)
             break;
         /* Keep clang from folding the bound into data_end arithmetic the verifier rejects. */
@@ -39,6 +45,12 @@ static __always_inline int csum_words(const void *p, __u32 nwords, const void *d
     }
     *sum = s;
     return 0;
+}
+
+/* A VRRP message (at most XVRRP_MAX_VRRP_WORDS words). */
+static __always_inline int csum_words(const void *p, __u32 nwords, const void *data_end, __u64 *sum)
+{
+    return csum_words_upto(p, nwords, XVRRP_MAX_VRRP_WORDS, data_end, sum);
 }
 
 #endif /* XVRRP_BPF_CSUM_H */

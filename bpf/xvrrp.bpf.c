@@ -6,6 +6,9 @@
  *   ARP request for a service IP  -> arp.h: answered in place (XDP_TX) or dropped
  *   IPv4 protocol 112 (VRRP)      -> advert.h: validated, recorded, timer re-armed, consumed
  *   other IPv4 to a service IP    -> accept.h: dropped if its instance has accept mode off
+ *   ICMPv6 Neighbor Solicitation  -> nd.h: for an IPv6 service IP answered in place (XDP_TX)
+ *     for an IPv6 service IP         or dropped, under the ARP rules; otherwise passed
+ *   other IPv6 to a service IP    -> accept.h: dropped if its instance has accept mode off
  *   everything else               -> XDP_PASS after a few instructions
  *
  * xvrrp_tc (vmac.h), on tc ingress, hands frames to our virtual MAC to the stack as its own.
@@ -22,6 +25,7 @@
 #include "maps.h"
 #include "vlan.h"
 #include "arp.h"
+#include "nd.h"
 #include "advert.h"
 #include "accept.h"
 #include "vmac.h"
@@ -33,6 +37,7 @@ static __always_inline int xvrrp_process(struct xdp_md *ctx)
     void *data = (void *)(long)ctx->data;
     struct hdr_cursor nh = {.pos = data};
     struct ethhdr *eth;
+    struct ipv6hdr *ip6;
     struct iphdr *iph;
     __u32 vlan;
     int proto;
@@ -53,6 +58,22 @@ static __always_inline int xvrrp_process(struct xdp_md *ctx)
         if ((void *)(iph + 1) <= data_end)
             return handle_ipv4_to_vip(iph, vlan);
         return XDP_PASS;
+    }
+    if (proto == bpf_htons(ETH_P_IPV6)) {
+        ip6 = parse_ipv6hdr(&nh, data_end);
+        if (!ip6)
+            return XDP_PASS;
+        if (ip6->nexthdr == XVRRP_IPPROTO_VRRP)
+            return XDP_PASS; /* next header 112: VRRP over IPv6 (advert.h) */
+        switch (icmpv6_type(&nh, data_end, ip6)) {
+        case ND_NEIGHBOR_SOLICIT:
+            if (!vlan_has_instance(vlan))
+                goto other_vlan;
+            return handle_ns(ctx, &nh, data_end, eth, ip6, vlan);
+        case ND_NEIGHBOR_ADVERT:
+            return XDP_PASS; /* never refused by accept mode: ND needs it */
+        }
+        return handle_ipv6_to_vip(ip6, vlan);
     }
     if (proto == -2)
         count(vlan_too_deep);
