@@ -9,6 +9,7 @@
 #include "common/fd.h"
 #include "dataplane/events.h"
 #include "dataplane/port.h"
+#include "vrrp/frames.h"
 
 namespace xvrrp::dataplane {
 namespace {
@@ -59,15 +60,26 @@ VridBinding::VridBinding(Port &port, VridConfig config, ReportHandler on_report)
     if (port_.bindings_.count(cfg_.vrid))
         throw Error("VRID " + std::to_string(cfg_.vrid) + " is already bound on this port");
     write_instance();
-    // The ARP responder's table: this VRID's service IPs, answered with answer_mac.
+    // The ARP and ND responders' tables: this VRID's service IPs, answered with answer_mac
+    // (IPv6 ones with use_vmac: with the IPv6 virtual MAC).
     xvrrp_vip vip{};
     std::memcpy(vip.mac, cfg_.answer_mac.data(), 6);
     vip.vrid = cfg_.vrid;
     vip.vlan = cfg_.vlan;
     if (!cfg_.accept) vip.flags |= XVRRP_VIP_NO_ACCEPT;
-    for (const auto &v : cfg_.virtual_ips)
-        if (v.family == vrrp::Family::IPv4) port_.tables_.set_vip(v.to_be32(), vip);
-    if (!cfg_.accept) port_.add_no_accept_vips(int(ipv4_vips()));
+    xvrrp_vip vip6 = vip;
+    if (cfg_.vmac_host_mac) {
+        auto vmac6 = vrrp::virtual_mac(vrrp::Family::IPv6, cfg_.vrid);
+        std::memcpy(vip6.mac, vmac6.data(), 6);
+    }
+    if (cfg_.nd_router) vip6.flags |= XVRRP_VIP_ND_ROUTER;
+    for (const auto &v : cfg_.virtual_ips) {
+        if (v.family == vrrp::Family::IPv4)
+            port_.tables_.set_vip(v.to_be32(), vip);
+        else
+            port_.tables_.set_vip6(v, vip6);
+    }
+    if (!cfg_.accept) port_.add_no_accept_vips(int(cfg_.virtual_ips.size()));
     for (const auto &src : cfg_.allowed_sources)
         port_.tables_.allow_source(cfg_.vrid, src.to_be32());
     port_.leases_.reset(cfg_.vrid);
@@ -83,9 +95,13 @@ VridBinding::~VridBinding() {
     try {
         port_.leases_.renew(cfg_.vrid, 0);
         port_.tables_.remove_instance(cfg_.vrid);  // and rx_state, and its timer
-        if (!cfg_.accept) port_.add_no_accept_vips(-int(ipv4_vips()));
-        for (const auto &v : cfg_.virtual_ips)
-            if (v.family == vrrp::Family::IPv4) port_.tables_.remove_vip(v.to_be32());
+        if (!cfg_.accept) port_.add_no_accept_vips(-int(cfg_.virtual_ips.size()));
+        for (const auto &v : cfg_.virtual_ips) {
+            if (v.family == vrrp::Family::IPv4)
+                port_.tables_.remove_vip(v.to_be32());
+            else
+                port_.tables_.remove_vip6(v);
+        }
         for (const auto &src : cfg_.allowed_sources)
             port_.tables_.disallow_source(cfg_.vrid, src.to_be32());
         port_.leases_.reset(cfg_.vrid);
@@ -93,12 +109,6 @@ VridBinding::~VridBinding() {
     } catch (const std::exception &) {
         // The maps outlive us when pinned; the next run clears them at start-up.
     }
-}
-
-size_t VridBinding::ipv4_vips() const {
-    size_t n = 0;
-    for (const auto &v : cfg_.virtual_ips) n += v.family == vrrp::Family::IPv4;
-    return n;
 }
 
 void VridBinding::write_instance() {
