@@ -132,14 +132,24 @@ static __always_inline int icmpv6_csum(const struct ipv6hdr *ip6, const void *ms
 /*
  * RFC 4861 4.6: every option has a length > 0 and fits the message (as ndisc_parse_options()
  * checks: no bytes may be left over). Finds the first Source Link-Layer Address option, which
- * on Ethernet has length 1 (a longer one the kernel refuses too). 0: valid.
+ * on Ethernet has length 1 (a longer one the kernel refuses too). The options start at
+ * opts_off in the frame and take len bytes. 0: valid.
+ *
+ * Global functions (this one and xvrrp_nd_validate) are verified once, on their own. Inlined,
+ * each way out of the checksum loop was walked through the options loop and the rest of the
+ * program again, which made loading the program ten times slower.
  */
-static __always_inline int nd_parse_options(const void *opts, __u32 len, const void *data_end,
-                                            struct nd_request *req)
+__attribute__((noinline)) int xvrrp_nd_options(struct xdp_md *ctx, __u32 opts_off, __u32 len,
+                                               struct nd_request *req)
 {
+    void *data_end = (void *)(long)ctx->data_end;
     const struct nd_opt_lladdr *o;
+    const void *opts;
     __u32 off = 0;
 
+    if (!req || opts_off > ND_MAX_L3_OFFSET + sizeof(struct ipv6hdr) + sizeof(struct nd_msg))
+        return -1;
+    opts = (void *)(long)ctx->data + opts_off;
     for (int i = 0; i < ND_MAX_OPTS; i++) {
         if (off >= len)
             return 0;
@@ -161,13 +171,27 @@ static __always_inline int nd_parse_options(const void *opts, __u32 len, const v
     return off >= len ? 0 : -1;
 }
 
-/* RFC 4861 7.1.1: a Neighbor Solicitation the kernel would take. 0: valid. */
-static __always_inline int nd_validate(const struct ipv6hdr *ip6, const struct nd_msg *ns,
-                                       const void *data_end, struct nd_request *req)
+/*
+ * RFC 4861 7.1.1: a Neighbor Solicitation the kernel would take, its IPv6 header at l3_off.
+ * 0: valid, and req has its Source Link-Layer Address option if it carries one.
+ */
+__attribute__((noinline)) int xvrrp_nd_validate(struct xdp_md *ctx, __u32 l3_off,
+                                                struct nd_request *req)
 {
-    __u32 len = bpf_ntohs(ip6->payload_len);
+    void *data_end = (void *)(long)ctx->data_end;
+    void *data = (void *)(long)ctx->data;
+    struct ipv6hdr *ip6;
+    struct nd_msg *ns;
     __u64 sum;
+    __u32 len;
 
+    if (!req || l3_off > ND_MAX_L3_OFFSET)
+        return -1;
+    ip6 = data + l3_off;
+    ns = (void *)(ip6 + 1);
+    if ((void *)(ns + 1) > data_end)
+        return -1;
+    len = bpf_ntohs(ip6->payload_len);
     /* Options come in units of 8 bytes: a longer message leaves bytes no option can hold. */
     if (ip6->hop_limit != ND_HOP_LIMIT || ns->code != 0 || len < sizeof(*ns) ||
         len > ND_MAX_BYTES || (len - sizeof(*ns)) % 8)
@@ -176,7 +200,7 @@ static __always_inline int nd_validate(const struct ipv6hdr *ip6, const struct n
         return -1;
     if (ns->target[0] == 0xff) /* multicast */
         return -1;
-    if (nd_parse_options(ns + 1, len - sizeof(*ns), data_end, req))
+    if (xvrrp_nd_options(ctx, l3_off + sizeof(*ip6) + sizeof(*ns), len - sizeof(*ns), req))
         return -1;
     /* DAD: only to the target's solicited-node group, and with nothing to cache. */
     if (ipv6_is_unspecified(&ip6->saddr) && (!ipv6_is_solicited_node(&ip6->daddr) || req->has_slla))
@@ -250,7 +274,7 @@ static __always_inline int handle_ns(struct xdp_md *ctx, struct hdr_cursor *nh, 
     struct nd_request req = {};
     struct xvrrp_vip6_key key;
     struct xvrrp_vip *vip;
-    __u32 flags;
+    __u32 flags, l3_off;
 
     /* Too short to name a target: not known to be about a VIP; the kernel drops it. */
     if ((void *)(ns + 1) > data_end) {
@@ -277,7 +301,8 @@ static __always_inline int handle_ns(struct xdp_md *ctx, struct hdr_cursor *nh, 
     }
 
     /* From here on the NS is about a service IP: answered by us or by nobody. */
-    if (nd_validate(ip6, ns, data_end, &req)) {
+    l3_off = ipv6_header_offset(eth, data_end);
+    if (xvrrp_nd_validate(ctx, l3_off, &req)) {
         count(nd_drop_malformed);
         return XDP_DROP;
     }
@@ -314,7 +339,7 @@ static __always_inline int handle_ns(struct xdp_md *ctx, struct hdr_cursor *nh, 
         __builtin_memcpy(req.ip_dst, &ip6->saddr, 16);
         __builtin_memcpy(req.mac_dst, req.has_slla ? req.slla : eth->h_source, ETH_ALEN);
     }
-    return nd_make_advert(ctx, ipv6_header_offset(eth, data_end), vip, &key, flags, &req);
+    return nd_make_advert(ctx, l3_off, vip, &key, flags, &req);
 }
 
 #endif /* XVRRP_BPF_ND_H */
