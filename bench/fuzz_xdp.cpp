@@ -1,9 +1,9 @@
 // Fuzzing the XDP program: the real program, loaded (not attached), configured with several
 // VRIDs (IPv4 and IPv6 instances) the way the controller configures them, fed seeded random
 // and mutated frames through BPF_PROG_TEST_RUN. Each result is checked against the oracle
-// (fuzz_xdp_oracle.h), a model written from RFC 826, RFC 5798 / RFC 3768, RFC 8200 and
-// docs/design.md, not from bpf/: the action, the
-// exact reply bytes, which counters moved, the events, and the VRID's rx_state.
+// (fuzz_xdp_oracle.h), a model written from RFC 826, RFC 4861, RFC 5798 / RFC 3768, RFC 8200
+// and docs/design.md, not from bpf/: the action, the exact reply bytes, which counters moved,
+// the events, and the VRID's rx_state.
 //
 //   bench_fuzz_xdp [--seed S] [--frames N] [--replay K] [--show N]
 //
@@ -167,6 +167,15 @@ void configure(Kernel &k, const Scenario &sc) {
         vip.vlan = v.vlan;
         if (v.no_accept) vip.flags = XVRRP_VIP_NO_ACCEPT, no_accept++;
         k.tables->set_vip(v.addr, vip);
+    }
+    for (const auto &v : sc.vips6) {
+        xvrrp_vip vip{};
+        std::copy(v.mac.begin(), v.mac.end(), vip.mac);
+        vip.vrid = v.vrid;
+        vip.vlan = v.vlan;
+        if (v.no_accept) vip.flags |= XVRRP_VIP_NO_ACCEPT, no_accept++;
+        if (v.router) vip.flags |= XVRRP_VIP_ND_ROUTER;
+        k.tables->set_vip6(vrrp::IpAddress::v6(v.addr), vip);
     }
     k.tables->set_no_accept_vips(no_accept);
     k.take_events();  // the takeovers' events

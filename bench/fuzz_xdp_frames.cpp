@@ -38,8 +38,20 @@ Bytes random_bytes(Rng &rng, size_t n) {
     return b;
 }
 
-// Repairs the IPv4 header checksum and the VRRP checksum (with or without pseudo-header) of
-// a frame that may have been mutated, where the headers can still be found.
+// Repairs the ICMPv6 checksum of a mutated frame whose IPv6 payload is still all there.
+void fix_icmpv6_checksum(Bytes &f, size_t ip) {
+    if (f.size() < ip + 40 || f[ip + 6] != 58) return;
+    size_t len = size_t(f[ip + 4] << 8 | f[ip + 5]), l4 = ip + 40;
+    if (len < 4 || l4 + len > f.size()) return;
+    Ip6 src, dst;
+    std::copy(&f[ip + 8], &f[ip + 24], src.begin());
+    std::copy(&f[ip + 24], &f[ip + 40], dst.begin());
+    set16(f, l4 + 2, test::icmpv6_csum(src, dst, Bytes(f.begin() + l4, f.begin() + l4 + len)));
+}
+
+// Repairs the IPv4 header checksum and the VRRP checksum (with or without pseudo-header), or
+// the ICMPv6 checksum, of a frame that may have been mutated, where the headers can still be
+// found.
 void fix_checksums(Bytes &f, Rng &rng) {
     size_t at = 12;
     for (int i = 0; i < 3 && at + 2 <= f.size(); i++) {
@@ -49,7 +61,9 @@ void fix_checksums(Bytes &f, Rng &rng) {
     }
     if (at + 2 <= f.size() && f[at] == 0x86 && f[at + 1] == 0xdd) {
         size_t ip = at + 2, v = ip + 40;
-        if (f.size() < v || f[ip + 6] != 112) return;
+        if (f.size() < v) return;
+        if (f[ip + 6] == 58) return fix_icmpv6_checksum(f, ip);
+        if (f[ip + 6] != 112) return;
         size_t len = size_t(f[ip + 4] << 8 | f[ip + 5]);
         if (len < 8 || v + len > f.size()) return;
         f[v + 6] = f[v + 7] = 0;
@@ -140,6 +154,10 @@ void shape(Bytes &f, Rng &rng, std::string &kind) {
 
 FrameGenerator::FrameGenerator(const Scenario &sc) : sc_(sc) {
     for (const auto &v : sc.vips) vip_addrs_.push_back(v.addr);
+    for (const auto &v : sc.vips6) {
+        vip6_addrs_.push_back(v.addr);
+        vip6_macs_.push_back(v.mac);
+    }
     for (const char *a : {"192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.254"})
         advert_srcs_.push_back(test::ip(a));
     for (const auto &v : sc.vrids)
@@ -157,11 +175,12 @@ FrameGenerator::FrameGenerator(const Scenario &sc) : sc_(sc) {
 
 Frame FrameGenerator::make(Rng &rng) const {
     uint32_t r = rng.below(100);
-    Frame f = r < 38   ? arp(rng)
-              : r < 70 ? advert(rng)
-              : r < 82 ? advert6(rng)
-              : r < 90 ? other_ipv4(rng)
-              : r < 95 ? ipv6(rng)
+    Frame f = r < 32   ? arp(rng)
+              : r < 62 ? advert(rng)
+              : r < 74 ? advert6(rng)
+              : r < 81 ? other_ipv4(rng)
+              : r < 86 ? ipv6(rng)
+              : r < 95 ? neighbor_solicitation(rng)
                        : noise(rng);
     shape(f.bytes, rng, f.kind);
     return f;
@@ -446,18 +465,90 @@ Frame FrameGenerator::other_ipv4(Rng &rng) const {
 
 Frame FrameGenerator::ipv6(Rng &rng) const {
     Frame fr;
-    uint8_t next = rng.pick(std::vector<uint8_t>{112, 58, 6, 17, rng.byte()});
+    uint8_t next = rng.pick(std::vector<uint8_t>{112, 58, 6, 17, 0, rng.byte()});
     fr.kind = "IPv6 next header " + std::to_string(next);
     Bytes payload = random_bytes(rng, rng.below(200));
     if (next == 112 && payload.size() >= 8) payload[0] = 0x31;  // looks like a VRRPv3 advert
+    // ICMPv6 of every type, ND's too (an NA, or an NS with a random body).
+    if (next == 58 && !payload.empty() && rng.percent(50))
+        payload[0] = rng.pick(std::vector<uint8_t>{128, 129, 133, 134, 135, 136, 137});
     Bytes ip = {0x60, 0, 0, 0};
     put16(ip, uint16_t(payload.size()));
     ip.push_back(next);
     ip.push_back(rng.percent(70) ? 255 : rng.byte());
-    Bytes addrs = random_bytes(rng, 32);
+    Bytes addrs = random_bytes(rng, 16);
     ip.insert(ip.end(), addrs.begin(), addrs.end());
+    Ip6 to = rng.percent(40) ? rng.pick(vip6_addrs_) : any_addr6(rng);  // accept mode
+    ip.insert(ip.end(), to.begin(), to.end());
     Mac dst = rng.percent(60) ? Mac{0x33, 0x33, 0, 0, 0, 0x12} : sc_.our_mac;
     fr.bytes = test::cat({ethernet(rng, dst, any_mac(rng), 0x86dd, fr.kind), ip, payload});
+    return fr;
+}
+
+Ip6 FrameGenerator::any_addr6(Rng &rng) const {
+    Ip6 a = test::ip6("2001:db8::");
+    if (rng.percent(50)) {
+        a[15] = rng.byte();  // near the VIPs
+    } else {
+        for (auto &b : a) b = rng.byte();
+    }
+    return a;
+}
+
+// RFC 4861 4.3 with every field varied: mostly for a service IP, valid or nearly so.
+Frame FrameGenerator::neighbor_solicitation(Rng &rng) const {
+    Frame fr;
+    fr.kind = "IPv6 NS";
+    size_t v = rng.below(uint32_t(vip6_addrs_.size()));
+    test::NdFields n;
+    n.target = rng.percent(75) ? vip6_addrs_[v] : any_addr6(rng);
+    if (rng.percent(2)) n.target[0] = 0xff;  // multicast
+    n.code = rng.percent(95) ? 0 : uint8_t(1 + rng.below(255));
+    test::NdIpv6Fields i;
+    uint32_t r = rng.below(100);
+    i.src = r < 15 ? Ip6{} : r < 18 ? test::ip6("ff02::1") : any_addr6(rng);
+    if (r < 15) fr.kind += " (DAD probe)";
+    r = rng.below(100);
+    i.dst = r < 75 ? test::solicited_node(n.target) : r < 90 ? n.target : any_addr6(rng);
+    if (r >= 95) i.dst = test::ip6("ff02::1");
+    i.hop_limit = rng.percent(90) ? 255 : rng.pick(std::vector<uint8_t>{254, 64, 1, 0});
+    // Options: mostly a source link-layer address (none for a DAD probe), sometimes more,
+    // sometimes malformed.
+    n.options.clear();
+    int opts = rng.below(100) < 70 ? 1 : rng.below(4);
+    for (int k = 0; k < opts; k++) {
+        uint32_t o = rng.below(100);
+        if (o < 60) {
+            uint32_t m = rng.below(100);
+            Mac mac = m < 85   ? any_mac(rng)
+                      : m < 92 ? test::kBroadcast
+                               : Mac{0x33, 0x33, 0, 0, 0, 1};
+            Bytes opt = test::nd_lladdr_option(1, mac);
+            n.options.insert(n.options.end(), opt.begin(), opt.end());
+        } else if (o < 85) {
+            Bytes nonce = {14,         1,          rng.byte(), rng.byte(),
+                           rng.byte(), rng.byte(), rng.byte(), rng.byte()};
+            n.options.insert(n.options.end(), nonce.begin(), nonce.end());
+        } else {
+            uint8_t len = uint8_t(rng.below(3));  // 0: malformed
+            Bytes opt = random_bytes(rng, len ? len * 8u : 8u);
+            opt[0] = rng.percent(50) ? 1 : rng.byte();
+            opt[1] = len;
+            n.options.insert(n.options.end(), opt.begin(), opt.end());
+        }
+    }
+    if (i.src == Ip6{} && rng.percent(80)) n.options.clear();
+    if (rng.percent(3)) n.options.resize(n.options.size() + 1 + rng.below(7), 0);  // ragged
+    n.wrong_checksum = rng.percent(6);
+    if (rng.percent(4)) i.payload_len_delta = int(rng.below(17)) - 8;
+    r = rng.below(100);
+    Mac dst = r < 70   ? test::ipv6_multicast_mac(i.dst)
+              : r < 85 ? vip6_macs_[v]
+              : r < 95 ? any_mac(rng)
+                       : test::kBroadcast;
+    Mac src = rng.percent(92) ? any_mac(rng) : Mac{0x03, 0x00, 0x00, 0x00, 0x00, 0x01};
+    Bytes msg = test::nd(n, i);
+    fr.bytes = test::cat({ethernet(rng, dst, src, 0x86dd, fr.kind), test::ipv6(i, msg)});
     return fr;
 }
 

@@ -1,7 +1,8 @@
-// Seeded frames for the XDP fuzzer: ARP and VRRP adverts (IPv4 and IPv6) with every field varied
-// (valid ones too, or nothing deep is reached), other IPv4 and IPv6, VLAN stacks of 0-3 tags,
-// truncations, 14 to 1514 bytes; a share of them mutated afterwards (bytes flipped, cut, grown),
-// with their checksums sometimes repaired so that a mutation gets past the checksum checks.
+// Seeded frames for the XDP fuzzer: ARP, Neighbor Solicitations and VRRP adverts (IPv4 and
+// IPv6) with every field varied (valid ones too, or nothing deep is reached), other IPv4 and IPv6,
+// VLAN stacks of 0-3 tags, truncations, 14 to 1514 bytes; a share of them mutated afterwards
+// (bytes flipped, cut, grown), with their checksums sometimes repaired so that a mutation gets
+// past the checksum checks.
 #pragma once
 
 #include <cstdint>
@@ -49,6 +50,8 @@ class FrameGenerator {
     Frame advert6(Rng &rng) const;
     Frame other_ipv4(Rng &rng) const;
     Frame ipv6(Rng &rng) const;
+    Frame neighbor_solicitation(Rng &rng) const;
+    Ip6 any_addr6(Rng &rng) const;
     Frame noise(Rng &rng) const;
     Bytes ethernet(Rng &rng, const Mac &dst, const Mac &src, uint16_t type,
                    std::string &kind) const;
@@ -57,6 +60,8 @@ class FrameGenerator {
 
     const Scenario &sc_;
     std::vector<uint32_t> vip_addrs_, advert_srcs_;
+    std::vector<Ip6> vip6_addrs_;
+    std::vector<Mac> vip6_macs_;
     std::vector<Bytes> passwords_;         // the scenario's VRRPv2 passwords
     std::vector<uint32_t> unicast_addrs_;  // where the scenario's unicast instances listen
     std::vector<Addr16> advert_srcs6_, unicast_addrs6_;  // ... over IPv6

@@ -12,6 +12,8 @@ namespace {
 
 constexpr uint64_t kCentisecond = 10'000'000ull;
 constexpr uint16_t kEtherArp = 0x0806, kEtherIpv4 = 0x0800, kEtherIpv6 = 0x86dd;
+constexpr uint8_t kIcmpv6 = 58, kNeighborSolicit = 135, kNeighborAdvert = 136;
+constexpr size_t kNdMaxBytes = 1460;  // docs/design.md: longer NS for a VIP are dropped
 constexpr uint8_t kProtoVrrp = 112;
 constexpr size_t kArpEthIpv4Size = 28;
 constexpr uint32_t kNoVlan = 0xffff;  // two tags, or an 802.1ad one: no instance's VLAN  // RFC 826
@@ -82,6 +84,12 @@ uint64_t master_down_interval_ns(uint8_t version, uint8_t our_priority,
 const VridConfig *Scenario::vrid(uint8_t id) const {
     for (const auto &v : vrids)
         if (v.vrid == id) return &v;
+    return nullptr;
+}
+
+const Vip6Config *Scenario::vip6(const uint8_t *addr) const {
+    for (const auto &v : vips6)
+        if (std::equal(v.addr.begin(), v.addr.end(), addr)) return &v;
     return nullptr;
 }
 
@@ -256,21 +264,48 @@ std::vector<Expectation> Oracle::judge_ipv4(const Bytes &f, size_t ip, uint32_t 
     return judge_advert(f, ip, ihl, *c, e, now);
 }
 
-// IPv6 (RFC 8200) carrying VRRP: next header 112, or one extension header whose next header
-// is 112 (RFC 5798 5.1.2 sends none: dropped). Anything else is not looked at.
+// RFC 8200: the fixed header, then VRRP (next header 112, or one extension header whose next
+// header is 112: RFC 5798 5.1.2 sends none, dropped), ICMPv6 right after it (RFC 4861 looks no
+// further for ND), or anything else to a service IP (accept mode).
 std::vector<Expectation> Oracle::judge_ipv6(const Bytes &f, size_t ip, uint32_t vlan, Expectation e,
                                             Window now) const {
     if (f.size() < ip + 40) return {pass(e, f, "IPv6 header cut short: passed")};
+    if (f[ip] >> 4 != 6)
+        return {pass(e, f, fmt("IP version %u in an IPv6 frame: passed", f[ip] >> 4))};
     const uint8_t next = f[ip + 6];
+    const size_t l4 = ip + 40;
     const bool ext = next == 0 || next == 43 || next == 44 || next == 60;
-    if (next != kProtoVrrp && !(ext && f.size() > ip + 40 && f[ip + 40] == kProtoVrrp))
-        return {pass(e, f, fmt("IPv6 next header %u: passed", next))};
+    if (next == kProtoVrrp || (ext && f.size() > l4 && f[l4] == kProtoVrrp))
+        return judge_vrrp6(f, ip, vlan, e, now);
+    if (next == kIcmpv6 && f.size() > l4) {
+        if (f[l4] == kNeighborSolicit) {
+            if (!sc_.vlan_in_use(vlan))
+                return {pass(e, f, fmt("NS in VLAN %u, no instance's: passed untouched", vlan),
+                             {{"vlan_no_instance", 1}})};
+            return {judge_ns(f, ip, vlan, e)};
+        }
+        // ND is never refused: accept mode keeps the VIP reachable.
+        if (f[l4] == kNeighborAdvert) return {pass(e, f, "Neighbor Advertisement: passed")};
+    }
+    // RFC 5798 6.4.3 for IPv6: the destination, in the VIP's VLAN.
+    const Vip6Config *vip = sc_.vip6(&f[ip + 24]);
+    if (vip && vip->no_accept && vip->vlan == vlan)
+        return {drop(e,
+                     fmt("IPv6 next header %u to a VIP of VRID %u, accept mode off: dropped", next,
+                         vip->vrid),
+                     {{"ipv6_drop_no_accept", 1}})};
+    return {pass(e, f, fmt("IPv6 next header %u: passed", next))};
+}
+
+// IPv6 carrying VRRP (judge_ipv6): the header's checks, then the VRID's.
+std::vector<Expectation> Oracle::judge_vrrp6(const Bytes &f, size_t ip, uint32_t vlan,
+                                             Expectation e, Window now) const {
+    const uint8_t next = f[ip + 6];
     if (!sc_.vlan_in_use(vlan))
         return {pass(e, f, fmt("IPv6 VRRP in VLAN %u, no instance's: passed untouched", vlan),
                      {{"vlan_no_instance", 1}})};
     e.why = "IPv6 VRRP: ";
     const CounterMap bad_ip = {{"vrrp_drop_ip_malformed", 1}};
-    if (f[ip] >> 4 != 6) return {drop(e, fmt("IP version %u, dropped", f[ip] >> 4), bad_ip)};
     size_t payload = be16(f, ip + 4);
     if (ip + 40 + payload > f.size())
         return {drop(e, fmt("payload length %zu beyond the frame, dropped", payload), bad_ip)};
@@ -337,6 +372,106 @@ std::vector<Expectation> Oracle::judge_advert6(const Bytes &f, size_t ip, const 
         return {
             drop(e, "source " + ip_text(src) + " not allowed, dropped", {{"vrrp_drop_source", 1}})};
     return judge_valid(f, c, e, now, src, version, prio, interval);
+}
+
+std::string Oracle::refusal(uint8_t vrid, std::string &how) const {
+    const VridConfig *c = sc_.vrid(vrid);
+    if (!c) {
+        how = "no instance for its VRID";
+        return "no_instance";
+    }
+    const RxModel *m = model(vrid);
+    bool took_over = m && (m->flags & XVRRP_RX_TOOK_OVER);
+    how = std::string(c->name) + (took_over ? ", the kernel took over" : "");
+    if (!(c->role & XVRRP_ROLE_MASTER) && !((c->role & XVRRP_ROLE_TAKEOVER_ARMED) && took_over))
+        return "backup";
+    if (!c->lease_fresh) return "lease";
+    return "";
+}
+
+// RFC 4861: an NS for a service IP is answered by us (7.2.4) or by nobody; one that fails
+// 7.1.1 is nobody's.
+Expectation Oracle::judge_ns(const Bytes &f, size_t ip, uint32_t vlan, Expectation e) const {
+    const size_t l4 = ip + 40;
+    if (f.size() < l4 + 24)
+        return pass(e, f, "NS too short to name a target: passed", {{"nd_pass", 1}});
+    const uint8_t *target = &f[l4 + 8];
+    const Vip6Config *vip = sc_.vip6(target);
+    if (!vip)
+        return pass(e, f, "NS for an address that is no service IP: passed", {{"nd_pass", 1}});
+    e.why = fmt("NS for an IPv6 service IP of VRID %u: ", vip->vrid);
+    if (vip->vlan != vlan)
+        return pass(e, f, fmt("its instance is in VLAN %u, the frame not: passed", vip->vlan),
+                    {{"nd_pass_other_vlan", 1}});
+    const uint8_t *dst = &f[0];
+    if (!group_address(dst) && !std::equal(dst, dst + 6, vip->mac.begin()))
+        return pass(e, f, "sent to another host's MAC, passed", {{"nd_pass_other_host", 1}});
+
+    const CounterMap malformed = {{"nd_drop_malformed", 1}};
+    const size_t len = be16(f, ip + 4);
+    if (f[ip + 7] != 255) return drop(e, fmt("hop limit %u, dropped", f[ip + 7]), malformed);
+    if (f[l4 + 1] != 0) return drop(e, fmt("code %u, dropped", f[l4 + 1]), malformed);
+    if (len < 24) return drop(e, fmt("ICMPv6 length %zu, dropped", len), malformed);
+    if (len > kNdMaxBytes)
+        return drop(e, fmt("%zu bytes, longer than checked: dropped", len), malformed);
+    if ((len - 24) % 8) return drop(e, "bytes left after the options, dropped", malformed);
+    if (l4 + len > f.size()) return drop(e, "payload beyond the frame, dropped", malformed);
+    uint32_t ph = uint32_t(len) + kIcmpv6;
+    ph = ones_sum(&f[ip + 8], 32, ph);
+    if (ones_sum(&f[l4], len, ph) != 0xffff) return drop(e, "checksum wrong, dropped", malformed);
+    if (target[0] == 0xff) return drop(e, "multicast target, dropped", malformed);
+    bool has_slla = false;
+    Mac slla{};
+    for (size_t off = l4 + 24; off < l4 + len;) {
+        size_t olen = f[off + 1] * 8u;
+        if (olen == 0 || off + olen > l4 + len)
+            return drop(e, "option of length 0 or beyond the message, dropped", malformed);
+        if (f[off] == 1 && !has_slla) {
+            if (olen != 8)
+                return drop(e, "source link-layer option not 8 bytes, dropped", malformed);
+            std::copy(&f[off + 2], &f[off + 8], slla.begin());
+            has_slla = true;
+        }
+        off += olen;
+    }
+    const uint8_t *src = &f[ip + 8], *daddr = &f[ip + 24];
+    const bool dad = std::all_of(src, src + 16, [](uint8_t b) { return b == 0; });
+    static const uint8_t sn_prefix[13] = {0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff};
+    if (dad && (!std::equal(sn_prefix, sn_prefix + 13, daddr) || has_slla))
+        return drop(e, "DAD probe not to a solicited-node group, or with a source option",
+                    malformed);
+    if (group_address(&f[6]) || (has_slla && group_address(slla.data())) || src[0] == 0xff)
+        return drop(e, "group sender, never answered", {{"nd_drop_bad_sender", 1}});
+    std::string how;
+    std::string no = refusal(vip->vrid, how);
+    if (!no.empty()) return drop(e, how + ": dropped", {{"nd_drop_" + no, 1}});
+
+    // RFC 4861 7.2.4: a solicited NA from the service IP, to the solicitation's source at the
+    // link-layer address it gave (or it came from); a DAD probe's to all-nodes, S = 0. The
+    // Ethernet header and its VLAN tags stay, the rest is the NA.
+    Bytes r(f.begin(), f.begin() + ip);
+    Mac to = dad ? Mac{0x33, 0x33, 0, 0, 0, 1} : has_slla ? slla : Mac{};
+    if (!dad && !has_slla) std::copy(&f[6], &f[12], to.begin());
+    std::copy(to.begin(), to.end(), r.begin());
+    std::copy(vip->mac.begin(), vip->mac.end(), r.begin() + 6);
+    test::NdIpv6Fields i;
+    i.src = vip->addr;
+    if (dad)
+        i.dst = test::ip6("ff02::1");
+    else
+        std::copy(src, src + 16, i.dst.begin());
+    test::NdFields na;
+    na.type = kNeighborAdvert;
+    na.flags = 0x20000000u | (vip->router ? 0x80000000u : 0) | (dad ? 0 : 0x40000000u);
+    na.target = vip->addr;
+    na.options = test::nd_lladdr_option(2, vip->mac);
+    Bytes l3 = test::ipv6(i, test::nd(na, i));
+    r.insert(r.end(), l3.begin(), l3.end());
+    e.action = XDP_TX;
+    e.out = std::move(r);
+    e.counters = {{"nd_reply", 1}};
+    e.why += how + ", lease fresh: answered" + (dad ? " (DAD probe: to all-nodes)" : "");
+    return e;
 }
 
 // RFC 5798 7.1 (RFC 3768 7.1 for version 2) in docs/design.md's order, then 6.4.2.

@@ -1,5 +1,6 @@
 // The fuzzer's oracle: what xvrrp's XDP program must do with a frame, written from RFC 826,
-// RFC 5798 7.1 / 6.4.2 (over IPv4 and IPv6), RFC 3768 7.1 and docs/design.md, not from bpf/. It
+// RFC 4861 7.1.1 / 7.2.4, RFC 5798 7.1 / 6.4.2 (over IPv4 and IPv6), RFC 3768 7.1 and
+// docs/design.md, not from bpf/. It
 // keeps its own model of each VRID's receive state and answers, per frame: the XDP action, the
 // exact output bytes, which counters move, which events are sent and how rx_state changes.
 #pragma once
@@ -19,6 +20,7 @@ namespace xvrrp::fuzz {
 
 using test::Addr16;
 using test::Bytes;
+using test::Ip6;
 using test::Mac;
 
 constexpr uint64_t kSecond = 1'000'000'000ull;
@@ -66,13 +68,25 @@ struct VipConfig {
     uint16_t vlan = 0;       // its instance's VLAN
 };
 
+// An IPv6 service IP (vips6), whose Neighbor Solicitations are answered.
+struct Vip6Config {
+    Ip6 addr;
+    uint8_t vrid;
+    Mac mac;  // with the virtual MAC: 00-00-5E-00-02-{VRID}
+    bool no_accept = false;
+    uint16_t vlan = 0;
+    bool router = false;  // XVRRP_VIP_ND_ROUTER: the NA carries the Router flag
+};
+
 // Everything the frames are about: our MAC, the VRIDs, the service IPs.
 struct Scenario {
     Mac our_mac;
     std::vector<VridConfig> vrids;
     std::vector<VipConfig> vips;
+    std::vector<Vip6Config> vips6;
     const VridConfig *vrid(uint8_t id) const;
     const VipConfig *vip(uint32_t addr) const;
+    const Vip6Config *vip6(const uint8_t *addr) const;
     // Does an instance belong to this VLAN? (Untagged, 0: always looked at.)
     bool vlan_in_use(uint32_t vlan) const;
 };
@@ -158,10 +172,16 @@ class Oracle {
     Expectation judge_arp(const Bytes &f, size_t off, uint32_t vlan, Expectation e) const;
     std::vector<Expectation> judge_ipv4(const Bytes &f, size_t off, uint32_t vlan, Expectation e,
                                         Window now) const;
+    Expectation judge_ns(const Bytes &f, size_t ip, uint32_t vlan, Expectation e) const;
+    // Why the VRID's service IPs are not answered now (a counter suffix: "backup", "lease",
+    // "no_instance"), or "" when they are; how, for the report.
+    std::string refusal(uint8_t vrid, std::string &how) const;
     std::vector<Expectation> judge_advert(const Bytes &f, size_t ip, size_t ihl,
                                           const VridConfig &c, Expectation e, Window now) const;
     std::vector<Expectation> judge_ipv6(const Bytes &f, size_t off, uint32_t vlan, Expectation e,
                                         Window now) const;
+    std::vector<Expectation> judge_vrrp6(const Bytes &f, size_t ip, uint32_t vlan, Expectation e,
+                                         Window now) const;
     std::vector<Expectation> judge_advert6(const Bytes &f, size_t ip, const VridConfig &c,
                                            Expectation e, Window now) const;
     // A valid advert of either family (src: 16 bytes, IPv4 mapped): RFC 5798 6.4.2 and the

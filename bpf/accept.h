@@ -7,13 +7,18 @@
  * could deliver it to a socket bound to it. What the protocol needs still works: ARP for the
  * VIP is answered by arp.h, and adverts are addressed to 224.0.0.18, not to a VIP.
  *
+ * IPv6 VIPs (vips6) likewise, except that Neighbor Solicitations and Advertisements always go
+ * on (nd.h answers NS for VIPs; ND is what makes the VIP reachable at all).
+ *
  * While no VIP has the flag (meta.no_accept_vips == 0, the default: accepting, as keepalived),
- * an IPv4 packet costs one array lookup here, which the verifier inlines, and no hash lookup.
+ * an IPv4 or IPv6 packet costs one array lookup here, which the verifier inlines, and no hash
+ * lookup.
  */
 #ifndef XVRRP_BPF_ACCEPT_H
 #define XVRRP_BPF_ACCEPT_H
 
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 
 #include "maps.h"
 
@@ -32,6 +37,29 @@ static __always_inline int handle_ipv4_to_vip(const struct iphdr *iph, __u32 vla
     if (!vip || !(vip->flags & XVRRP_VIP_NO_ACCEPT) || vip->vlan != vlan)
         return XDP_PASS;
     count(ipv4_drop_no_accept);
+    return XDP_DROP;
+}
+
+/*
+ * The same for an IPv6 VIP (vips6). ip6: a packet that is not a Neighbor Solicitation or
+ * Advertisement (the caller sends those to nd.h or the kernel: ND for a VIP must work whatever
+ * the accept mode, as ARP does).
+ */
+static __always_inline int handle_ipv6_to_vip(const struct ipv6hdr *ip6, __u32 vlan)
+{
+    struct xvrrp_vip6_key key;
+    struct xvrrp_meta *m;
+    struct xvrrp_vip *vip;
+    __u32 zero = 0;
+
+    m = bpf_map_lookup_elem(&meta, &zero);
+    if (!m || !m->no_accept_vips)
+        return XDP_PASS;
+    __builtin_memcpy(key.addr, &ip6->daddr, sizeof(key.addr));
+    vip = bpf_map_lookup_elem(&vips6, &key);
+    if (!vip || !(vip->flags & XVRRP_VIP_NO_ACCEPT) || vip->vlan != vlan)
+        return XDP_PASS;
+    count(ipv6_drop_no_accept);
     return XDP_DROP;
 }
 

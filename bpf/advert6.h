@@ -19,16 +19,15 @@
 #define IPV6_NEXTHDR_DEST 60
 
 /*
- * Is this IPv6 packet VRRP? Next header 112, or one extension header whose own next header
- * is 112: RFC 5798 5.1.2 sends adverts without any, so handle_vrrp6 counts and drops those
- * (a fragment as a fragment). Deeper chains are not walked: they pass to the kernel.
+ * Is this IPv6 packet (its header parsed by parse_ipv6hdr) VRRP? Next header 112, or one
+ * extension header whose own next header is 112: RFC 5798 5.1.2 sends adverts without any,
+ * so handle_vrrp6 counts and drops those (a fragment as a fragment). Deeper chains are not
+ * walked: they pass to the kernel.
  */
 static __always_inline int ipv6_is_vrrp(const struct ipv6hdr *ip6h, const void *data_end)
 {
     const __u8 *ext = (const __u8 *)(ip6h + 1);
 
-    if ((void *)(ip6h + 1) > data_end)
-        return 0;
     switch (ip6h->nexthdr) {
     case XVRRP_IPPROTO_VRRP:
         return 1;
@@ -75,12 +74,13 @@ static __always_inline int vrrp6_checksum_ok(const struct ipv6hdr *ip6h,
     return csum_fold64(sum) == 0xffff;
 }
 
-/* IPv6 next header 112 (ipv6_is_vrrp). Everything ours and invalid is counted and dropped. */
-/* vlan: the frame's (vlan.h). */
-static __always_inline int handle_vrrp6(struct hdr_cursor *nh, void *data_end, __u32 vlan)
+/*
+ * IPv6 next header 112 (ipv6_is_vrrp), the fixed header parsed (parse_ipv6hdr: there and
+ * version 6). Everything ours and invalid is counted and dropped. vlan: the frame's (vlan.h).
+ */
+static __always_inline int handle_vrrp6(struct ipv6hdr *ip6h, void *data_end, __u32 vlan)
 {
     struct xvrrp_vrid_key key = {};
-    struct ipv6hdr *ip6h = nh->pos;
     struct xvrrp_instance *inst;
     struct vrrp_hdr *vrrp;
     __u64 src[2], dst[2];
@@ -88,10 +88,6 @@ static __always_inline int handle_vrrp6(struct hdr_cursor *nh, void *data_end, _
     __u16 interval_field;
     __u8 version;
 
-    if ((void *)(ip6h + 1) > data_end || ip6h->version != 6) {
-        count(vrrp_drop_ip_malformed);
-        return XDP_DROP;
-    }
     /* XDP runs before ipv6_rcv: the payload must be there (the rest is Ethernet padding). */
     payload_len = bpf_ntohs(ip6h->payload_len);
     if ((void *)(ip6h + 1) + payload_len > data_end) {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Whether ARP for a VRID's service IPs is answered: leases[vrid].answering, the one word the
- * ARP path reads. It is 1 while the role allows it (Master, or a takeover the kernel made
- * while armed) and the controller's lease is fresh. Nothing on the ARP path reads the clock:
+ * Whether ARP (and Neighbor Discovery, for IPv6 service IPs) for a VRID's service IPs is
+ * answered: leases[vrid].answering, the one word the ARP and ND paths read. It is 1 while the
+ * role allows it (Master, or a takeover the kernel made while armed) and the controller's lease
+ * is fresh. Nothing on the ARP path reads the clock:
  * the VRID's timer watches the lease and clears the word when it runs out, so a dead
  * controller stops answering within its lease plus the timer's lateness.
  *
@@ -68,6 +69,54 @@ static __always_inline __u64 lease_watch_expiry(__u32 vrid, struct xvrrp_rx_stat
     __sync_fetch_and_add(&rx->lease_expiries, 1);
     count(lease_expired);
     return 0;
+}
+
+/* The verdict for one request (ARP in arp.h, Neighbor Solicitations in nd.h, and the virtual
+ * MAC's delivery in vmac.h): the same rules for all. */
+enum arp_verdict {
+    ARP_ANSWER,
+    ARP_NOT_MASTER,
+    ARP_LEASE_EXPIRED,
+    ARP_NO_INSTANCE,
+};
+
+/*
+ * The slow path: leases[vrid].answering said no (or "by the clock"). Says why, for the
+ * counters, and repairs the verdict when the lease was renewed after it had run out (an advert
+ * thread that stalled longer than the lease: the VRID's timer had stopped watching it).
+ */
+static __attribute__((noinline)) enum arp_verdict vrid_arp_verdict_slow(__u32 vrid,
+                                                                        struct xvrrp_lease *lease)
+{
+    struct xvrrp_vrid_key key = {.vrid = vrid};
+    struct xvrrp_instance *inst;
+    struct xvrrp_rx_state *rx;
+    __u64 now;
+
+    inst = bpf_map_lookup_elem(&instances, &key);
+    if (!inst)
+        return ARP_NO_INSTANCE;
+    rx = bpf_map_lookup_elem(&rx_state, &key);
+    if (!role_may_answer(inst->role, rx ? rx->flags : 0))
+        return ARP_NOT_MASTER;
+    now = bpf_ktime_get_ns();
+    if (now >= *(volatile __u64 *)&lease->expires_ns)
+        return ARP_LEASE_EXPIRED;
+    if (lease->answering == ANSWER_NO)
+        answering_refresh(inst->role, rx, lease, now);
+    return ARP_ANSWER;
+}
+
+/* May this server answer for a VIP of this VRID right now? One array lookup, no clock. */
+static __always_inline enum arp_verdict vrid_arp_verdict(__u32 vrid)
+{
+    struct xvrrp_lease *lease = lease_of(vrid);
+
+    if (!lease)
+        return ARP_NO_INSTANCE;
+    if (lease->answering == ANSWER_YES)
+        return ARP_ANSWER;
+    return vrid_arp_verdict_slow(vrid, lease);
 }
 
 #endif /* XVRRP_BPF_ANSWERING_H */

@@ -13,52 +13,6 @@
 #include "answering.h"
 #include "parsing.h"
 
-enum arp_verdict {
-    ARP_ANSWER,
-    ARP_NOT_MASTER,
-    ARP_LEASE_EXPIRED,
-    ARP_NO_INSTANCE,
-};
-
-/*
- * The slow path: leases[vrid].answering said no (or "by the clock"). Says why, for the
- * counters, and repairs the verdict when the lease was renewed after it had run out (an advert
- * thread that stalled longer than the lease: the VRID's timer had stopped watching it).
- */
-static __attribute__((noinline)) enum arp_verdict vrid_arp_verdict_slow(__u32 vrid,
-                                                                        struct xvrrp_lease *lease)
-{
-    struct xvrrp_vrid_key key = {.vrid = vrid};
-    struct xvrrp_instance *inst;
-    struct xvrrp_rx_state *rx;
-    __u64 now;
-
-    inst = bpf_map_lookup_elem(&instances, &key);
-    if (!inst)
-        return ARP_NO_INSTANCE;
-    rx = bpf_map_lookup_elem(&rx_state, &key);
-    if (!role_may_answer(inst->role, rx ? rx->flags : 0))
-        return ARP_NOT_MASTER;
-    now = bpf_ktime_get_ns();
-    if (now >= *(volatile __u64 *)&lease->expires_ns)
-        return ARP_LEASE_EXPIRED;
-    if (lease->answering == ANSWER_NO)
-        answering_refresh(inst->role, rx, lease, now);
-    return ARP_ANSWER;
-}
-
-/* May this server answer for a VIP of this VRID right now? One array lookup, no clock. */
-static __always_inline enum arp_verdict vrid_arp_verdict(__u32 vrid)
-{
-    struct xvrrp_lease *lease = lease_of(vrid);
-
-    if (!lease)
-        return ARP_NO_INSTANCE;
-    if (lease->answering == ANSWER_YES)
-        return ARP_ANSWER;
-    return vrid_arp_verdict_slow(vrid, lease);
-}
-
 /* RFC 826 reply, in place: swap the roles, answer with the VIP's hardware address. */
 static __always_inline void arp_make_reply(struct ethhdr *eth, struct arp_eth_ipv4 *arp,
                                            const struct xvrrp_vip *vip, __be32 vip_addr)

@@ -27,6 +27,13 @@ struct {
 
 struct {
     __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, XVRRP_MAX_VIPS);
+    __type(key, struct xvrrp_vip6_key);
+    __type(value, struct xvrrp_vip);
+} vips6 SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
     __uint(max_entries, XVRRP_MAX_ALLOWED_SRCS);
     __type(key, struct xvrrp_src_key);
     __type(value, struct xvrrp_allowed_src);

@@ -9,6 +9,7 @@
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
@@ -126,6 +127,20 @@ static __always_inline struct iphdr *parse_iphdr(struct hdr_cursor *nh, void *da
         return NULL;
     nh->pos += hdrsize;
     return iph;
+}
+
+/*
+ * The fixed IPv6 header (RFC 8200 3). Returns it or NULL if it is truncated or not version 6;
+ * the cursor then points at what its next header field names (extension headers included).
+ */
+static __always_inline struct ipv6hdr *parse_ipv6hdr(struct hdr_cursor *nh, void *data_end)
+{
+    struct ipv6hdr *ip6 = nh->pos;
+
+    if ((void *)(ip6 + 1) > data_end || ip6->version != 6)
+        return NULL;
+    nh->pos = ip6 + 1;
+    return ip6;
 }
 
 static __always_inline int mac_is_multicast(const __u8 *mac)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * The virtual MAC (use_vmac, RFC 5798 7.3): the master answers ARP for its VIPs with
- * 00-00-5E-00-01-{VRID} (arp.h, the VIPs' mac) and sends from it, so clients and switches keep
+ * 00-00-5E-00-01-{VRID} (arp.h, the VIPs' mac), Neighbor Solicitations for IPv6 ones with
+ * 00-00-5E-00-02-{VRID} (nd.h), and sends from it, so clients and switches keep
  * one MAC for the VIP across a failover. The NIC receives frames to it because xvrrpd adds it
  * to the interface's unicast address list. The kernel's stack would still take them for another
  * host's (eth_type_trans: PACKET_OTHERHOST) and drop them in ip_rcv.
@@ -37,8 +38,10 @@ static __always_inline int vmac_to_host(struct __sk_buff *skb)
     if ((void *)(eth + 1) > data_end)
         return TC_ACT_UNSPEC;
     d = eth->h_dest;
-    /* 00-00-5E-00-01-{VRID}: the IPv4 virtual router MAC; anything else goes on at once. */
-    if (d[0] != 0x00 || d[1] != 0x00 || d[2] != 0x5e || d[3] != 0x00 || d[4] != 0x01)
+    /* 00-00-5E-00-01-{VRID} and 00-00-5E-00-02-{VRID}: the IPv4 and IPv6 virtual router MACs
+     * (IPv6 service IPs are answered with the latter, nd.h); anything else goes on at once. */
+    if (d[0] != 0x00 || d[1] != 0x00 || d[2] != 0x5e || d[3] != 0x00 ||
+        (d[4] != 0x01 && d[4] != 0x02))
         return TC_ACT_UNSPEC;
     key.vrid = d[5];
     inst = bpf_map_lookup_elem(&instances, &key);

@@ -2,11 +2,15 @@
 /*
  * xvrrp's XDP program, attached to each uplink that runs a VRRP instance.
  *
- *   tagged ARP/VRRP of a VLAN without an instance here -> vlan.h: passed untouched
+ *   tagged ARP/VRRP/NS of a VLAN without an instance here -> vlan.h: passed untouched
  *   ARP request for a service IP  -> arp.h: answered in place (XDP_TX) or dropped
  *   IPv4 protocol 112 (VRRP)      -> advert.h: validated, recorded, timer re-armed, consumed
  *   IPv6 next header 112 (VRRP)   -> advert6.h: the same, over IPv6
  *   other IPv4 to a service IP    -> accept.h: dropped if its instance has accept mode off
+ *   ICMPv6 Neighbor Solicitation  -> nd.h: for an IPv6 service IP answered in place (XDP_TX)
+ *                                    or dropped, under the ARP rules; otherwise passed
+ *   ICMPv6 Neighbor Advertisement -> XDP_PASS (never refused by accept mode)
+ *   other IPv6 to a service IP    -> accept.h: dropped if its instance has accept mode off
  *   everything else               -> XDP_PASS after a few instructions
  *
  * xvrrp_tc (vmac.h), on tc ingress, hands frames to our virtual MAC to the stack as its own.
@@ -23,6 +27,7 @@
 #include "maps.h"
 #include "vlan.h"
 #include "arp.h"
+#include "nd.h"
 #include "advert.h"
 #include "advert6.h"
 #include "accept.h"
@@ -35,6 +40,7 @@ static __always_inline int xvrrp_process(struct xdp_md *ctx)
     void *data = (void *)(long)ctx->data;
     struct hdr_cursor nh = {.pos = data};
     struct ethhdr *eth;
+    struct ipv6hdr *ip6;
     struct iphdr *iph;
     __u32 vlan;
     int proto;
@@ -57,12 +63,23 @@ static __always_inline int xvrrp_process(struct xdp_md *ctx)
         return XDP_PASS;
     }
     if (proto == bpf_htons(ETH_P_IPV6)) {
-        if (ipv6_is_vrrp(nh.pos, data_end)) {
+        ip6 = parse_ipv6hdr(&nh, data_end);
+        if (!ip6)
+            return XDP_PASS; /* cut short or not version 6: the kernel's to drop */
+        if (ipv6_is_vrrp(ip6, data_end)) {
             if (!vlan_has_instance(vlan))
                 goto other_vlan;
-            return handle_vrrp6(&nh, data_end, vlan);
+            return handle_vrrp6(ip6, data_end, vlan);
         }
-        return XDP_PASS;
+        switch (icmpv6_type(&nh, data_end, ip6)) {
+        case ND_NEIGHBOR_SOLICIT:
+            if (!vlan_has_instance(vlan))
+                goto other_vlan;
+            return handle_ns(ctx, &nh, data_end, eth, ip6, vlan);
+        case ND_NEIGHBOR_ADVERT:
+            return XDP_PASS; /* never refused by accept mode: ND needs it */
+        }
+        return handle_ipv6_to_vip(ip6, vlan);
     }
     if (proto == -2)
         count(vlan_too_deep);

@@ -15,6 +15,7 @@
  *                                                           entry; its role changes through
  *                                                           xvrrp_control (XVRRP_CTL_SET_ROLE)
  *   vips          xvrrp_vip_key       xvrrp_vip             controller (service IP -> VRID)
+ *   vips6         xvrrp_vip6_key      xvrrp_vip             controller (IPv6 service IP -> VRID)
  *   allowed_srcs  xvrrp_src_key       xvrrp_allowed_src     controller (advert source allow-list)
  *   leases        u32 vrid (array)    xvrrp_lease           expires_ns: controller, through mmap
  *                                                           (no syscall); answering and
@@ -167,18 +168,27 @@ struct xvrrp_vip_key {
     __be32 addr; /* IPv4 service address */
 };
 
+/* vips6: IPv6 service addresses, whose Neighbor Solicitations bpf/nd.h answers. */
+struct xvrrp_vip6_key {
+    __u8 addr[16]; /* IPv6 service address, network order as in the packet */
+};
+
 enum xvrrp_vip_flags {
     /* Accept mode off (RFC 5798 6.4.3) and this server not the address owner: IPv4 packets
      * addressed to the VIP are dropped, whatever the role (a backup never accepts them, 6.4.2).
-     * ARP for it is answered as ever. */
+     * ARP for it is answered as ever. The same for an IPv6 VIP (vips6): IPv6 packets to it
+     * are dropped, except Neighbor Solicitations and Advertisements (ND needs them). */
     XVRRP_VIP_NO_ACCEPT = 1u << 0,
+    /* IPv6 VIPs (vips6): Neighbor Advertisements for it carry the Router flag (RFC 4861 4.4),
+     * set like keepalived does, when the interface forwards IPv6. */
+    XVRRP_VIP_ND_ROUTER = 1u << 1,
 };
 
 struct xvrrp_vip {
     __u8 mac[6]; /* answered as the VIP's hardware address (interface MAC or virtual MAC) */
     __u8 vrid;
     __u8 flags; /* enum xvrrp_vip_flags */
-    __u16 vlan; /* its instance's VLAN (0: untagged): ARP in any other VLAN is not ours */
+    __u16 vlan; /* its instance's VLAN (0: untagged): ARP/ND in any other VLAN is not ours */
     __u8 pad[2];
 };
 
@@ -215,7 +225,8 @@ struct xvrrp_lease {
 
 struct xvrrp_meta {
     __u32 schema_version; /* XVRRP_SCHEMA_VERSION of the controller that created the pins */
-    /* VIPs with XVRRP_VIP_NO_ACCEPT. While 0, IPv4 packets pass without a vips lookup. */
+    /* VIPs (vips and vips6) with XVRRP_VIP_NO_ACCEPT. While 0, IPv4 and IPv6 packets pass
+     * without a vips/vips6 lookup. */
     __u32 no_accept_vips;
     /* Bit v (byte v / 8, bit v % 8) set: an instance of this interface belongs to VLAN v.
      * Tagged ARP and VRRP of any other VLAN go to the kernel untouched, unparsed (vlan.h);
@@ -354,9 +365,20 @@ struct xvrrp_control {
     X(arp_pass, "ARP not asking for a VIP (or a reply): passed to the kernel")                    \
     X(arp_pass_other_host, "ARP request for a VIP unicast to another host's MAC: passed")         \
     X(arp_pass_other_vlan, "ARP request for a VIP of an instance in another VLAN: passed")        \
+    X(nd_reply, "Neighbor Solicitation for an IPv6 VIP answered with an NA (XDP_TX)")             \
+    X(nd_drop_backup, "NS for an IPv6 VIP this server is not master of: dropped")                 \
+    X(nd_drop_lease, "NS for an IPv6 VIP while master but the lease ran out: dropped")            \
+    X(nd_drop_no_instance, "NS for an IPv6 VIP whose VRID has no instance: dropped")              \
+    X(nd_drop_bad_sender, "NS for a VIP from a group MAC or IPv6 source (or SLLA): dropped")      \
+    X(nd_drop_malformed, "NS for a VIP failing RFC 4861 7.1.1 (hop limit, checksum...): dropped") \
+    X(nd_drop_no_room, "NS for a VIP to answer, but the frame could not grow to the NA: dropped") \
+    X(nd_pass, "NS not for an IPv6 VIP: passed to the kernel")                                    \
+    X(nd_pass_other_host, "NS for an IPv6 VIP unicast to another host's MAC: passed")             \
+    X(nd_pass_other_vlan, "NS for an IPv6 VIP of an instance in another VLAN: passed")            \
     X(vlan_too_deep, "more than two VLAN tags: passed unparsed")                                  \
-    X(vlan_no_instance, "tagged ARP or VRRP of a VLAN no instance here belongs to: passed")       \
+    X(vlan_no_instance, "tagged ARP, NS or VRRP of a VLAN no instance here belongs to: passed")   \
     X(ipv4_drop_no_accept, "IPv4 packet to a VIP with accept mode off (RFC 5798 6.4.3): dropped") \
+    X(ipv6_drop_no_accept, "IPv6 packet (not NS/NA) to a VIP with accept mode off: dropped")      \
     X(vmac_to_host, "frame to our virtual MAC (tc ingress): made the interface's, for the stack") \
     X(vrrp_valid, "valid VRRP advert")                                                            \
     X(vrrp_accepted, "valid advert RFC 5798 6.4.2 accepts (restarts Master_Down_Timer if armed)") \
@@ -441,6 +463,7 @@ static_assert(sizeof(xvrrp_instance) == 88);
 static_assert(offsetof(xvrrp_instance, unicast_addr) == 16);
 static_assert(sizeof(xvrrp_vip_key) == 4);
 static_assert(sizeof(xvrrp_vip) == 12);
+static_assert(sizeof(xvrrp_vip6_key) == 16);
 static_assert(sizeof(xvrrp_meta) == 8 + XVRRP_VLAN_IDS / 8);
 static_assert(sizeof(xvrrp_src_key) == 20);
 static_assert(sizeof(xvrrp_lease) == 24);

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -241,6 +242,85 @@ inline Bytes advert6_frame(const Vrrp6Fields &v = {}, const Ipv6Fields &i = {},
 inline Bytes arp_request_frame(const ArpFields &a = {}, std::initializer_list<Vlan> vlans = {},
                                const Mac &eth_src = kClientMac) {
     return cat({eth(kBroadcast, eth_src, 0x0806, vlans), arp(a)});
+}
+
+// ---- IPv6 and Neighbor Discovery (RFC 8200, RFC 4861) ----------------------------------
+
+using Ip6 = Addr16;  // ip6() above
+// ff02::1:ffXX:XXXX of an address (RFC 4291 2.7.1) and its MAC 33-33-ff-XX-XX-XX (RFC 2464 7).
+inline Ip6 solicited_node(const Ip6 &a) {
+    Ip6 s = ip6("ff02::1:ff00:0");
+    s[13] = a[13], s[14] = a[14], s[15] = a[15];
+    return s;
+}
+inline Mac ipv6_multicast_mac(const Ip6 &group) {
+    return {0x33, 0x33, group[12], group[13], group[14], group[15]};
+}
+
+// The IPv6 header of an ND message (or, in the accept tests, of other traffic to a VIP): its
+// own defaults, an NS from a global address to a VIP's solicited-node group (Ipv6Fields above
+// is VRRP's).
+struct NdIpv6Fields {
+    Ip6 src = ip6("2001:db8::50");
+    Ip6 dst = solicited_node(ip6("2001:db8::100"));
+    uint8_t next_header = 58;
+    uint8_t hop_limit = 255;
+    int payload_len_delta = 0;  // lie about the payload length
+};
+inline Bytes ipv6(const NdIpv6Fields &f, const Bytes &payload) {
+    Bytes b = {0x60, 0, 0, 0};
+    put16(b, uint16_t(payload.size() + f.payload_len_delta));
+    b.push_back(f.next_header);
+    b.push_back(f.hop_limit);
+    b.insert(b.end(), f.src.begin(), f.src.end());
+    b.insert(b.end(), f.dst.begin(), f.dst.end());
+    b.insert(b.end(), payload.begin(), payload.end());
+    return b;
+}
+
+// The ICMPv6 checksum (RFC 8200 8.1 pseudo-header) of msg, its checksum field taken as zero.
+inline uint16_t icmpv6_csum(const Ip6 &src, const Ip6 &dst, Bytes msg) {
+    msg[2] = msg[3] = 0;
+    uint32_t ph = 0;
+    for (size_t i = 0; i < 16; i += 2)
+        ph += (src[i] << 8 | src[i + 1]) + (dst[i] << 8 | dst[i + 1]);
+    ph += uint32_t(msg.size()) + 58;
+    return inet_csum(msg, ph);
+}
+
+// A link-layer address option (RFC 4861 4.6.1): 1 source, 2 target.
+inline Bytes nd_lladdr_option(uint8_t type, const Mac &mac) {
+    Bytes b = {type, 1};
+    put_mac(b, mac);
+    return b;
+}
+
+// A Neighbor Solicitation (type 135) or Advertisement (136): header, target, options.
+struct NdFields {
+    uint8_t type = 135, code = 0;
+    uint32_t flags = 0;  // NA: R 0x80000000, S 0x40000000, O 0x20000000
+    Ip6 target = ip6("2001:db8::100");
+    Bytes options = nd_lladdr_option(1, kClientMac);
+    bool wrong_checksum = false;
+};
+inline Bytes nd(const NdFields &f, const NdIpv6Fields &ipf) {
+    Bytes b = {f.type, f.code, 0, 0};
+    put16(b, uint16_t(f.flags >> 16));
+    put16(b, uint16_t(f.flags));
+    b.insert(b.end(), f.target.begin(), f.target.end());
+    b.insert(b.end(), f.options.begin(), f.options.end());
+    uint16_t c = icmpv6_csum(ipf.src, ipf.dst, b);
+    if (f.wrong_checksum) c ^= 0x0101;
+    b[2] = c >> 8, b[3] = c & 0xff;
+    return b;
+}
+
+// A whole NS frame as a client sends it: to the target's solicited-node group by default.
+inline Bytes ns_frame(const NdFields &n = {}, const NdIpv6Fields &i = {},
+                      std::initializer_list<Vlan> vlans = {},
+                      std::optional<Mac> eth_dst = std::nullopt, const Mac &eth_src = kClientMac) {
+    return cat({eth(eth_dst ? *eth_dst : ipv6_multicast_mac(i.dst), eth_src, 0x86dd, vlans),
+                ipv6(i, nd(n, i))});
 }
 
 }  // namespace xvrrp::test

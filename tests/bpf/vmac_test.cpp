@@ -52,6 +52,22 @@ TEST_F(Vmac, TcGivesAFrameToTheVirtualMacTheInterfacesMac) {
     EXPECT_EQ(counter_delta(), (CounterDelta{{"vmac_to_host", 1}}));
 }
 
+// IPv6 service IPs are answered with the IPv6 virtual MAC (nd.h): frames to it, too.
+TEST_F(Vmac, TcGivesAFrameToTheIpv6VirtualMacTheInterfacesMac) {
+    set_vmac_instance();
+    const Mac vmac6 = {0x00, 0x00, 0x5e, 0x00, 0x02, 51};
+    NdIpv6Fields f;
+    f.dst = ip6("2001:db8::100");
+    f.next_header = 17;
+    auto in = cat({eth(vmac6, kClientMac, 0x86dd), ipv6(f, Bytes(12, 0))});
+    auto r = run_tc(in);
+    EXPECT_EQ(r.action, TC_ACT_UNSPEC);
+    Bytes want = in;
+    std::copy(kHostMac.begin(), kHostMac.end(), want.begin());
+    EXPECT_EQ(r.out, want);
+    EXPECT_EQ(counter_delta(), (CounterDelta{{"vmac_to_host", 1}}));
+}
+
 TEST_F(Vmac, XdpLeavesTheFrameAloneForTc) {
     set_vmac_instance();
     auto in = to_vip(kVmac);

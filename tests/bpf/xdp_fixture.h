@@ -183,6 +183,16 @@ class XdpTest : public ::testing::Test {
         tables_->set_vip(ip(addr), vip);
     }
 
+    void add_vip6(const char *addr, const Mac &mac = kServerMac, uint8_t vrid = kVrid,
+                  uint8_t flags = 0) {
+        xvrrp_vip vip{};
+        std::copy(mac.begin(), mac.end(), vip.mac);
+        vip.vrid = vrid;
+        vip.flags = flags;
+        vip.vlan = vlan_;
+        tables_->set_vip6(vrrp::IpAddress::v6(ip6(addr)), vip);
+    }
+
     // Master with a lease that stays fresh for the test (or a given number of ns).
     void become_master(uint64_t lease_ns = 60'000'000'000ull) {
         leases_->renew(kVrid, monotonic_ns() + lease_ns);  // the lease first, then the role

@@ -95,6 +95,7 @@ MapFds Dataplane::maps() const {
     return MapFds{
         .instances = bpf_map__fd(skel_->maps.instances),
         .vips = bpf_map__fd(skel_->maps.vips),
+        .vips6 = bpf_map__fd(skel_->maps.vips6),
         .allowed_srcs = bpf_map__fd(skel_->maps.allowed_srcs),
         .leases = bpf_map__fd(skel_->maps.leases),
         .rx_state = bpf_map__fd(skel_->maps.rx_state),

@@ -15,6 +15,7 @@ namespace xvrrp::dataplane {
 struct MapFds {
     int instances = -1;
     int vips = -1;
+    int vips6 = -1;
     int allowed_srcs = -1;
     int leases = -1;
     int rx_state = -1;

@@ -57,6 +57,28 @@ void ControlTables::remove_vip(uint32_t addr_be) {
 
 namespace {
 
+xvrrp_vip6_key vip6_key(const vrrp::IpAddress &addr) {
+    if (addr.family != vrrp::Family::IPv6)
+        throw Error("vips6 takes IPv6 addresses, not " + addr.to_string());
+    xvrrp_vip6_key key{};
+    std::copy(addr.bytes.begin(), addr.bytes.end(), key.addr);
+    return key;
+}
+
+}  // namespace
+
+void ControlTables::set_vip6(const vrrp::IpAddress &addr, const xvrrp_vip &vip) {
+    xvrrp_vip6_key key = vip6_key(addr);
+    update(fds_.vips6, &key, &vip, "vips6");
+}
+
+void ControlTables::remove_vip6(const vrrp::IpAddress &addr) {
+    xvrrp_vip6_key key = vip6_key(addr);
+    remove(fds_.vips6, &key, "vips6");
+}
+
+namespace {
+
 // meta is one element that the controller alone writes, from one thread: read, change, write.
 xvrrp_meta read_meta(int fd) {
     uint32_t key = 0;
@@ -152,6 +174,7 @@ size_t clear_map(int fd, const char *what) {
 size_t ControlTables::clear() {
     return clear_map<xvrrp_vrid_key>(fds_.instances, "instances") +
            clear_map<xvrrp_vip_key>(fds_.vips, "vips") +
+           clear_map<xvrrp_vip6_key>(fds_.vips6, "vips6") +
            clear_map<xvrrp_src_key>(fds_.allowed_srcs, "allowed_srcs") +
            clear_map<xvrrp_vrid_key>(fds_.rx_state, "rx_state");
 }

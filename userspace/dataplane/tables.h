@@ -36,9 +36,13 @@ class ControlTables {
 
     void set_vip(uint32_t addr_be, const xvrrp_vip &vip);
     void remove_vip(uint32_t addr_be);
+    // IPv6 service IPs (vips6), whose Neighbor Solicitations bpf/nd.h answers. Throws
+    // xvrrp::Error for an IPv4 address.
+    void set_vip6(const vrrp::IpAddress &addr, const xvrrp_vip &vip);
+    void remove_vip6(const vrrp::IpAddress &addr);
 
-    // How many VIPs carry XVRRP_VIP_NO_ACCEPT (accept.h): while 0 the program skips their
-    // lookup for other IPv4 packets.
+    // How many VIPs (IPv4 and IPv6) carry XVRRP_VIP_NO_ACCEPT (accept.h): while 0 the program
+    // skips their lookup for other IPv4 and IPv6 packets.
     void set_no_accept_vips(uint32_t count);
     // Whether an instance belongs to this 802.1Q VLAN (1..4094): tagged ARP and VRRP of a VLAN
     // without one pass unparsed (bpf/vlan.h). Untagged frames are always looked at.
@@ -50,8 +54,8 @@ class ControlTables {
     void allow_source(uint8_t vrid, const vrrp::IpAddress &addr);
     void disallow_source(uint8_t vrid, const vrrp::IpAddress &addr);
 
-    // Empties the three maps and rx_state: pins reused from an earlier run may hold what its
-    // configuration had (and timers still running); returns how many entries were removed.
+    // Empties the four maps (vips6 too) and rx_state: pins reused from an earlier run may hold what
+    // its configuration had (and timers still running); returns how many entries were removed.
     size_t clear();
 
   private:

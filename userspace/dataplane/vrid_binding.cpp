@@ -10,6 +10,7 @@
 #include "common/fd.h"
 #include "dataplane/events.h"
 #include "dataplane/port.h"
+#include "vrrp/frames.h"
 
 namespace xvrrp::dataplane {
 namespace {
@@ -60,7 +61,7 @@ VridBinding::VridBinding(Port &port, VridConfig config, ReportHandler on_report)
     if (port_.bindings_.count(cfg_.vrid))
         throw Error("VRID " + std::to_string(cfg_.vrid) + " is already bound on this port");
     write_instance();
-    // The ARP responder's table: this VRID's service IPs, answered with answer_mac.
+    // The ARP and ND responders' tables: this VRID's service IPs.
     for (const auto &v : cfg_.virtual_ips) put_vip(v);
     for (const auto &src : cfg_.allowed_sources) port_.tables_.allow_source(cfg_.vrid, src);
     port_.leases_.reset(cfg_.vrid);
@@ -85,20 +86,32 @@ VridBinding::~VridBinding() {
     }
 }
 
+// IPv4 VIPs are answered with answer_mac, IPv6 ones too except with use_vmac: then with the
+// IPv6 virtual MAC. Accept mode off counts for both families (Port::add_no_accept_vips).
 void VridBinding::put_vip(const vrrp::IpAddress &v) {
-    if (v.family != vrrp::Family::IPv4) return;
     xvrrp_vip vip{};
     std::memcpy(vip.mac, cfg_.answer_mac.data(), 6);
     vip.vrid = cfg_.vrid;
     vip.vlan = cfg_.vlan;
     if (!cfg_.accept) vip.flags |= XVRRP_VIP_NO_ACCEPT;
-    port_.tables_.set_vip(v.to_be32(), vip);
+    if (v.family == vrrp::Family::IPv4) {
+        port_.tables_.set_vip(v.to_be32(), vip);
+    } else {
+        if (cfg_.vmac_host_mac) {
+            auto vmac6 = vrrp::virtual_mac(vrrp::Family::IPv6, cfg_.vrid);
+            std::memcpy(vip.mac, vmac6.data(), 6);
+        }
+        if (cfg_.nd_router) vip.flags |= XVRRP_VIP_ND_ROUTER;
+        port_.tables_.set_vip6(v, vip);
+    }
     if (!cfg_.accept) port_.add_no_accept_vips(+1);
 }
 
 void VridBinding::drop_vip(const vrrp::IpAddress &v) {
-    if (v.family != vrrp::Family::IPv4) return;
-    port_.tables_.remove_vip(v.to_be32());
+    if (v.family == vrrp::Family::IPv4)
+        port_.tables_.remove_vip(v.to_be32());
+    else
+        port_.tables_.remove_vip6(v);
     if (!cfg_.accept) port_.add_no_accept_vips(-1);
 }
 

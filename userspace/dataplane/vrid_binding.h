@@ -75,13 +75,19 @@ struct VridConfig {
     Duration lease{};        // how long ARP stays answered after the last advert sent
     Duration late_threshold{}, late_grace{};  // see bpf/master_down.h; zero grace: none
     bool pass_adverts = false;
-    std::vector<vrrp::IpAddress> virtual_ips;  // IPv4: the ARP responder's table
-    // Accept mode (RFC 5798 6.4.3): false drops IPv4 packets addressed to the VIPs in XDP.
+    // IPv4: the ARP responder's table (vips); IPv6: the ND responder's (vips6, bpf/nd.h).
+    std::vector<vrrp::IpAddress> virtual_ips;
+    // Neighbor Advertisements for the IPv6 VIPs carry the Router flag (RFC 4861 4.4), as
+    // keepalived sets it: when the interface forwards IPv6 (net.ipv6.conf.IF.forwarding).
+    bool nd_router = false;
+    // Accept mode (RFC 5798 6.4.3): false drops IPv4 and IPv6 packets to the VIPs in XDP.
     // The address owner (priority 255) always accepts: leave it true for one.
     bool accept = true;
     // VRRPv2 simple-text authentication: adverts must carry Auth Type 1 and these 8 bytes.
     std::optional<vrrp::V2SimpleTextKey> v2_auth_pass;
-    vrrp::MacAddress answer_mac{};  // the MAC ARP replies carry
+    // The MAC ARP replies carry. IPv6 VIPs are answered with it too, except with use_vmac
+    // (vmac_host_mac set): then with the IPv6 virtual MAC 00-00-5E-00-02-{VRID} (RFC 5798 7.3).
+    vrrp::MacAddress answer_mac{};
     // use_vmac: frames to answer_mac (the virtual MAC) get this, the interface's MAC, from the
     // port's tc program (bpf/vmac.h), which the binding has the port attach.
     std::optional<vrrp::MacAddress> vmac_host_mac;
@@ -118,9 +124,9 @@ class VridBinding {
 
     const VridConfig &config() const { return cfg_; }
 
-    // A reload changed these (daemon): service IPs enter and leave the ARP responder's table
-    // one by one, so that the others are answered throughout; the timing goes into the VRID's
-    // instance entry, its role untouched.
+    // A reload changed these (daemon): service IPs enter and leave the ARP and ND responders'
+    // tables one by one, so that the others are answered throughout; the timing goes into the
+    // VRID's instance entry, its role untouched.
     void set_virtual_ips(const std::vector<vrrp::IpAddress> &vips);
     void set_timing(Duration advert_interval, bool fast_mode, Duration lease,
                     Duration late_threshold, Duration late_grace);
@@ -153,7 +159,9 @@ class VridBinding {
     friend class Port;
     void on_event(const void *event);  // a struct xvrrp_event for this VRID, from the ring
     void write_instance();
-    void put_vip(const vrrp::IpAddress &v);  // into the ARP responder's table
+    // One service IP into (out of) its responder's table: IPv4 the ARP responder's (vips),
+    // IPv6 the ND responder's (vips6).
+    void put_vip(const vrrp::IpAddress &v);
     void drop_vip(const vrrp::IpAddress &v);
 
     Port &port_;
