@@ -128,10 +128,6 @@ std::optional<config::Config> read_config(const std::string &path, bool log_erro
                               {inst.source_line, 0},
                               "[[instance]] '" + config::printable(inst.name) + "': " + what});
         };
-        if (inst.family() == vrrp::Family::IPv6)
-            refuse(
-                "IPv6 service addresses are not supported by this xvrrpd yet (its XDP "
-                "program answers ARP, not Neighbor Solicitation)");
         if (inst.family() == vrrp::Family::IPv6 && !inst.unicast_peers.empty())
             refuse("unicast_peers with IPv6 service addresses: not supported by this xvrrpd yet");
     }

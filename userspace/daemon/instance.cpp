@@ -85,7 +85,7 @@ vrrp::MacAddress own_mac(const config::Instance &c, const vrrp::MacAddress &inte
 }
 
 dataplane::VridConfig binding_config(const config::Instance &c, const vrrp::MacAddress &mac,
-                                     const vrrp::IpAddress &self) {
+                                     const vrrp::IpAddress &self, bool nd_router) {
     dataplane::VridConfig b;
     b.vrid = c.vrid;
     b.vlan = c.vlan;
@@ -101,6 +101,7 @@ dataplane::VridConfig binding_config(const config::Instance &c, const vrrp::MacA
     b.v2_auth_pass = v2_key(c);
     for (const auto &v : c.virtual_ips) b.virtual_ips.push_back(v.address);
     b.answer_mac = own_mac(c, mac);
+    b.nd_router = nd_router;
     if (c.use_vmac) b.vmac_host_mac = mac;
     b.allowed_sources = c.allowed_sources;
     // Unicast: adverts come to our own address, from the peers only.
@@ -128,7 +129,8 @@ Instance::Instance(const config::Instance &cfg, Uplink &uplink, net::AddressEdit
     // The VRID in the kernel: its service IPs (answered with the uplink's MAC, or the virtual
     // MAC), allow-list and lease slot; no role yet, nothing answered.
     binding_ = std::make_unique<dataplane::VridBinding>(
-        uplink_.port(), binding_config(cfg_, uplink_.mac(), uplink_.source_address(cfg_.family())),
+        uplink_.port(),
+        binding_config(cfg_, uplink_.mac(), uplink_.source_address(cfg_.family()), nd_router_),
         [this](const dataplane::KernelReport &r) { on_kernel_report(r); });
 
     tx::AdvertiserOptions opts;
