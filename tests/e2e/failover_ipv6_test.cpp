@@ -113,6 +113,33 @@ TEST(Ipv6, TheBackupTakesOverAndTheClientFollowsItsNeighborAdvertisement) {
     EXPECT_TRUE(client_pings_vip6(lab)) << describe(lab);
 }
 
+// use_vmac with IPv6: the service IP resolves to 00-00-5E-00-02-{VRID} (RFC 5798 7.3) on
+// whichever server is master, and the client keeps it across the failover.
+TEST(Ipv6, TheVirtualMacIsTheIpv6OneAndSurvivesTheFailover) {
+    Lab lab(LabOptions{.ipv6 = true});
+    XvrrpdOptions s1 = ipv6_options(150), s2 = ipv6_options(100);
+    s1.extra += "use_vmac = true\n";
+    s2.extra += "use_vmac = true\n";
+    lab.start_xvrrpd("s1", s1);
+    ASSERT_TRUE(lab.wait_state("s1", "MASTER")) << describe(lab);
+    lab.start_xvrrpd("s2", s2);
+    ASSERT_TRUE(lab.wait_states("MASTER", "BACKUP")) << describe(lab);
+    const std::string vmac = "00:00:5e:00:02:33";  // VRID 51
+    auto neighbor_is_vmac = [&] {
+        return wait_until([&] {
+            auto r = sh("ip -n " + lab.ns("cl") + " -6 neigh show " + kVip6 + " dev eth0");
+            return r.output.find("lladdr " + vmac) != std::string::npos;
+        });
+    };
+    ASSERT_TRUE(client_resolves_and_pings_vip6(lab)) << describe(lab);
+    EXPECT_TRUE(neighbor_is_vmac()) << describe(lab);
+
+    lab.cut("s1");
+    ASSERT_TRUE(lab.wait_state("s2", "MASTER")) << describe(lab);
+    EXPECT_TRUE(client_pings_vip6(lab)) << describe(lab);
+    EXPECT_TRUE(neighbor_is_vmac()) << describe(lab);
+}
+
 KeepalivedOptions keepalived_ipv6(int priority) {
     KeepalivedOptions o = keepalived_options(priority);
     o.virtual_ip = kVip6Prefix;
