@@ -140,6 +140,19 @@ TEST(Ipv6, TheVirtualMacIsTheIpv6OneAndSurvivesTheFailover) {
     EXPECT_TRUE(neighbor_is_vmac()) << describe(lab);
 }
 
+// A host whose new interfaces get no IPv6 (net.ipv6.conf.default.disable_ipv6 = 1): xvrrpd
+// creates dummy0 that way and turns IPv6 on for it, so that its takeover can put the service
+// IP there.
+TEST(Ipv6, AVipInterfaceCreatedWithoutIpv6GetsItTurnedOn) {
+    Lab lab(LabOptions{.ipv6 = true});
+    lab.exec("s1", "sysctl -qw net.ipv6.conf.default.disable_ipv6=1");
+    lab.start_xvrrpd("s1", ipv6_options(150));
+    ASSERT_TRUE(lab.wait_state("s1", "MASTER")) << describe(lab);
+    EXPECT_EQ(lab.exec("s1", "cat /proc/sys/net/ipv6/conf/dummy0/disable_ipv6").output, "0\n");
+    EXPECT_TRUE(wait_until([&] { return holds_vip6(lab, "s1"); })) << lab.log("s1");
+    EXPECT_TRUE(client_resolves_and_pings_vip6(lab)) << describe(lab);
+}
+
 KeepalivedOptions keepalived_ipv6(int priority) {
     KeepalivedOptions o = keepalived_options(priority);
     o.virtual_ip = kVip6Prefix;

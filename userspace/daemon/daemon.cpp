@@ -58,6 +58,10 @@ namespace {
 // network of the trunk to the kernel (bpf/vlan.h), which would answer it for an address held
 // on vip_interface (arp_ignore 0: any local address). arp_ignore = 1 answers only for
 // addresses of the receiving interface, so a service IP is answered in its own VLAN only.
+//
+// With IPv6 service IPs, vip_interface must take IPv6 addresses: one created while
+// net.ipv6.conf.default.disable_ipv6 = 1 (or so configured) refuses them, and a takeover would
+// fail to put them there. Called once vip_interface exists.
 std::vector<std::pair<std::string, std::string>> uplink_sysctls(const config::Config &cfg) {
     std::vector<std::pair<std::string, std::string>> wanted;
     auto want = [&](const std::string &name, const std::string &value) {
@@ -67,6 +71,8 @@ std::vector<std::pair<std::string, std::string>> uplink_sysctls(const config::Co
     for (const auto &inst : cfg.instances) {
         if (inst.use_vmac) want("net.ipv4.conf." + inst.interface + ".arp_announce", "2");
         if (inst.vlan) want("net.ipv4.conf." + inst.interface + ".arp_ignore", "1");
+        if (inst.family() == vrrp::Family::IPv6)
+            want("net.ipv6.conf." + cfg.daemon.vip_interface + ".disable_ipv6", "0");
     }
     return wanted;
 }
