@@ -32,6 +32,13 @@ TimePoint monotonic_now() {
     return TimePoint(int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec);
 }
 
+// The service IPs as the election, the kernel's tables and the adverts take them (no prefix).
+std::vector<vrrp::IpAddress> addresses_of(const std::vector<config::VirtualIp> &vips) {
+    std::vector<vrrp::IpAddress> out;
+    for (const auto &v : vips) out.push_back(v.address);
+    return out;
+}
+
 vrrp::InstanceParams params_of(const config::Instance &c, const vrrp::IpAddress &primary,
                                std::optional<vrrp::Duration> release_hold) {
     vrrp::InstanceParams p;
@@ -43,7 +50,7 @@ vrrp::InstanceParams params_of(const config::Instance &c, const vrrp::IpAddress 
     p.preempt_delay = c.preempt_delay;
     p.accept_mode = c.accept;
     p.primary_address = primary;
-    for (const auto &v : c.virtual_ips) p.virtual_addresses.push_back(v.address);
+    p.virtual_addresses = addresses_of(c.virtual_ips);
     p.release_hold = release_hold.value_or(vrrp::auto_release_hold(c.version, c.advert_interval));
     return p;
 }
@@ -60,6 +67,13 @@ bool forwards_ipv6(const std::string &ifname) {
 
 net::AddressPrefix prefix_of(const config::VirtualIp &v) {
     return {v.address, v.prefix_len};
+}
+
+// As vip_interface holds them.
+std::vector<net::AddressPrefix> prefixes_of(const std::vector<config::VirtualIp> &vips) {
+    std::vector<net::AddressPrefix> out;
+    for (const auto &v : vips) out.push_back(prefix_of(v));
+    return out;
 }
 
 // "0.72 ms", "48.1 ms": enough digits to read a fast-mode release.
@@ -99,7 +113,7 @@ dataplane::VridConfig binding_config(const config::Instance &c, const vrrp::MacA
     b.pass_adverts = c.pass_adverts;
     b.accept = c.accept || c.priority == 255;  // the address owner always accepts (6.4.3)
     b.v2_auth_pass = v2_key(c);
-    for (const auto &v : c.virtual_ips) b.virtual_ips.push_back(v.address);
+    b.virtual_ips = addresses_of(c.virtual_ips);
     b.answer_mac = own_mac(c, mac);
     b.nd_router = nd_router;
     if (c.use_vmac) b.vmac_host_mac = mac;
@@ -209,9 +223,7 @@ tx::TakeoverPlan Instance::takeover_plan() const {
     tx::TakeoverPlan plan;
     plan.kernel_stamp = [slot = binding_->lease()] { return slot.took_over_ns(); };
     plan.garp_frames = garp_frames();
-    std::vector<net::AddressPrefix> prefixes;
-    for (const auto &v : cfg_.virtual_ips) prefixes.push_back(prefix_of(v));
-    plan.netlink_request = vip_addresses_.add_request(prefixes);
+    plan.netlink_request = vip_addresses_.add_request(prefixes_of(cfg_.virtual_ips));
     plan.netlink_fd = takeover_netlink_fd_;
     return plan;
 }
@@ -223,12 +235,10 @@ void Instance::reconfigure(const config::Instance &cfg, TimePoint now) {
     const bool addresses = cfg.virtual_ips != cfg_.virtual_ips;
     if (timing || addresses) {
         // The election first: it refuses what it cannot run with, before anything changed.
-        std::vector<vrrp::IpAddress> addrs;
-        for (const auto &v : cfg.virtual_ips) addrs.push_back(v.address);
         sm_.reconfigure(
             cfg.advert_interval,
             release_hold_.value_or(vrrp::auto_release_hold(cfg.version, cfg.advert_interval)),
-            std::move(addrs));
+            addresses_of(cfg.virtual_ips));
     }
     if (timing) set_timing(cfg);
     if (addresses) set_virtual_ips(cfg.virtual_ips, now);
@@ -267,25 +277,23 @@ void Instance::set_timing(const config::Instance &cfg) {
 // table, the VIP interface, then gratuitous ARP for all of them; a removed one leaves the VIP
 // interface before the table, so that the kernel never answers ARP for it on its own.
 void Instance::set_virtual_ips(const std::vector<config::VirtualIp> &vips, TimePoint now) {
-    auto missing_from = [](const std::vector<config::VirtualIp> &list) {
-        return [&list](const config::VirtualIp &v) {
-            return std::find(list.begin(), list.end(), v) == list.end();
-        };
+    // What `from` has and `to` has not.
+    auto only_in = [](const std::vector<config::VirtualIp> &from,
+                      const std::vector<config::VirtualIp> &to) {
+        std::vector<net::AddressPrefix> out;
+        for (const auto &v : from)
+            if (std::find(to.begin(), to.end(), v) == to.end()) out.push_back(prefix_of(v));
+        return out;
     };
-    std::vector<net::AddressPrefix> gone, added;
-    for (const auto &v : cfg_.virtual_ips)
-        if (missing_from(vips)(v)) gone.push_back(prefix_of(v));
-    for (const auto &v : vips)
-        if (missing_from(cfg_.virtual_ips)(v)) added.push_back(prefix_of(v));
+    const std::vector<net::AddressPrefix> gone = only_in(cfg_.virtual_ips, vips),
+                                          added = only_in(vips, cfg_.virtual_ips);
     const bool holding = sm_.state() == vrrp::State::Master;
     cfg_.virtual_ips = vips;  // what the frames and the takeover plan are built from
     try {
         if (holding && !gone.empty())
             for (const auto &d : vip_addresses_.remove_all(gone))
                 if (!d.error.empty()) error(log_fields(), d.error);
-        std::vector<vrrp::IpAddress> addresses;
-        for (const auto &v : vips) addresses.push_back(v.address);
-        binding_->set_virtual_ips(addresses);
+        binding_->set_virtual_ips(addresses_of(vips));
         advertiser_->set_takeover(takeover_plan());
         if (holding && !added.empty())
             for (const auto &d : vip_addresses_.add_all(added))
@@ -565,7 +573,7 @@ std::vector<uint8_t> Instance::advert_frame(uint8_t priority, const vrrp::IpAddr
     a.priority = priority;
     a.interval_field = cfg_.advert_interval_field();
     a.source = uplink_.source_address(cfg_.family());
-    for (const auto &v : cfg_.virtual_ips) a.addresses.push_back(v.address);
+    a.addresses = addresses_of(cfg_.virtual_ips);
     vrrp::AdvertFrameOptions o;
     o.source_mac = mac();
     o.ip.ipv4_checksum = cfg_.checksum == config::Checksum::WithPseudoHeader
@@ -688,8 +696,7 @@ void Instance::send_garps() {
 }
 
 void Instance::set_vips(bool present) {
-    std::vector<net::AddressPrefix> prefixes;
-    for (const auto &v : cfg_.virtual_ips) prefixes.push_back(prefix_of(v));
+    const auto prefixes = prefixes_of(cfg_.virtual_ips);
     try {
         // All of them in one exchange with the kernel: at a mass takeover (255 VRIDs, 4096
         // service IPs) the loop spends most of its time here.
