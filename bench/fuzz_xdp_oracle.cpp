@@ -245,23 +245,30 @@ std::vector<Expectation> Oracle::judge_ipv4(const Bytes &f, size_t ip, uint32_t 
     // Adverts are never fragmented; a fragment's VRID cannot be known (abi.h: all dropped).
     if (be16(f, ip + 6) & 0x3fff)
         return {drop(e, "IP fragment, dropped", {{"vrrp_drop_fragment", 1}})};
-    size_t v = ip + ihl;
+    auto instance = advert_instance(f, ip + ihl, vlan, /*ipv6=*/false, e);
+    if (const auto *verdict = std::get_if<Expectation>(&instance)) return {*verdict};
+    return judge_advert(f, ip, ihl, *std::get<const VridConfig *>(instance), e, now);
+}
+
+std::variant<const VridConfig *, Expectation> Oracle::advert_instance(const Bytes &f, size_t v,
+                                                                      uint32_t vlan, bool ipv6,
+                                                                      Expectation e) const {
     if (f.size() < v + 8)
-        return {drop(e, "VRRP header beyond the frame, dropped", {{"vrrp_drop_truncated", 1}})};
+        return drop(e, "VRRP header beyond the frame, dropped", {{"vrrp_drop_truncated", 1}});
     const VridConfig *c = sc_.vrid(f[v + 1]);
     // docs/design.md: VRIDs not configured here go to the kernel untouched (keepalived).
     if (!c)
-        return {pass(e, f, fmt("VRID %u not configured here: passed", f[v + 1]),
-                     {{"vrrp_other_vrid", 1}})};
+        return pass(e, f, fmt("VRID %u not configured here: passed", f[v + 1]),
+                    {{"vrrp_other_vrid", 1}});
     if (c->vlan != vlan)
-        return {pass(e, f,
-                     fmt("VRID %u runs in VLAN %u, not this frame's: passed", c->vrid, c->vlan),
-                     {{"vrrp_other_vlan", 1}})};
+        return pass(e, f,
+                    fmt("VRID %u runs in VLAN %u, not this frame's: passed", c->vrid, c->vlan),
+                    {{"vrrp_other_vlan", 1}});
     // docs/design.md: one VRID runs one family here; the other family's election passes.
-    if (c->ipv6)
-        return {pass(e, f, fmt("VRID %u is an IPv6 instance: passed", c->vrid),
-                     {{"vrrp_other_family", 1}})};
-    return judge_advert(f, ip, ihl, *c, e, now);
+    if (c->ipv6 != ipv6)
+        return pass(e, f, fmt("VRID %u is an IPv%c instance: passed", c->vrid, c->ipv6 ? '6' : '4'),
+                    {{"vrrp_other_family", 1}});
+    return c;
 }
 
 // RFC 8200: the fixed header, then VRRP (next header 112, or one extension header whose next
@@ -313,21 +320,9 @@ std::vector<Expectation> Oracle::judge_vrrp6(const Bytes &f, size_t ip, uint32_t
     if (next != kProtoVrrp)
         return {
             drop(e, fmt("behind extension header %u, dropped", next), {{"vrrp_drop_ipv6_ext", 1}})};
-    size_t v = ip + 40;
-    if (f.size() < v + 8)
-        return {drop(e, "VRRP header beyond the frame, dropped", {{"vrrp_drop_truncated", 1}})};
-    const VridConfig *c = sc_.vrid(f[v + 1]);
-    if (!c)
-        return {pass(e, f, fmt("VRID %u not configured here: passed", f[v + 1]),
-                     {{"vrrp_other_vrid", 1}})};
-    if (c->vlan != vlan)
-        return {pass(e, f,
-                     fmt("VRID %u runs in VLAN %u, not this frame's: passed", c->vrid, c->vlan),
-                     {{"vrrp_other_vlan", 1}})};
-    if (!c->ipv6)
-        return {pass(e, f, fmt("VRID %u is an IPv4 instance: passed", c->vrid),
-                     {{"vrrp_other_family", 1}})};
-    return judge_advert6(f, ip, *c, e, now);
+    auto instance = advert_instance(f, ip + 40, vlan, /*ipv6=*/true, e);
+    if (const auto *verdict = std::get_if<Expectation>(&instance)) return {*verdict};
+    return judge_advert6(f, ip, *std::get<const VridConfig *>(instance), e, now);
 }
 
 // RFC 5798 7.1 over IPv6 (5.1.2: hop limit 255, to ff02::12 from a link-local source; only

@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "bpf/packets.h"
@@ -176,6 +177,12 @@ class Oracle {
     // Why the VRID's service IPs are not answered now (a counter suffix: "backup", "lease",
     // "no_instance"), or "" when they are; how, for the report.
     std::string refusal(uint8_t vrid, std::string &how) const;
+    // Whose advert this is, for either family (bpf/advert.h advert_instance): the VRRP header
+    // at v in the frame, its VRID configured here, in the frame's VLAN and family; else the
+    // verdict (truncated: dropped; another VRID, VLAN or family: passed).
+    std::variant<const VridConfig *, Expectation> advert_instance(const Bytes &f, size_t v,
+                                                                  uint32_t vlan, bool ipv6,
+                                                                  Expectation e) const;
     std::vector<Expectation> judge_advert(const Bytes &f, size_t ip, size_t ihl,
                                           const VridConfig &c, Expectation e, Window now) const;
     std::vector<Expectation> judge_ipv6(const Bytes &f, size_t off, uint32_t vlan, Expectation e,
