@@ -3,11 +3,7 @@
 // VridBinding. The VIP is also a local address of the server, so if the program ever let a
 // request through, the kernel would answer too and arping would count two.
 #include <arpa/inet.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 #include <gtest/gtest.h>
-#include <linux/if_link.h>
-#include <net/if.h>
 
 #include <memory>
 #include <regex>
@@ -17,7 +13,7 @@
 #include "dataplane/port.h"
 #include "dataplane/vrid_binding.h"
 #include "xdp_fixture.h"  // monotonic_ns()
-#include "xdp_pass.skel.h"
+#include "xdp_pass_peer.h"
 
 namespace xvrrp::test {
 namespace {
@@ -34,16 +30,7 @@ class NetnsArping : public ::testing::Test {
         must("ip -n " + srv_.name() + " link set eth0 up");
         must("ip -n " + cli_.name() + " addr add 192.0.2.50/24 dev eth0");
         must("ip -n " + cli_.name() + " link set eth0 up");
-        {
-            // XDP_TX towards a veth peer without a program is dropped (docs/testing.md).
-            EnterNetNs in(cli_);
-            auto *pass = xdp_pass::open_and_load();
-            ASSERT_NE(pass, nullptr);
-            int err = bpf_xdp_attach(if_nametoindex("eth0"), bpf_program__fd(pass->progs.xdp_pass),
-                                     XDP_FLAGS_DRV_MODE, nullptr);
-            xdp_pass::destroy(pass);  // stays attached through netlink
-            ASSERT_EQ(err, 0);
-        }
+        ASSERT_TRUE(attach_xdp_pass(cli_));
         EnterNetNs in(srv_);
         port_ = std::make_unique<dataplane::Port>("eth0", "");  // no pins
         ASSERT_EQ(port_->attachment().mode(), dataplane::XdpMode::Native);

@@ -3,11 +3,7 @@
 // drives it: a dataplane::Port and a VridBinding with an IPv6 service IP. The VIP is also a
 // local address of the server, so if the program ever let a solicitation through, the kernel
 // would answer it: on a backup the client must find no neighbour at all.
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 #include <gtest/gtest.h>
-#include <linux/if_link.h>
-#include <net/if.h>
 
 #include <memory>
 #include <thread>
@@ -15,7 +11,7 @@
 #include "../common/host.h"
 #include "dataplane/port.h"
 #include "dataplane/vrid_binding.h"
-#include "xdp_pass.skel.h"
+#include "xdp_pass_peer.h"
 
 namespace xvrrp::test {
 namespace {
@@ -36,16 +32,7 @@ class NetnsNd : public ::testing::Test {
         must("ip -n " + cli_.name() + " link set eth0 up");
         srv_mac_ = sh("ip netns exec " + srv_.name() + " cat /sys/class/net/eth0/address").output;
         while (!srv_mac_.empty() && isspace(uint8_t(srv_mac_.back()))) srv_mac_.pop_back();
-        {
-            // XDP_TX towards a veth peer without a program is dropped (docs/testing.md).
-            EnterNetNs in(cli_);
-            auto *pass = xdp_pass::open_and_load();
-            ASSERT_NE(pass, nullptr);
-            int err = bpf_xdp_attach(if_nametoindex("eth0"), bpf_program__fd(pass->progs.xdp_pass),
-                                     XDP_FLAGS_DRV_MODE, nullptr);
-            xdp_pass::destroy(pass);  // stays attached through netlink
-            ASSERT_EQ(err, 0);
-        }
+        ASSERT_TRUE(attach_xdp_pass(cli_));
         EnterNetNs in(srv_);
         port_ = std::make_unique<dataplane::Port>("eth0", "");  // no pins
         ASSERT_EQ(port_->attachment().mode(), dataplane::XdpMode::Native);

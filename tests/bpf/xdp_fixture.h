@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include <array>
+#include <cstring>
 #include <map>
 #include <set>
 #include <memory>
@@ -126,6 +127,23 @@ class XdpTest : public ::testing::Test {
         return std::exchange(received_, {});
     }
 
+    // Runs an invalid advert and checks it was dropped for exactly `reason`, leaving the
+    // receive state of kVrid as it was.
+    void expect_advert_dropped(const Bytes &frame, const std::string &reason) {
+        auto before = state_->rx_state(kVrid);
+        ASSERT_TRUE(before);
+        EXPECT_EQ(run(frame).action, XDP_DROP);
+        EXPECT_EQ(counter_delta(), (CounterDelta{{reason, 1}}));
+        auto after = state_->rx_state(kVrid);
+        ASSERT_TRUE(after);
+        // The timer's bytes are the kernel's; everything else must be untouched.
+        EXPECT_EQ(std::memcmp(reinterpret_cast<const char *>(&*before) + 16,
+                              reinterpret_cast<const char *>(&*after) + 16, sizeof *after - 16),
+                  0)
+            << "an invalid advert changed rx_state";
+        EXPECT_TRUE(drain_events().empty());
+    }
+
     // The instances entry (configuration) and the role, as the controller writes them; a VRID
     // that is not master gets its Master_Down_Timer armed (once, with a long interval that
     // the first accepted advert replaces) unless kNotWatching.
@@ -175,22 +193,22 @@ class XdpTest : public ::testing::Test {
 
     void add_vip(const char *addr, const Mac &mac = kServerMac, uint8_t vrid = kVrid,
                  uint8_t flags = 0) {
-        xvrrp_vip vip{};
-        std::copy(mac.begin(), mac.end(), vip.mac);
-        vip.vrid = vrid;
-        vip.flags = flags;
-        vip.vlan = vlan_;
-        tables_->set_vip(ip(addr), vip);
+        tables_->set_vip(ip(addr), vip_entry(mac, vrid, flags));
     }
 
     void add_vip6(const char *addr, const Mac &mac = kServerMac, uint8_t vrid = kVrid,
                   uint8_t flags = 0) {
+        tables_->set_vip6(vrrp::IpAddress::v6(ip6(addr)), vip_entry(mac, vrid, flags));
+    }
+
+    // A vips/vips6 value, in the fixture's VLAN.
+    xvrrp_vip vip_entry(const Mac &mac, uint8_t vrid, uint8_t flags) const {
         xvrrp_vip vip{};
         std::copy(mac.begin(), mac.end(), vip.mac);
         vip.vrid = vrid;
         vip.flags = flags;
         vip.vlan = vlan_;
-        tables_->set_vip6(vrrp::IpAddress::v6(ip6(addr)), vip);
+        return vip;
     }
 
     // Master with a lease that stays fresh for the test (or a given number of ns).
